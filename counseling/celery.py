@@ -1,0 +1,24 @@
+"""The Celery application and its static beat schedule.
+
+Work that must happen at a time lives in database tables (the outbox) that these periodic
+tasks scan; nothing is scheduled far ahead through the broker.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counseling.settings")
+
+app = Celery("counseling")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Retry delays stay far below the broker's visibility timeout (3600 s), so a retried task is
+# never delivered twice because the broker thought it lost.
+MAX_RETRY_DELAY = 600
+
+app.conf.beat_schedule = {
+    "deliver-outbox": {"task": "counseling.deliver_outbox", "schedule": 60.0},
+    "beat-heartbeat": {"task": "counseling.beat_heartbeat", "schedule": 60.0},
+}

@@ -1,0 +1,51 @@
+"""Build a believable demo school. Idempotent; refuses to run with DEBUG off unless --force."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from importlib import import_module
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = "Create the demo school: people, classes, and each app's demo records."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: this looks like a real school. Use --force to seed demo data anyway.")
+        ctx = SimpleNamespace(
+            rng=random.Random(2026),
+            today=timezone.localdate(),
+            users={},
+            stdout=self.stdout,
+        )
+        with transaction.atomic():
+            for app in settings.LOCAL_APPS:
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(ctx)
+                self.stdout.write(f"seeded {app}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo school ready. Sign in as admin, head, counselor1, counselor2, leader, teacher1, student1 or student2 with password demo-pass-2026."
+            )
+        )
+
+
+def as_of(ctx: SimpleNamespace, days: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    """A local time ``days`` from today, for demo records."""
+    day = ctx.today + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))

@@ -1,0 +1,50 @@
+"""Sign-in hardening: idle timeouts per role and two-factor for staff who read crises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from counseling.enums import Role
+from counseling.roles import STAFF_REQUIRING_2FA
+
+
+class IdleTimeoutMiddleware:
+    """End a signed-in session after a period without requests (staff 15 min, students 30 min)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timeout = settings.STUDENT_IDLE_TIMEOUT if user.role == Role.STUDENT else settings.STAFF_IDLE_TIMEOUT
+            # Each request pushes the expiry forward; an idle session simply expires.
+            request.session.set_expiry(timeout)
+        return self.get_response(request)
+
+
+class RequireStaffTwoFactorMiddleware:
+    """With REQUIRE_STAFF_2FA on, counselors, the head counselor and leaders must pass TOTP."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/live")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.REQUIRE_STAFF_2FA
+            and user is not None
+            and user.is_authenticated
+            and user.role in STAFF_REQUIRING_2FA
+            and not user.is_verified()
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+        ):
+            return redirect(f"{reverse('two_factor')}?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,95 @@
+"""The audit trail: who read or changed which confidential object, when, from where.
+
+A small model of our own rather than django-auditlog: we need reads, exports and prints, not
+only changes, a hash chain that `verify_audit` checks, and rows that cannot be edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    CREATE = "create", _("created")
+    CHANGE = "change", _("changed")
+    DELETE = "delete", _("deleted")
+    EXPORT = "export", _("exported")
+    PRINT = "print", _("printed")
+    SIGN = "sign", _("signed")
+    ESCALATE = "escalate", _("escalated")
+    ACKNOWLEDGE = "acknowledge", _("acknowledged")
+    HANDOVER = "handover", _("handed over")
+    ANONYMISE = "anonymise", _("anonymised")
+
+
+class ImmutableError(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise ImmutableError("Audit entries cannot be deleted.")
+
+    def for_object(self, obj: models.Model) -> AuditQuerySet:
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEntry(models.Model):
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept beside the key so the entry still says who it was if the account is removed.
+    actor_name = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    # The student the object is about, so a student's whole history can be listed.
+    student_id = models.BigIntegerField(_("student"), null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # A short, non-confidential remark (e.g. "fields: risk_level"); never record content here.
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ImmutableError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("Audit entries cannot be deleted.")
+
+    def compute_hash(self) -> str:
+        parts = [
+            self.prev_hash,
+            self.created_at.isoformat(),
+            str(self.actor_id or ""),
+            self.actor_name,
+            self.action,
+            self.object_type,
+            self.object_id,
+            str(self.student_id or ""),
+            self.ip_address or "",
+            self.detail,
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

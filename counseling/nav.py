@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+from counseling.hooks import NavItem
+
+ITEMS = [
+    NavItem(_("Roster import"), "roster_import", "counseling.import_roster", order=900),
+]

@@ -1,0 +1,95 @@
+"""What each role may do: the one place that knows it.
+
+Permissions are declared with `rules` and checked everywhere else by name:
+``request.user.has_perm("appointments.book")`` in views (or the ``require_perm`` decorator) and
+``{% if perms.appointments.book %}`` in templates. Nothing outside this module compares role
+strings to decide access. Which *objects* a permitted user may reach is the job of each
+model's scoped queryset (``visible_to(user)``); these permissions only open the door to a page.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from counseling.enums import Role
+
+
+def _role(*roles: Role) -> rules.Predicate:
+    wanted = frozenset(roles)
+
+    @rules.predicate(name="role in " + ",".join(sorted(wanted)))
+    def check(user) -> bool:
+        return bool(user and user.is_authenticated and user.is_active and user.role in wanted)
+
+    return check
+
+
+is_student = _role(Role.STUDENT)
+is_class_teacher = _role(Role.CLASS_TEACHER)
+is_counselor = _role(Role.COUNSELOR)
+is_head = _role(Role.HEAD_COUNSELOR)
+is_leader = _role(Role.LEADER)
+is_administrator = _role(Role.ADMINISTRATOR)
+is_counseling_staff = is_counselor | is_head
+is_staff_member = ~is_student & rules.is_authenticated
+
+
+@rules.predicate
+def is_committee_member(user) -> bool:
+    profile = getattr(user, "student_profile", None) if is_student(user) else None
+    return bool(profile and profile.is_committee_member)
+
+
+# The role -> permission table. Keys are "app_label.codename".
+PERMISSIONS: dict[str, rules.Predicate] = {
+    # People and the school directory
+    "counseling.manage_directory": is_administrator,
+    "counseling.import_roster": is_administrator,
+    "counseling.view_health": is_administrator | is_head,
+    "counseling.run_new_year": is_administrator,
+    "counseling.record_consent": is_administrator | is_counseling_staff | is_class_teacher,
+    "counseling.export_student_data": is_head,
+    # Appointments and opening hours
+    "appointments.book": is_student,
+    "appointments.join_group": is_student,
+    "appointments.view_agenda": is_counseling_staff,
+    "appointments.view_all_agendas": is_head,
+    "appointments.manage_hours": is_administrator | is_head,
+    "appointments.send_letter": is_student | is_class_teacher,
+    "appointments.work_mailbox": is_counseling_staff,
+    # Confidential case records
+    "cases.view_cases": is_counseling_staff,
+    "cases.view_all_cases": is_head,
+    "cases.refer_student": is_class_teacher | is_committee_member,
+    "cases.view_escalations": is_head | is_leader,
+    "cases.handover": is_head,
+    "cases.file_complaint": rules.is_authenticated,
+    "cases.handle_complaints": is_head,
+    "cases.read_audit": is_head,
+    # Archives, screenings, focus list, zero report
+    "archives.view_archive": is_counseling_staff,
+    "archives.manage_screenings": is_counseling_staff,
+    "archives.manage_instruments": is_counseling_staff,
+    "archives.answer_survey": is_student,
+    "archives.handle_warnings": is_counseling_staff,
+    "archives.manage_focus_list": is_counseling_staff,
+    "archives.view_class_focus": is_class_teacher,
+    "archives.file_zero_report": is_class_teacher,
+    "archives.view_zero_reports": is_head,
+    "archives.view_screening_results": is_counseling_staff | is_leader | is_administrator,
+    "archives.view_class_completion": is_class_teacher,
+    # Awareness campaigns
+    "campaigns.manage_campaigns": is_counseling_staff,
+    "campaigns.view_planner": is_staff_member,
+    "campaigns.submit_entry": is_class_teacher,
+    "campaigns.register_event": is_student,
+    "campaigns.judge": is_counseling_staff | is_leader,
+    # End-of-term reports
+    "reports.view_reports": is_head | is_leader | is_administrator,
+    "reports.edit_reports": is_head,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.add_perm(_name, _predicate)
+
+STAFF_REQUIRING_2FA = frozenset({Role.COUNSELOR, Role.HEAD_COUNSELOR, Role.LEADER})

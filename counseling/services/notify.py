@@ -1,0 +1,128 @@
+"""Telling people things: in-app notifications and e-mail, always through the outbox."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from counseling.models import Notification, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# A claim older than this is considered abandoned by a dead worker and may be taken again.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+def schedule(
+    recipient,
+    *,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    send_after: datetime.datetime | None = None,
+    email: bool = True,
+) -> bool:
+    """Put one message for one person in the outbox, due at ``send_after`` (default: now).
+
+    ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
+    Titles and bodies carry names and times only, never confidential content. When the message is
+    due now, a delivery task is queued after commit; the beat scan delivers it anyway if the
+    broker is down.
+    """
+    due = send_after or timezone.now()
+    _, created = OutboxMessage.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "recipient": recipient,
+            "title": title[:200],
+            "body": body,
+            "url": url,
+            "send_after": due,
+            "send_email": email,
+        },
+    )
+    if created and due <= timezone.now():
+        transaction.on_commit(kick_delivery)
+    return created
+
+
+def notify(recipient, *, key: str, title: str, body: str = "", url: str = "", email: bool = True) -> bool:
+    """Tell one person something now (in the app and by e-mail). See ``schedule``."""
+    return schedule(recipient, key=key, title=title, body=body, url=url, email=email)
+
+
+def cancel(key_prefix: str) -> int:
+    """Withdraw every unsent message whose key starts with ``key_prefix``; returns how many."""
+    deleted, _ = OutboxMessage.objects.filter(dedupe_key__startswith=key_prefix, sent_at__isnull=True).delete()
+    return deleted
+
+
+def kick_delivery() -> None:
+    """Ask a worker to deliver due messages now; never fails the caller if the broker is down."""
+    from counseling.tasks import deliver_outbox
+
+    try:
+        deliver_outbox.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the beat scan delivers later
+        log.warning("broker unavailable; the outbox will be delivered by the next beat scan")
+
+
+def _claim(message_id: int, now: datetime.datetime) -> bool:
+    """Claim one message for this worker; False if another worker has it or it is sent."""
+    return bool(
+        OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def deliver_due(limit: int = 500) -> int:
+    """Deliver every due, unsent message once. Returns the number delivered.
+
+    Side effects per message, in order: claim it (conditional update), create the in-app
+    notification and mark it sent in one transaction, then send the e-mail if asked. A failed
+    e-mail is recorded and retried by a later scan, up to MAX_ATTEMPTS, without repeating the
+    in-app notification.
+    """
+    now = timezone.now()
+    due_ids = list(
+        OutboxMessage.objects.filter(sent_at__isnull=True, send_after__lte=now, attempts__lt=MAX_ATTEMPTS)
+        .order_by("send_after", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    delivered = 0
+    for message_id in due_ids:
+        if not _claim(message_id, now):
+            continue
+        message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
+        with transaction.atomic():
+            if message.attempts == 1:
+                Notification.objects.create(
+                    user=message.recipient, title=message.title, body=message.body, url=message.url
+                )
+            if not (message.send_email and message.recipient.email):
+                OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
+                delivered += 1
+                continue
+        try:
+            send_mail(
+                message.title,
+                message.body or message.title,
+                settings.DEFAULT_FROM_EMAIL,
+                [message.recipient.email],
+            )
+        except Exception as exc:  # noqa: BLE001 - any mail failure is retried by the next scan
+            log.warning("outbox message %s: e-mail failed (%s)", message_id, type(exc).__name__)
+            OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=type(exc).__name__)
+            continue
+        OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
+        delivered += 1
+    return delivered

@@ -1,0 +1,28 @@
+"""Settings for the test suite: the real settings with test-only secrets and fast hashing.
+
+DATABASE_URL still decides the database (SQLite by default, PostgreSQL in CI).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+os.environ.setdefault("REQUIRE_STAFF_2FA", "0")
+# Two fixed test keys: the first encrypts. Never used outside the tests.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "qZAI-FbmNmH1FfeH5EZSMnrMdrRuuYoiccpTMWx0qSY=,Z5BfcaGh6pmD2lDF9yUBgLprA7Rz1T01x3utChM5So8=",
+)
+
+from counseling.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

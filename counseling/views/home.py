@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from counseling.hooks import home_panels
+from counseling.models import Term
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's landing page: who you are, the current term, your links and your panels."""
+    user = request.user
+    profile = getattr(user, "student_profile", None) if user.is_student else None
+    context = {
+        "current_term": Term.objects.current(),
+        "profile": profile,
+        "taught_classes": user.taught_classes.select_related("grade").filter(is_archived=False),
+        "panels": home_panels(request),
+    }
+    return render(request, "counseling/home.html", context)

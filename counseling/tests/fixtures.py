@@ -23,7 +23,7 @@ def term(db):
 
 
 @pytest.fixture
-def grade(db):
+def grade(term):
     from counseling.tests.factories import GradeFactory
 
     return GradeFactory(level=1, name="七年级")

@@ -1,0 +1,41 @@
+# Two commands do all the set-up (see README):
+#   make run   installs what is missing, migrates, seeds the demo school, serves on :8000
+#   make test  installs what is missing and runs the whole test suite
+# Both work on a bare Debian machine: as root they also install the Debian packages needed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEBIAN_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei poppler-utils chromium
+PORT ?= 8000
+
+.PHONY: run test install debian-packages lint
+
+debian-packages:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		fi; \
+	fi
+
+$(VENV)/.installed: requirements.txt | debian-packages
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+install: debian-packages $(VENV)/.installed
+	@test -f .env || printf 'DEBUG=1\n' > .env
+
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .

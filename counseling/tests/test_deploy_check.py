@@ -1,0 +1,48 @@
+"""Production configuration: `check --deploy` is clean, and a missing secret fails loudly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "counseling.settings"
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deploy_check_is_clean_with_production_variables() -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="prod-" + "k7Qx2Lm9Vb4Nc8Zr1Ty6Wp3Hs5Jd0Fg" * 2,
+        ALLOWED_HOSTS="counseling.school.example",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_is_a_loud_error() -> None:
+    result = manage("check", DEBUG="0", ALLOWED_HOSTS="x.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_malformed_boolean_is_a_loud_error() -> None:
+    result = manage("check", DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "perhaps" in result.stderr

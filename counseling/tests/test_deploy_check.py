@@ -10,10 +10,22 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "REQUIRE_STAFF_2FA",
+    "FIELD_ENCRYPTION_KEYS",
+}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}}
+    # Drop what the test settings put into this process's environment.
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_VARIABLES}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "counseling.settings"
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments

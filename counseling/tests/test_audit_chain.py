@@ -1,0 +1,46 @@
+"""The audit trail is a hash chain that cannot be edited through the app."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from counseling.models import AuditEntry
+from counseling.models.audit import AuditAction, ImmutableError
+from counseling.services.audit import GENESIS, find_breaks, record
+
+
+@pytest.mark.django_db
+def test_entries_link_to_the_one_before(counselor, student) -> None:
+    first = record(counselor, AuditAction.VIEW, student, student_id=student.pk)
+    second = record(counselor, AuditAction.CHANGE, student, detail="fields: name")
+    assert first.prev_hash == GENESIS
+    assert second.prev_hash == first.hash
+    assert first.actor_name == "counselor"
+    assert first.object_type == "counseling.user"
+    assert list(find_breaks()) == []
+
+
+@pytest.mark.django_db
+def test_entries_cannot_be_changed_or_deleted(counselor, student) -> None:
+    entry = record(counselor, AuditAction.VIEW, student)
+    entry.detail = "changed"
+    with pytest.raises(ImmutableError):
+        entry.save()
+    with pytest.raises(ImmutableError):
+        entry.delete()
+    with pytest.raises(ImmutableError):
+        AuditEntry.objects.filter(pk=entry.pk).update(detail="x")
+    with pytest.raises(ImmutableError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).detail == ""
+
+
+@pytest.mark.django_db
+def test_a_row_changed_behind_the_apps_back_breaks_the_chain(counselor, student) -> None:
+    record(counselor, AuditAction.VIEW, student)
+    tampered = record(counselor, AuditAction.VIEW, student)
+    record(counselor, AuditAction.VIEW, student)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE counseling_auditentry SET actor_name = 'someone' WHERE id = %s", [tampered.pk])
+    assert list(find_breaks()) == [(tampered.pk, "content does not match its hash")]

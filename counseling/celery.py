@@ -7,6 +7,7 @@ tasks scan; nothing is scheduled far ahead through the broker.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counseling.settings")
 
@@ -21,4 +22,8 @@ MAX_RETRY_DELAY = 600
 app.conf.beat_schedule = {
     "deliver-outbox": {"task": "counseling.deliver_outbox", "schedule": 60.0},
     "beat-heartbeat": {"task": "counseling.beat_heartbeat", "schedule": 60.0},
+    "daily-digests": {"task": "counseling.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    "weekly-note": {"task": "counseling.send_weekly_note", "schedule": crontab(day_of_week="mon", hour=7, minute=30)},
+    "reports-build-pending": {"task": "reports.build_pending", "schedule": 60.0},
+    "reports-draft-at-term-end": {"task": "reports.draft_at_term_end", "schedule": crontab(hour=6, minute=0)},
 }

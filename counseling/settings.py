@@ -70,13 +70,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "counseling",
     "counseling.cases",
+    "counseling.reports",
     "appointments",
     "archives",
     "campaigns",
 ]
 
 # Our own apps, in the order their home panels, navigation and demo data are assembled.
-LOCAL_APPS = ["counseling", "counseling.cases", "appointments", "archives", "campaigns"]
+LOCAL_APPS = ["counseling", "counseling.cases", "appointments", "archives", "campaigns", "counseling.reports"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

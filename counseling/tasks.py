@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.cache import cache
 from django.utils import timezone
 
+from counseling.models import Heartbeat
+from counseling.services import digest
 from counseling.services.notify import deliver_due
-
-BEAT_TICK_KEY = "counseling:last-beat-tick"
 
 
 @shared_task(name="counseling.deliver_outbox", ignore_result=True)
@@ -18,8 +17,18 @@ def deliver_outbox() -> int:
 
 
 @shared_task(name="counseling.beat_heartbeat", ignore_result=True)
-def beat_heartbeat() -> str:
-    """Record that beat is alive, for the staff health page."""
-    now = timezone.now().isoformat()
-    cache.set(BEAT_TICK_KEY, now, timeout=None)
-    return now
+def beat_heartbeat() -> None:
+    """Record that beat (and a worker) are alive, for the staff health page."""
+    Heartbeat.objects.update_or_create(name="beat", defaults={"at": timezone.now()})
+
+
+@shared_task(name="counseling.send_daily_digests", ignore_result=True)
+def send_daily_digests() -> int:
+    """Each counselor's 7:00 digest; sent once a day however often this runs."""
+    return digest.send_daily_digests(timezone.localdate())
+
+
+@shared_task(name="counseling.send_weekly_note", ignore_result=True)
+def send_weekly_note() -> int:
+    """The head counselor's Monday note on last week's numbers."""
+    return digest.send_weekly_note(timezone.localdate())

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from counseling.views import home, notifications, roster, twofactor
+from counseling.views import health, home, notifications, roster, twofactor
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,5 +20,7 @@ urlpatterns = [
     path("appointments/", include("appointments.urls")),
     path("archives/", include("archives.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("counseling.reports.urls")),
+    path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ ROUTE_MODULES = {
     "appointments": "appointments.tests.access",
     "archives": "archives.tests.access",
     "campaigns": "campaigns.tests.access",
+    "counseling.reports": "counseling.reports.tests.access",
 }
 
 

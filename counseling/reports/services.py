@@ -1,0 +1,196 @@
+"""Building, publishing and exporting semester reports.
+
+The aggregates come from each app's ``reporting.summary(start, end)``; they are computed with
+SQL aggregates and hold counts only. A build writes its result in one transaction, so a worker
+killed half-way leaves nothing half-built visible, and the retried task completes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal
+from importlib import import_module
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from counseling.models import Term
+from counseling.reports.models import IN_PROGRESS, ReportStatus, SemesterReport
+
+log = logging.getLogger(__name__)
+
+# A build claimed longer ago than this is taken to be abandoned by a dead worker.
+STALE_BUILD = datetime.timedelta(minutes=10)
+
+
+def reporting_apps() -> list[tuple[str, object]]:
+    modules = []
+    for app in settings.LOCAL_APPS:
+        try:
+            modules.append((app.rsplit(".", 1)[-1], import_module(f"{app}.reporting")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.reporting":
+                raise
+    return modules
+
+
+def previous_term(term: Term) -> Term | None:
+    return Term.objects.filter(start__lt=term.start).order_by("-start").first()
+
+
+def jsonable(value):  # noqa: ANN001, ANN201
+    """Turn a summary into JSON: dates as ISO strings, Decimals as floats, keys as strings."""
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    return value
+
+
+def request_report(term: Term, by) -> SemesterReport:  # noqa: ANN001
+    """Ask for a new version of ``term``'s report; returns the one being built if there is one.
+
+    Side effects: creates a queued version (number = last + 1) unless one is queued or being
+    built, then queues the build task after commit. If the broker is down, the beat scan
+    (``build_pending``) builds it later.
+    """
+    existing = SemesterReport.objects.filter(term=term, status__in=IN_PROGRESS).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            last = SemesterReport.objects.filter(term=term).aggregate(v=Max("version"))["v"] or 0
+            report = SemesterReport.objects.create(term=term, version=last + 1, requested_by=by)
+    except IntegrityError:
+        # Someone else asked at the same moment: theirs is the one.
+        return SemesterReport.objects.get(term=term, status__in=IN_PROGRESS)
+    transaction.on_commit(lambda: kick_build(report.pk))
+    return report
+
+
+def kick_build(report_id: int) -> None:
+    from counseling.reports.tasks import build_report_task
+
+    try:
+        build_report_task.apply_async(args=[report_id], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the beat scan builds it later
+        log.warning("broker unavailable; report %s will be built by the next beat scan", report_id)
+
+
+def _claim(report_id: int) -> bool:
+    now = timezone.now()
+    return bool(
+        SemesterReport.objects.filter(pk=report_id)
+        .filter(
+            Q(status=ReportStatus.QUEUED)
+            | Q(status=ReportStatus.BUILDING, started_at__lt=now - STALE_BUILD)
+            | Q(status=ReportStatus.FAILED)
+        )
+        .update(status=ReportStatus.BUILDING, started_at=now, progress=0)
+    )
+
+
+def collect(term: Term, on_progress=None) -> dict:  # noqa: ANN001
+    """The aggregates of ``term`` and of the term before it, from every app's reporting module."""
+    apps = reporting_apps()
+    before = previous_term(term)
+    data: dict = {
+        "term": {"name": term.name, "start": term.start.isoformat(), "end": term.end.isoformat()},
+        "previous_term": {"name": before.name} if before else None,
+        "current": {},
+        "previous": {},
+    }
+    for index, (label, module) in enumerate(apps, start=1):
+        data["current"][label] = jsonable(module.summary(term.start, term.end))
+        if before is not None:
+            data["previous"][label] = jsonable(module.summary(before.start, before.end))
+        if on_progress is not None:
+            on_progress(int(index * 90 / len(apps)))
+    return data
+
+
+def build_report(report_id: int) -> bool:
+    """Build one queued version. Idempotent: a version already built is left alone.
+
+    Side effects, in order: claims the version (conditional update; a second worker gets
+    nothing), records progress as each app's numbers are gathered, then in one transaction
+    stores the aggregates, carries the narrative over from the term's previous version and
+    marks the version a draft.
+    """
+    if not _claim(report_id):
+        return False
+    report = SemesterReport.objects.select_related("term").get(pk=report_id)
+
+    def progress(percent: int) -> None:
+        SemesterReport.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(progress=percent)
+
+    data = collect(report.term, progress)
+    with transaction.atomic():
+        earlier = (
+            SemesterReport.objects.filter(term=report.term, version__lt=report.version)
+            .exclude(status__in=IN_PROGRESS)
+            .order_by("-version")
+            .first()
+        )
+        narrative = (
+            {"highlights": earlier.highlights, "problems": earlier.problems, "next_plan": earlier.next_plan}
+            if earlier
+            else {}
+        )
+        SemesterReport.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(
+            data={**data, "generated_at": timezone.now().isoformat()},
+            status=ReportStatus.DRAFT,
+            progress=100,
+            built_at=timezone.now(),
+            error="",
+            **narrative,
+        )
+    return True
+
+
+def mark_failed(report_id: int, error: BaseException) -> None:
+    SemesterReport.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(
+        status=ReportStatus.FAILED, error=type(error).__name__
+    )
+
+
+def build_pending() -> int:
+    """Build every queued (or abandoned) version; the beat's safety net when the broker was down."""
+    stale = timezone.now() - STALE_BUILD
+    ids = list(
+        SemesterReport.objects.filter(
+            Q(status=ReportStatus.QUEUED, requested_at__lt=timezone.now() - datetime.timedelta(seconds=30))
+            | Q(status=ReportStatus.BUILDING, started_at__lt=stale)
+        ).values_list("id", flat=True)
+    )
+    return sum(1 for report_id in ids if build_report(report_id))
+
+
+def draft_at_term_end(day: datetime.date) -> SemesterReport | None:
+    """On a term's last day, queue its first draft unless the term already has a version."""
+    term = Term.objects.filter(end=day).first()
+    if term is None or SemesterReport.objects.filter(term=term).exists():
+        return None
+    return request_report(term, None)
+
+
+def save_narrative(report: SemesterReport, *, highlights: str, problems: str, next_plan: str) -> None:
+    report.highlights, report.problems, report.next_plan = highlights, problems, next_plan
+    report.save(update_fields=["highlights", "problems", "next_plan"])
+
+
+def publish(report: SemesterReport, by) -> None:  # noqa: ANN001
+    """Publish a draft: leaders and administrators can now read and print it."""
+    SemesterReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT).update(
+        status=ReportStatus.PUBLISHED, published_at=timezone.now(), published_by=by
+    )
+    report.refresh_from_db()

@@ -1,0 +1,88 @@
+"""Daily digests for counselors and the weekly note for the head counselor.
+
+Each app may provide ``<app>/digest.py`` with ``items_for(user, day) -> list[str]``: lines with
+names and times only, never confidential content. Digests go through the outbox keyed by user
+and day, so running the job twice sends one digest.
+"""
+
+from __future__ import annotations
+
+import datetime
+from importlib import import_module
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from counseling.enums import Role
+from counseling.models import User
+from counseling.services.notify import notify
+
+
+def _app_module(app: str, name: str):  # noqa: ANN202
+    try:
+        return import_module(f"{app}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.{name}":
+            raise
+        return None
+
+
+def digest_lines(user: User, day: datetime.date) -> list[str]:
+    lines: list[str] = []
+    for app in settings.LOCAL_APPS:
+        module = _app_module(app, "digest")
+        if module is not None:
+            lines.extend(module.items_for(user, day))
+    return lines
+
+
+def send_daily_digests(day: datetime.date) -> int:
+    """Queue one digest per counselor (and the head counselor) who has something today.
+
+    Side effects: one outbox message per recipient keyed ``digest:<user>:<day>``; returns how many
+    were newly queued.
+    """
+    sent = 0
+    recipients = User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.HEAD_COUNSELOR])
+    with override(settings.LANGUAGE_CODE):
+        for user in recipients:
+            lines = digest_lines(user, day)
+            if not lines:
+                continue
+            title = _("Your day, %(date)s") % {"date": day.isoformat()}
+            body = "\n".join(f"- {line}" for line in lines)
+            if notify(user, key=f"digest:{user.pk}:{day.isoformat()}", title=title, body=body, url=reverse("home")):
+                sent += 1
+    return sent
+
+
+def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """The handful of counts the head counselor's weekly note shows (aggregates only)."""
+    numbers: dict[str, int] = {}
+    for app in settings.LOCAL_APPS:
+        module = _app_module(app, "digest")
+        if module is not None and hasattr(module, "week_numbers"):
+            numbers.update(module.week_numbers(start, end))
+    return numbers
+
+
+def send_weekly_note(day: datetime.date) -> int:
+    """Queue the weekly note for each head counselor, keyed by ISO week."""
+    start = day - datetime.timedelta(days=7)
+    end = day - datetime.timedelta(days=1)
+    numbers = week_numbers(start, end)
+    year, week, _weekday = day.isocalendar()
+    sent = 0
+    with override(settings.LANGUAGE_CODE):
+        body = "\n".join(f"- {label}: {value}" for label, value in numbers.items()) or _("No activity recorded.")
+        title = _("Last week in the counseling office (%(start)s – %(end)s)") % {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+        for head in User.objects.filter(Q(role=Role.HEAD_COUNSELOR) & Q(is_active=True)):
+            if notify(head, key=f"weekly:{head.pk}:{year}-{week}", title=title, body=body, url=reverse("home")):
+                sent += 1
+    return sent

@@ -1,0 +1,78 @@
+"""What the staff health page checks: database, broker, beat, queue, outbox, last report."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counseling.models import Heartbeat, OutboxMessage
+
+BEAT_LATE = datetime.timedelta(minutes=3)
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Check(_("Database"), True, connection.vendor)
+    except Exception as exc:  # noqa: BLE001 - the page reports any failure
+        return Check(_("Database"), False, type(exc).__name__)
+
+
+def check_broker() -> tuple[Check, Check]:
+    """Broker reachability and the default queue's length (Redis only)."""
+    if not settings.CELERY_BROKER_URL:
+        note = _("No broker: tasks run in the web process.")
+        return Check(_("Broker"), True, note), Check(_("Queue length"), True, "0")
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        length = client.llen("celery")
+        return Check(_("Broker"), True, _("reachable")), Check(_("Queue length"), length < 1000, str(length))
+    except Exception as exc:  # noqa: BLE001
+        return Check(_("Broker"), False, type(exc).__name__), Check(_("Queue length"), False, "?")
+
+
+def check_beat() -> Check:
+    beat = Heartbeat.objects.filter(name="beat").first()
+    if beat is None:
+        return Check(_("Last beat tick"), not settings.CELERY_BROKER_URL, _("never"))
+    late = timezone.now() - beat.at > BEAT_LATE
+    return Check(_("Last beat tick"), not late, timezone.localtime(beat.at).strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def check_outbox() -> Check:
+    overdue = OutboxMessage.objects.filter(
+        sent_at__isnull=True, send_after__lt=timezone.now() - datetime.timedelta(minutes=5)
+    ).count()
+    return Check(_("Messages overdue in the outbox"), overdue == 0, str(overdue))
+
+
+def check_last_report() -> Check:
+    from counseling.reports.models import ReportStatus, SemesterReport
+
+    last = SemesterReport.objects.order_by("-requested_at").first()
+    if last is None:
+        return Check(_("Last report run"), True, _("never"))
+    when = last.built_at or last.requested_at
+    detail = f"{last.term.name} v{last.version} · {last.get_status_display()} · {timezone.localtime(when):%Y-%m-%d %H:%M}"
+    return Check(_("Last report run"), last.status != ReportStatus.FAILED, detail)
+
+
+def run_checks() -> list[Check]:
+    broker, queue = check_broker()
+    return [check_database(), broker, queue, check_beat(), check_outbox(), check_last_report()]

@@ -71,13 +71,14 @@ INSTALLED_APPS = [
     "counseling",
     "counseling.cases",
     "counseling.reports",
+    "counseling.schoolyear",
     "appointments",
     "archives",
     "campaigns",
 ]
 
 # Our own apps, in the order their home panels, navigation and demo data are assembled.
-LOCAL_APPS = ["counseling", "counseling.cases", "appointments", "archives", "campaigns", "counseling.reports"]
+LOCAL_APPS = ["counseling", "counseling.schoolyear", "counseling.cases", "appointments", "archives", "campaigns", "counseling.reports"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -265,5 +266,13 @@ LOGGING = {
 }
 
 # Office-wide rules that an office may tune without a code change.
+# A crisis escalation not acknowledged within this many minutes is sent again.
+CRISIS_ACK_MINUTES = env.int("CRISIS_ACK_MINUTES", default=15)
+
 # Shown in the header; empty means the translated default name.
 OFFICE_NAME = env.str("OFFICE_NAME", default="")
+# Guardian consent (counseling.schoolyear): a named screening keeps no answers of a student younger
+# than this without a guardian's consent on record. 0 turns the rule off.
+CONSENT_REQUIRED_UNDER_AGE = env.int("CONSENT_REQUIRED_UNDER_AGE", default=14)
+if not 0 <= CONSENT_REQUIRED_UNDER_AGE <= 18:
+    raise ImproperlyConfigured("CONSENT_REQUIRED_UNDER_AGE must be between 0 (off) and 18.")

@@ -1,5 +1,49 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from counseling.cases.views import cases, complaints, concerns, crisis, handover, notes, plan, referrals, stats
 
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", cases.case_list, name="case_list"),
+    path("export.csv", cases.case_export, name="case_export"),
+    path("new/", cases.case_open, name="case_open"),
+    path("<int:pk>/", cases.detail, name="detail"),
+    path("<int:pk>/edit/", cases.case_edit, name="case_edit"),
+    path("<int:pk>/print/", cases.case_print, name="case_print"),
+    path("<int:pk>/audit/", cases.case_audit, name="case_audit"),
+    path("<int:pk>/intake/", plan.intake, name="intake"),
+    path("<int:pk>/intake/edit/", plan.intake_edit, name="intake_edit"),
+    path("<int:pk>/goals/new/", plan.goal_add, name="goal_add"),
+    path("<int:pk>/goals/<int:goal_pk>/edit/", plan.goal_edit, name="goal_edit"),
+    path("<int:pk>/follow-ups/new/", plan.followup_add, name="followup_add"),
+    path("<int:pk>/follow-ups/<int:follow_up_pk>/done/", plan.followup_done, name="followup_done"),
+    path("<int:pk>/notes/new/", notes.note_add, name="note_add"),
+    path("notes/<int:pk>/", notes.note_detail, name="note_detail"),
+    path("notes/<int:pk>/edit/", notes.note_edit, name="note_edit"),
+    path("notes/<int:pk>/sign/", notes.note_sign, name="note_sign"),
+    path("notes/<int:pk>/cosign/", notes.note_cosign, name="note_cosign"),
+    path("notes/<int:pk>/addendum/", notes.note_addendum, name="note_addendum"),
+    path("<int:pk>/referrals/new/", referrals.referral_add, name="referral_add"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/edit/", referrals.referral_edit, name="referral_edit"),
+    path("<int:pk>/crisis/new/", crisis.crisis_add, name="crisis_add"),
+    path("crises/", crisis.crisis_list, name="crisis_list"),
+    path("crises/<int:pk>/", crisis.crisis_detail, name="crisis_detail"),
+    path("crises/<int:pk>/acknowledge/", crisis.crisis_acknowledge, name="crisis_acknowledge"),
+    path("crises/<int:pk>/actions/", crisis.crisis_actions, name="crisis_actions"),
+    path("<int:pk>/handover/", handover.handover, name="handover"),
+    path("handover/", handover.handover_all, name="handover_all"),
+    path("concerns/", concerns.concern_inbox, name="concern_inbox"),
+    path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/take-up/", concerns.concern_take_up, name="concern_take_up"),
+    path("concerns/<int:pk>/no-case/", concerns.concern_no_case, name="concern_no_case"),
+    path("refer/", concerns.concern_new, name="concern_new"),
+    path("refer/mine/", concerns.concern_mine, name="concern_mine"),
+    path("refer/<int:pk>/", concerns.concern_status, name="concern_status"),
+    path("complaints/", complaints.complaint_list, name="complaint_list"),
+    path("complaints/new/", complaints.complaint_new, name="complaint_new"),
+    path("complaints/mine/", complaints.complaint_mine, name="complaint_mine"),
+    path("complaints/<int:pk>/", complaints.complaint_handle, name="complaint_handle"),
+    path("statistics/", stats.statistics, name="statistics"),
+]

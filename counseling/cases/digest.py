@@ -1,0 +1,77 @@
+"""Lines of the daily digest for a user: names and times only, never content."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from counseling.cases.enums import FollowUpStatus
+from counseling.cases.models import Case, Escalation, FollowUp, SessionNote
+
+
+def items_for(user, day: datetime.date) -> list[str]:
+    """Unsigned notes and follow-ups due (by ``day``) on the user's cases; unacknowledged crises
+    for the head counselor and leaders."""
+    lines: list[str] = []
+    if user.has_perm("cases.view_cases"):
+        notes = (
+            SessionNote.objects.visible_to(user)
+            .unsigned()
+            .filter(author=user, case__counselor=user, held_on__lte=day)
+            .select_related("case__student")
+            .only("held_on", "case__student__name", "case__student__username")
+            .order_by("held_on", "id")
+        )
+        lines += [
+            _("Unsigned session note: %(student)s, session of %(day)s")
+            % {
+                "student": note.case.student.get_full_name(),
+                "day": formats.date_format(note.held_on, "SHORT_DATE_FORMAT"),
+            }
+            for note in notes
+        ]
+        follow_ups = (
+            FollowUp.objects.filter(
+                case__in=Case.objects.visible_to(user).filter(counselor=user),
+                status=FollowUpStatus.DUE,
+                due_on__lte=day,
+            )
+            .select_related("case__student")
+            .only("due_on", "case__student__name", "case__student__username")
+            .order_by("due_on", "id")
+        )
+        lines += [
+            _("Follow-up due %(day)s: %(student)s")
+            % {
+                "day": formats.date_format(item.due_on, "SHORT_DATE_FORMAT"),
+                "student": item.case.student.get_full_name(),
+            }
+            for item in follow_ups
+        ]
+    if user.has_perm("cases.receive_escalations"):
+        escalations = (
+            Escalation.objects.visible_to(user)
+            .unacknowledged()
+            .select_related("student")
+            .only("raised_at", "student__name", "student__username")
+        )
+        lines += [
+            _("Crisis escalation not acknowledged: %(student)s, %(time)s")
+            % {
+                "student": escalation.student.get_full_name(),
+                "time": formats.date_format(timezone.localtime(escalation.raised_at), "SHORT_DATETIME_FORMAT"),
+            }
+            for escalation in escalations
+        ]
+    return lines
+
+
+def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Counts for the head counselor's weekly note (aggregates only)."""
+    return {
+        _("Cases opened"): Case.objects.filter(opened_at__date__range=(start, end)).count(),
+        _("Session notes"): SessionNote.objects.filter(held_on__range=(start, end)).count(),
+        _("Crisis escalations"): Escalation.objects.filter(raised_at__date__range=(start, end)).count(),
+    }

@@ -1,0 +1,25 @@
+"""The confidential case records. Every read goes through ``Case.objects.visible_to(user)``.
+
+Nothing here is registered in the Django admin: administrators never see case content.
+"""
+
+from .cases import Case, FollowUp, Goal, Handover, Intake
+from .complaints import Complaint
+from .concerns import Concern
+from .crisis import Escalation
+from .notes import NoteAddendum, SessionNote
+from .referrals import Referral
+
+__all__ = [
+    "Case",
+    "Complaint",
+    "Concern",
+    "Escalation",
+    "FollowUp",
+    "Goal",
+    "Handover",
+    "Intake",
+    "NoteAddendum",
+    "Referral",
+    "SessionNote",
+]

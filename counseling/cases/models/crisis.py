@@ -1,0 +1,95 @@
+"""Crisis escalations (危机干预): who is at risk, when, and what was done; never the notes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from counseling.cases.enums import CaseSource, RiskLevel
+from counseling.crypto import EncryptedTextField
+
+from .cases import Case
+
+
+class EscalationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EscalationQuerySet:
+        """Head counselor and leaders: every escalation. A counselor: those of their own cases."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.has_perm("cases.view_escalations"):
+            return self.all()
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+    def unacknowledged(self) -> EscalationQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Escalation(models.Model):
+    """A risk raised to high or imminent, or a crisis event: the head counselor and leaders are told.
+
+    The facts here (who, when, risk, actions taken) are what leaders see. The narrative is
+    encrypted and shown only inside the case, to the counselor and the head counselor.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("student")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations", verbose_name=_("case")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    is_crisis_event = models.BooleanField(_("crisis event"), default=False)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    narrative = EncryptedTextField(_("what happened"), blank=True)
+    guardian_called = models.BooleanField(_("guardian called"), default=False)
+    guardian_called_at = models.DateTimeField(_("guardian called at"), null=True, blank=True)
+    escorted = models.BooleanField(_("student escorted"), default=False)
+    escort_by = models.CharField(_("escorted by"), max_length=100, blank=True)
+    hospital = models.BooleanField(_("taken to hospital"), default=False)
+    hospital_name = models.CharField(_("hospital"), max_length=150, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    # Delivery bookkeeping for the re-send scan: how many rounds were sent, and when the last one.
+    rounds_sent = models.PositiveSmallIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("crisis escalation")
+        verbose_name_plural = _("crisis escalations")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["acknowledged_at", "last_sent_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=models.F("raised_at")),
+                name="escalation_ack_after_raise",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Crisis escalation for %(student)s") % {"student": self.student}
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

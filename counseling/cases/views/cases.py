@@ -1,0 +1,277 @@
+"""The case list, opening a case, the case page, changing, printing, exporting, its audit history."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counseling.cases.enums import CaseStatus, FollowUpStatus
+from counseling.cases.forms import CaseForm, OpenCaseForm, StudentSearchForm
+from counseling.cases.models import Case, Intake
+from counseling.cases.services import CaseAlreadyOpenError, colleague_holding, open_case, update_case
+from counseling.cases.services.access import get_case_for
+from counseling.cases.services.crisis import holders_of
+from counseling.cases.services.notes import can_sign
+from counseling.cases.services.trail import case_history
+from counseling.decorators import require_perm
+from counseling.models import User
+from counseling.models.audit import AuditAction
+
+from .common import audit_read, form_page
+
+PAGE_SIZE = 30
+
+
+def _case_list_queryset(request: HttpRequest):
+    cases = (
+        Case.objects.visible_to(request.user)
+        .select_related("student__student_profile__school_class__grade", "counselor")
+        .prefetch_related("categories")
+        .annotate(
+            last_session=Max("notes__held_on"),
+            next_follow_up=Min("follow_ups__due_on", filter=Q(follow_ups__status=FollowUpStatus.DUE)),
+        )
+        # The cases you worked on last come first; new cases without a session follow.
+        .order_by(F("last_session").desc(nulls_last=True), "-opened_at", "-id")
+    )
+    status = request.GET.get("status", "active")
+    if status == "active":
+        cases = cases.active()
+    elif status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    query = (request.GET.get("q") or "").strip()[:50]
+    if query:
+        cases = cases.filter(
+            Q(student__name__icontains=query) | Q(student__student_profile__student_number__startswith=query)
+        )
+    counselor = request.GET.get("counselor") or ""
+    if counselor.isdigit() and request.user.has_perm("cases.view_all_cases"):
+        cases = cases.filter(counselor_id=int(counselor))
+    return cases, status, query, counselor
+
+
+@require_perm("cases.view_cases")
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Your cases (the head counselor: everyone's), filtered by status, student or counselor."""
+    cases, status, query, counselor = _case_list_queryset(request)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "query": query,
+        "counselor": counselor,
+        "statuses": CaseStatus.choices,
+        "counselors": holders_of("cases.view_cases") if request.user.has_perm("cases.view_all_cases") else [],
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@require_perm("cases.view_cases")
+@transaction.atomic
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The listed cases as CSV (no content: numbers, names, dates, statuses); each case exported is audited."""
+    cases, *_rest = _case_list_queryset(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Case"),
+            _("Student"),
+            _("Student number"),
+            _("Counselor"),
+            _("Source"),
+            _("Risk level"),
+            _("Status"),
+            _("Opened"),
+            _("Closed"),
+        ]
+    )
+    for case in cases:
+        profile = getattr(case.student, "student_profile", None)
+        writer.writerow(
+            [
+                case.number,
+                _csv_safe(case.student.get_full_name()),
+                profile.student_number if profile else "",
+                _csv_safe(case.counselor.get_full_name()),
+                case.get_source_display(),
+                case.get_risk_level_display(),
+                case.get_status_display(),
+                timezone.localtime(case.opened_at).date().isoformat(),
+                timezone.localtime(case.closed_at).date().isoformat() if case.closed_at else "",
+            ]
+        )
+        audit_read(request, case, AuditAction.EXPORT, detail="case list CSV")
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Keep spreadsheet programs from running a name as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@require_perm("cases.view_cases")
+def case_open(request: HttpRequest) -> HttpResponse:
+    """Find a student, see whether a colleague already follows them, and open a case you hold."""
+    user = request.user
+    student_id = request.GET.get("student") or request.POST.get("student") or ""
+    if not student_id.isdigit():
+        search = StudentSearchForm(request.GET or None)
+        results = []
+        if search.is_valid() and search.cleaned_data["q"]:
+            query = search.cleaned_data["q"].strip()
+            holder = Case.objects.active().filter(student=OuterRef("pk"))
+            results = (
+                User.objects.filter(student_profile__isnull=False, is_active=True)
+                .filter(Q(name__icontains=query) | Q(student_profile__student_number__startswith=query))
+                .select_related("student_profile__school_class__grade")
+                .annotate(
+                    holder_name=Subquery(holder.values("counselor__name")[:1]),
+                    holder_id=Subquery(holder.values("counselor_id")[:1]),
+                )
+                .order_by("student_profile__student_number")[:20]
+            )
+        return render(request, "cases/case_open_search.html", {"search": search, "results": results})
+
+    student = get_object_or_404(User.objects.filter(student_profile__isnull=False, is_active=True), pk=int(student_id))
+    holder = colleague_holding(student)
+    form = OpenCaseForm(request.POST or None)
+    if holder is None and request.method == "POST" and form.is_valid():
+        case = open_case(
+            student=student,
+            counselor=user,
+            source=form.cleaned_data["source"],
+            opened_by=user,
+            request=request,
+            categories=form.cleaned_data["categories"],
+            risk_level=form.cleaned_data["risk_level"],
+        )
+        if case.counselor_id != user.pk:
+            messages.error(request, _("A colleague opened a case for this student a moment ago."))
+            return redirect(f"{reverse('cases:case_open')}?student={student.pk}")
+        messages.success(request, _("The case is open."))
+        if case.is_high_risk:
+            messages.warning(request, _("The head counselor and the school leaders have been notified."))
+        return redirect("cases:detail", pk=case.pk)
+    own_case = None
+    if holder is not None and holder.pk == user.pk:
+        own_case = Case.objects.visible_to(user).active().filter(student=student).first()
+    return form_page(
+        request,
+        title=_("Open a case for %(student)s") % {"student": student.get_full_name()},
+        form=form if holder is None else None,
+        back_url=reverse("cases:case_open"),
+        student=student,
+        holder=holder,
+        own_case=own_case,
+    )
+
+
+@require_perm("cases.view_cases")
+@transaction.atomic
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page: facts, plan, follow-ups, notes (metadata only), referrals, crises, history."""
+    case = get_case_for(request.user, pk)
+    audit_read(request, case)
+    notes = list(
+        case.notes.select_related("author", "signed_by", "cosigned_by")
+        .defer("content", "analysis", "next_steps")
+        .order_by("-held_on", "-id")
+    )
+    for note in notes:
+        note.can_sign = can_sign(note, request.user)
+    context = {
+        "case": case,
+        "intake": Intake.objects.filter(case=case).defer("narrative").first(),
+        "goals": case.goals.all(),
+        "follow_ups": case.follow_ups.order_by("status", "due_on"),
+        "notes": notes,
+        "referrals": case.referrals.defer("reason", "outcome").all(),
+        "escalations": case.escalations.defer("narrative").select_related("acknowledged_by", "raised_by"),
+        "handovers": case.handovers.select_related("from_counselor", "to_counselor", "handed_over_by"),
+        "categories": case.categories.all(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@require_perm("cases.view_cases")
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change categories, risk level and status; raising the risk to high or imminent escalates."""
+    case = get_case_for(request.user, pk)
+    initial = {"categories": case.categories.all(), "risk_level": case.risk_level, "status": case.status}
+    form = CaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = update_case(case, by=request.user, request=request, **form.cleaned_data)
+        except CaseAlreadyOpenError:
+            form.add_error("status", _("This student has another open case; it cannot be reopened."))
+        else:
+            if changed:
+                messages.success(request, _("The case was saved."))
+            if "risk_level" in changed and case.is_high_risk:
+                messages.warning(request, _("The head counselor and the school leaders have been notified."))
+            risky = [c for c in form.cleaned_data["categories"] if c.signals_risk]
+            if risky and not case.is_high_risk:
+                messages.warning(
+                    request,
+                    _(
+                        "You chose a category that signals risk. If the student is at risk, raise the risk level or record a crisis event."
+                    ),
+                )
+            return redirect("cases:detail", pk=case.pk)
+    return form_page(
+        request, title=_("Change the case"), form=form, back_url=reverse("cases:detail", args=[case.pk]), case=case
+    )
+
+
+@require_perm("cases.view_cases")
+@transaction.atomic
+def case_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole record on paper; every object printed is audited."""
+    case = get_case_for(request.user, pk)
+    intake = Intake.objects.filter(case=case).select_related("author").first()
+    notes = list(
+        case.notes.select_related("author", "signed_by", "cosigned_by")
+        .prefetch_related("addenda__author")
+        .order_by("held_on", "id")
+    )
+    referrals = list(case.referrals.all())
+    escalations = list(case.escalations.select_related("raised_by", "acknowledged_by"))
+    audit_read(request, case, AuditAction.PRINT)
+    for obj in [intake, *notes, *referrals, *escalations]:
+        if obj is not None:
+            audit_read(request, obj, AuditAction.PRINT)
+    context = {
+        "case": case,
+        "intake": intake,
+        "notes": notes,
+        "referrals": referrals,
+        "escalations": escalations,
+        "goals": case.goals.all(),
+        "follow_ups": case.follow_ups.all(),
+        "handovers": case.handovers.select_related("from_counselor", "to_counselor", "handed_over_by"),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "cases/case_print.html", context)
+
+
+@require_perm("cases.read_audit")
+@transaction.atomic
+def case_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who read or changed this case and its records, when and from where (head counselor)."""
+    case = get_case_for(request.user, pk)
+    audit_read(request, case, detail="audit history")
+    page = Paginator(case_history(case), 100).get_page(request.GET.get("page"))
+    return render(request, "cases/case_audit.html", {"case": case, "page": page})

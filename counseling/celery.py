@@ -22,8 +22,15 @@ MAX_RETRY_DELAY = 600
 app.conf.beat_schedule = {
     "deliver-outbox": {"task": "counseling.deliver_outbox", "schedule": 60.0},
     "beat-heartbeat": {"task": "counseling.beat_heartbeat", "schedule": 60.0},
+    "archives-survey-reminders": {"task": "archives.send_survey_reminders", "schedule": 15 * 60.0},
+    "archives-zero-report-reminders": {"task": "archives.remind_zero_reports", "schedule": 60 * 60.0},
+    "appointments-expire-offers": {"task": "appointments.expire_offers", "schedule": 60.0},
+    "campaigns-advance-statuses": {"task": "campaigns.advance_statuses", "schedule": 900.0},
+    "campaigns-send-reminders": {"task": "campaigns.send_reminders", "schedule": 900.0},
+    "cases-resend-escalations": {"task": "cases.resend_unacknowledged_escalations", "schedule": 60.0},
     "daily-digests": {"task": "counseling.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
     "weekly-note": {"task": "counseling.send_weekly_note", "schedule": crontab(day_of_week="mon", hour=7, minute=30)},
     "reports-build-pending": {"task": "reports.build_pending", "schedule": 60.0},
     "reports-draft-at-term-end": {"task": "reports.draft_at_term_end", "schedule": crontab(hour=6, minute=0)},
+    "schoolyear-apply-retention": {"task": "schoolyear.apply_retention", "schedule": crontab(day_of_month=1, hour=3, minute=30)},
 }

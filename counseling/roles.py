@@ -66,6 +66,10 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "cases.file_complaint": rules.is_authenticated,
     "cases.handle_complaints": is_head,
     "cases.read_audit": is_head,
+    "cases.cosign_notes": is_head,
+    "cases.view_crisis": is_counseling_staff | is_leader,
+    "cases.receive_escalations": is_head | is_leader,
+    "cases.view_statistics": is_head | is_leader | is_administrator,
     # Archives, screenings, focus list, zero report
     "archives.view_archive": is_counseling_staff,
     "archives.manage_screenings": is_counseling_staff,
@@ -78,12 +82,18 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "archives.view_zero_reports": is_head,
     "archives.view_screening_results": is_counseling_staff | is_leader | is_administrator,
     "archives.view_class_completion": is_class_teacher,
+    "archives.view_all_warnings": is_head,
+    "archives.assign_grade_counselors": is_head,
     # Awareness campaigns
     "campaigns.manage_campaigns": is_counseling_staff,
+    "campaigns.manage_all_campaigns": is_head,
     "campaigns.view_planner": is_staff_member,
     "campaigns.submit_entry": is_class_teacher,
     "campaigns.register_event": is_student,
     "campaigns.judge": is_counseling_staff | is_leader,
+    # School year, guardian consent, retention, data requests (counseling.schoolyear)
+    "schoolyear.record_consent_any_class": is_administrator | is_counseling_staff,
+    "schoolyear.manage_retention": is_head,
     # End-of-term reports
     "reports.view_reports": is_head | is_leader | is_administrator,
     "reports.edit_reports": is_head,

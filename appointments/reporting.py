@@ -1,0 +1,77 @@
+"""Aggregate numbers for the end-of-term report (服务量化指标): counts only, no names, no content.
+
+Every number is computed by the database (aggregate / values + annotate), never by looping over
+rows in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, Q, Sum
+
+from appointments.enums import AppointmentStatus, MailboxKind, MailboxStatus
+from appointments.models import Appointment, GroupParticipant, GroupSession, MailboxItem
+from appointments.services.slots import day_bounds
+
+
+def summary(start: datetime.date, end: datetime.date) -> dict:
+    """Appointments, group sessions and mailbox items from ``start`` to ``end`` (inclusive).
+
+    "Sessions" are appointments marked attended. Keys:
+    ``sessions``, ``unique_students``, ``first_visits``, ``no_shows``, ``cancelled``, ``declined``,
+    ``appointments_by_status`` {status: n}, ``sessions_by_channel`` {channel: n},
+    ``sessions_by_counselor`` [{counselor_id, sessions}], ``sessions_by_grade`` [{grade_id, grade, sessions}],
+    ``sessions_by_topic`` [{topic_id, topic_code, sessions}] (topic None = not given),
+    ``group_sessions``, ``group_participants``, ``group_seats``, ``mailbox_items``,
+    ``mailbox_by_kind`` {kind: n}, ``mailbox_anonymous``, ``mailbox_unhandled``.
+    """
+    lo, hi = day_bounds(start, end)
+    period = Appointment.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
+    sessions = period.filter(status=AppointmentStatus.ATTENDED)
+    totals = period.aggregate(
+        sessions=Count("id", filter=Q(status=AppointmentStatus.ATTENDED)),
+        unique_students=Count("student", filter=Q(status=AppointmentStatus.ATTENDED), distinct=True),
+        first_visits=Count("id", filter=Q(status=AppointmentStatus.ATTENDED, is_first_visit=True)),
+        no_shows=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+        cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
+        declined=Count("id", filter=Q(status=AppointmentStatus.DECLINED)),
+    )
+    groups = GroupSession.objects.filter(is_cancelled=False, starts_at__gte=lo, starts_at__lt=hi)
+    group_totals = groups.aggregate(group_sessions=Count("id"), group_seats=Sum("capacity"))
+    mailbox = MailboxItem.objects.filter(created_at__gte=lo, created_at__lt=hi)
+    mailbox_totals = mailbox.aggregate(
+        mailbox_items=Count("id"),
+        mailbox_anonymous=Count("id", filter=Q(is_anonymous=True)),
+        mailbox_unhandled=Count("id", filter=Q(status=MailboxStatus.NEW)),
+    )
+    return {
+        "start": start,
+        "end": end,
+        **totals,
+        "appointments_by_status": dict(period.values_list("status").annotate(n=Count("id")).order_by()),
+        "sessions_by_channel": dict(sessions.values_list("channel").annotate(n=Count("id")).order_by()),
+        "sessions_by_counselor": list(
+            sessions.values("counselor_id").annotate(sessions=Count("id")).order_by("counselor_id")
+        ),
+        "sessions_by_grade": list(
+            sessions.values(
+                grade_id=F("student__student_profile__school_class__grade_id"),
+                grade=F("student__student_profile__school_class__grade__name"),
+            )
+            .annotate(sessions=Count("id"))
+            .order_by("grade_id")
+        ),
+        "sessions_by_topic": list(
+            sessions.values("topic_id", topic_code=F("topic__code")).annotate(sessions=Count("id")).order_by("topic_id")
+        ),
+        "group_sessions": group_totals["group_sessions"],
+        "group_seats": group_totals["group_seats"] or 0,
+        "group_participants": GroupParticipant.objects.filter(session__in=groups).count(),
+        **mailbox_totals,
+        "mailbox_by_kind": {
+            kind: n
+            for kind, n in mailbox.values_list("kind").annotate(n=Count("id")).order_by()
+            if kind in MailboxKind.values
+        },
+    }

@@ -1,0 +1,56 @@
+"""What the counselor's day and week views show: appointments and free slots per day."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+
+from appointments.models import Appointment, ClosedDay, GroupSession
+from appointments.services.slots import Slot, closed_days, day_bounds, days, free_slots
+
+
+@dataclass
+class AgendaDay:
+    day: datetime.date
+    appointments: list[Appointment] = field(default_factory=list)
+    groups: list[GroupSession] = field(default_factory=list)
+    free: list[Slot] = field(default_factory=list)
+    closures: list[ClosedDay] = field(default_factory=list)
+
+
+def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] | None) -> list[AgendaDay]:
+    """Each day's appointments (all statuses), group sessions and free slots (incl. reserved ones).
+
+    ``counselor_ids`` None means every counselor (the head counselor's overview). A fixed number
+    of queries for any number of appointments.
+    """
+    start, end = day_bounds(first, last)
+    appointments = Appointment.objects.for_lists().filter(starts_at__gte=start, starts_at__lt=end)
+    groups = GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related("counselor")
+    if counselor_ids is not None:
+        appointments = appointments.filter(counselor_id__in=counselor_ids)
+        groups = groups.filter(counselor_id__in=counselor_ids)
+    groups = groups.annotate(joined=Count("participants")).order_by("starts_at")
+    result = {day: AgendaDay(day) for day in days(first, last)}
+    for appointment in appointments:
+        result[timezone.localtime(appointment.starts_at).date()].appointments.append(appointment)
+    for session in groups:
+        result[timezone.localtime(session.starts_at).date()].groups.append(session)
+    by_day: dict[datetime.date, list[Slot]] = defaultdict(list)
+    for slot in free_slots(first, last, counselor_ids=counselor_ids, include_reserved=True):
+        by_day[slot.local_start.date()].append(slot)
+    for day, slots in by_day.items():
+        result[day].free = slots
+    for closure in closed_days(first, last, counselor_ids):
+        for day in days(max(first, closure.start_date), min(last, closure.end_date)):
+            result[day].closures.append(closure)
+    return list(result.values())

@@ -1,0 +1,156 @@
+"""The mailbox (信箱): letters and requests in, the duty counselor schedules, replies or closes.
+
+Nothing from a letter's text ever goes into a notice: notices say that something arrived or was
+answered, and link to the page where the reader (after signing in) sees it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments.enums import AppointmentSource, MailboxStatus
+from appointments.models import DutyRota, MailboxItem
+from appointments.services.booking import create_for_student
+from appointments.services.errors import BookingError
+from counseling.enums import Role
+from counseling.models import User
+from counseling.models.audit import AuditAction
+from counseling.services import notify
+from counseling.services.audit import record
+
+# Items older than this without an answer are flagged on the counselors' home page.
+OVERDUE_AFTER = datetime.timedelta(days=1)
+
+
+def duty_counselor(day: datetime.date):
+    """The counselor who opens the mailbox on ``day`` (the rota), else the head counselor."""
+    entry = (
+        DutyRota.objects.select_related("counselor").filter(weekday=day.weekday(), counselor__is_active=True).first()
+    )
+    if entry is not None:
+        return entry.counselor
+    return User.objects.filter(role=Role.HEAD_COUNSELOR, is_active=True).order_by("pk").first()
+
+
+def overdue(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = MailboxItem.objects.all() if queryset is None else queryset
+    return queryset.filter(status=MailboxStatus.NEW, created_at__lt=timezone.now() - OVERDUE_AFTER)
+
+
+def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_student=None, preferred_channel: str = ""):
+    """Post an item to the mailbox. Side effects: the item; a notice to today's duty counselor."""
+    with transaction.atomic():
+        item = MailboxItem.objects.create(
+            sender=sender,
+            kind=kind,
+            body=body,
+            is_anonymous=is_anonymous,
+            about_student=about_student,
+            preferred_channel=preferred_channel,
+        )
+        duty = duty_counselor(timezone.localdate())
+        if duty is not None:
+            notify.notify(
+                duty,
+                key=f"mailbox:{item.pk}:new",
+                title=_("New item in the mailbox (%(kind)s)") % {"kind": item.get_kind_display()},
+                url=reverse("appointments:mailbox_item", args=[item.pk]),
+            )
+    return item
+
+
+def read(item: MailboxItem, *, by, request=None) -> None:
+    """A counselor opened an item: the reading is audited (letters are confidential)."""
+    record(by, AuditAction.VIEW, item, request=request, student_id=None if item.is_anonymous else item.sender_id)
+
+
+def _handled(item: MailboxItem, by, status: str) -> None:
+    if item.status != MailboxStatus.NEW:
+        raise BookingError(_("This item has already been handled."))
+    item.status = status
+    item.handled_by = by
+    item.handled_at = timezone.now()
+
+
+def _lock(item: MailboxItem) -> MailboxItem:
+    return MailboxItem.objects.select_for_update(of=("self",)).select_related("sender", "about_student").get(pk=item.pk)
+
+
+def _tell_sender(item: MailboxItem, event: str, title: str) -> None:
+    notify.notify(
+        item.sender,
+        key=f"mailbox:{item.pk}:{event}",
+        title=title,
+        url=reverse("appointments:mailbox_item", args=[item.pk]),
+    )
+
+
+def schedule(
+    item: MailboxItem,
+    *,
+    by,
+    counselor,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    channel: str,
+    room: str = "",
+    request=None,
+):
+    """Book an appointment from an item for the student it concerns; the student is told (and a
+    teacher who wrote is told it was scheduled). Raises BookingError when no student is known."""
+    with transaction.atomic():
+        item = _lock(item)
+        student = item.student
+        if student is None:
+            raise BookingError(_("This item does not name a student, so no appointment can be booked from it."))
+        _handled(item, by, MailboxStatus.SCHEDULED)
+        appointment = create_for_student(
+            counselor=counselor,
+            student=student,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            channel=channel,
+            room=room,
+            source=AppointmentSource.MAILBOX,
+            by=by,
+            request=request,
+        )
+        item.appointment = appointment
+        item.save(update_fields=["status", "handled_by", "handled_at", "appointment"])
+        record(by, AuditAction.CHANGE, item, request=request, student_id=student.pk, detail="scheduled")
+        if item.sender_id != student.pk:
+            _tell_sender(item, "scheduled", _("The counseling office scheduled an appointment for your request"))
+    return appointment
+
+
+def reply(item: MailboxItem, *, by, text: str, request=None) -> None:
+    """Answer an item in writing; the sender is told there is a reply (not what it says)."""
+    with transaction.atomic():
+        item = _lock(item)
+        _handled(item, by, MailboxStatus.REPLIED)
+        item.reply = text
+        item.save(update_fields=["status", "handled_by", "handled_at", "reply"])
+        record(by, AuditAction.CHANGE, item, request=request, detail="replied")
+        _tell_sender(item, "replied", _("The counseling office answered your message"))
+
+
+def close(item: MailboxItem, *, by, reason: str, request=None) -> None:
+    """Close an item with a reason (from a fixed list, safe to show the sender)."""
+    with transaction.atomic():
+        item = _lock(item)
+        _handled(item, by, MailboxStatus.CLOSED)
+        item.close_reason = reason
+        item.save(update_fields=["status", "handled_by", "handled_at", "close_reason"])
+        record(by, AuditAction.CHANGE, item, request=request, detail=f"closed: {reason}")
+        _tell_sender(
+            item,
+            "closed",
+            _("Your message to the counseling office was closed: %(reason)s")
+            % {"reason": item.get_close_reason_display()},
+        )

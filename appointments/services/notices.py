@@ -1,0 +1,168 @@
+"""Notices and reminders about appointments, through the outbox (counseling.services.notify).
+
+Titles and bodies carry names, times, rooms and the way of meeting only: never the topic or
+anything else a student told the office. Each message has a key that names the appointment,
+the event and the start time, so repeating an action never sends a message twice, and a moved
+appointment gets fresh reminders for its new time.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments.enums import AppointmentStatus
+from appointments.models import Appointment, OfficeRules
+from counseling.services import notify
+
+
+def when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _url(appointment: Appointment) -> str:
+    return reverse("appointments:detail", args=[appointment.pk])
+
+
+def _stamp(appointment: Appointment) -> str:
+    return timezone.localtime(appointment.starts_at).strftime("%Y%m%dT%H%M")
+
+
+def _place(appointment: Appointment) -> str:
+    parts = [appointment.get_channel_display()]
+    if appointment.room:
+        parts.append(appointment.room)
+    return " · ".join(str(p) for p in parts)
+
+
+def _send(appointment: Appointment, recipient, event: str, title: str) -> None:
+    notify.notify(
+        recipient,
+        key=f"appt:{appointment.pk}:{event}:{_stamp(appointment)}:{recipient.pk}",
+        title=title,
+        body=f"{when(appointment.starts_at)} · {_place(appointment)}",
+        url=_url(appointment),
+    )
+
+
+def booked(appointment: Appointment, *, by) -> None:
+    """Tell the student and the counselor about a new appointment or request (not the one who made it twice)."""
+    student, counselor = appointment.student, appointment.counselor
+    at = when(appointment.starts_at)
+    if appointment.status == AppointmentStatus.REQUESTED:
+        _send(
+            appointment,
+            student,
+            "requested",
+            _("Appointment requested: %(when)s with %(counselor)s (waiting for confirmation)")
+            % {"when": at, "counselor": counselor},
+        )
+        _send(
+            appointment,
+            counselor,
+            "requested",
+            _("New appointment request: %(student)s, %(when)s") % {"student": student, "when": at},
+        )
+        return
+    _send(
+        appointment,
+        student,
+        "booked",
+        _("Appointment booked: %(when)s with %(counselor)s") % {"when": at, "counselor": counselor},
+    )
+    if by is None or by.pk != counselor.pk:
+        _send(
+            appointment,
+            counselor,
+            "booked",
+            _("New appointment: %(student)s, %(when)s") % {"student": student, "when": at},
+        )
+
+
+def confirmed(appointment: Appointment) -> None:
+    _send(
+        appointment,
+        appointment.student,
+        "confirmed",
+        _("Appointment confirmed: %(when)s with %(counselor)s")
+        % {"when": when(appointment.starts_at), "counselor": appointment.counselor},
+    )
+
+
+def declined(appointment: Appointment) -> None:
+    _send(
+        appointment,
+        appointment.student,
+        "declined",
+        _("Your appointment request for %(when)s could not be accepted. Please choose another time.")
+        % {"when": when(appointment.starts_at)},
+    )
+
+
+def moved(appointment: Appointment, old_start: datetime.datetime, *, by) -> None:
+    """Tell both people the new time (the mover gets it as a confirmation)."""
+    for recipient in (appointment.student, appointment.counselor):
+        _send(
+            appointment,
+            recipient,
+            "moved",
+            _("Appointment moved to %(when)s (was %(old)s)")
+            % {"when": when(appointment.starts_at), "old": when(old_start)},
+        )
+
+
+def cancelled(appointment: Appointment, *, by) -> None:
+    """Tell the other person (or both, when the office cancels on the head counselor's behalf)."""
+    for recipient in (appointment.student, appointment.counselor):
+        if by is not None and recipient.pk == by.pk:
+            continue
+        _send(
+            appointment,
+            recipient,
+            "cancelled",
+            _("Appointment cancelled: %(when)s") % {"when": when(appointment.starts_at)},
+        )
+
+
+def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = None) -> int:
+    """Put the reminders (default 24 h and 1 h before) in the outbox for student and counselor.
+
+    A reminder whose time has passed is skipped. Returns how many were scheduled.
+    """
+    rules = rules or OfficeRules.load()
+    now = timezone.now()
+    count = 0
+    for offset in rules.reminder_offsets:
+        send_after = appointment.starts_at - offset
+        if send_after <= now:
+            continue
+        hours = int(offset.total_seconds() // 3600)
+        for recipient, title in (
+            (
+                appointment.student,
+                _("Reminder: counseling appointment %(when)s with %(counselor)s")
+                % {"when": when(appointment.starts_at), "counselor": appointment.counselor},
+            ),
+            (
+                appointment.counselor,
+                _("Reminder: appointment with %(student)s at %(when)s")
+                % {"student": appointment.student, "when": when(appointment.starts_at)},
+            ),
+        ):
+            count += notify.schedule(
+                recipient,
+                key=f"appt:{appointment.pk}:remind:{_stamp(appointment)}:{hours}h:{recipient.pk}",
+                title=title,
+                body=f"{when(appointment.starts_at)} · {_place(appointment)}",
+                url=_url(appointment),
+                send_after=send_after,
+            )
+    return count
+
+
+def cancel_reminders(appointment: Appointment) -> int:
+    """Withdraw the unsent reminders of an appointment (after a move, cancellation or outcome)."""
+    return notify.cancel(f"appt:{appointment.pk}:remind:")

@@ -1,0 +1,1 @@
+"""Views of the appointments app, one module per feature. Views parse input, call a service, render."""

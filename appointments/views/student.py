@@ -1,0 +1,193 @@
+"""The student's side: my appointments, free times, booking, the waitlist and its offers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appointments.enums import OPEN_STATUSES, AppointmentStatus, OfferStatus
+from appointments.forms import BookForm, CounselorFilterForm, WaitlistForm, counselors
+from appointments.models import Appointment, GroupSession, OfficeRules, WaitlistEntry, WaitlistOffer, WeeklySchedule
+from appointments.services import booking, waitlist
+from appointments.services.errors import BookingError, SlotTakenError
+from appointments.services.slots import free_slots, group_by_day, merge_any_counselor, parse_slot_key
+from counseling.decorators import require_perm
+
+
+@require_perm("appointments.book")
+def mine(request: HttpRequest) -> HttpResponse:
+    """The student's page: what is ahead, offers and waitlist, group sessions, what is past."""
+    user, now = request.user, timezone.now()
+    own = Appointment.objects.visible_to(user).for_lists()
+    ahead = Q(status__in=OPEN_STATUSES, ends_at__gt=now)
+    upcoming = list(own.filter(ahead))
+    past = Paginator(own.exclude(ahead).order_by("-starts_at", "-id"), 20).get_page(request.GET.get("page"))
+    context = {
+        "upcoming": upcoming,
+        "page": past,
+        "offer": WaitlistOffer.objects.live().filter(entry__student=user).select_related("counselor").first(),
+        "entry": WaitlistEntry.objects.waiting().filter(student=user).select_related("counselor").first(),
+        "groups": list(GroupSession.objects.upcoming().filter(participants__student=user).select_related("counselor")),
+        "rules": OfficeRules.load(),
+    }
+    return render(request, "appointments/student/mine.html", context)
+
+
+def _counselors_with_hours():
+    today = timezone.localdate()
+    ids = WeeklySchedule.objects.filter(term__end__gte=today).values("counselor_id")
+    return counselors().filter(pk__in=ids)
+
+
+@require_perm("appointments.book")
+def book(request: HttpRequest) -> HttpResponse:
+    """Free times over the booking horizon, by counselor or any counselor."""
+    rules = OfficeRules.load()
+    user, now = request.user, timezone.now()
+    choices = list(_counselors_with_hours())
+    form = CounselorFilterForm(request.GET or None, counselor_choices=choices)
+    counselor_id = form.selected()
+    upcoming = list(Appointment.objects.visible_to(user).upcoming().select_related("counselor")[:10])
+    limit_reached = len(upcoming) >= rules.max_upcoming_per_student
+    days = []
+    if not limit_reached:
+        today = timezone.localdate()
+        slots = free_slots(
+            today,
+            today + datetime.timedelta(days=rules.booking_horizon_days),
+            counselor_ids=[counselor_id] if counselor_id else None,
+            not_before=now + datetime.timedelta(hours=rules.booking_cutoff_hours),
+            student_id=user.pk,
+        )
+        days = group_by_day(slots if counselor_id else merge_any_counselor(slots))
+    context = {
+        "form": form,
+        "rules": rules,
+        "days": days,
+        "counselor_param": str(counselor_id) if counselor_id else "any",
+        "limit_reached": limit_reached,
+        "upcoming": upcoming,
+    }
+    return render(request, "appointments/student/book.html", context)
+
+
+def _chosen_counselor(text: str | None):
+    """The counselor named in the query string; None for "any"; False when unreadable."""
+    if not text or text == "any":
+        return None
+    if not text.isdigit() or len(text) > 12:
+        return False
+    return counselors().filter(pk=int(text)).first() or False
+
+
+@require_perm("appointments.book")
+def book_confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm one free time: how to meet and (optionally) what it is about, then book."""
+    starts_at = parse_slot_key(request.GET.get("start"))
+    counselor = _chosen_counselor(request.GET.get("counselor"))
+    if starts_at is None or counselor is False:
+        messages.error(request, _("Choose one of the free times."))
+        return redirect("appointments:book")
+    form = BookForm(request.POST or None)
+    context = {"form": form, "starts_at": starts_at, "counselor": counselor, "rules": OfficeRules.load()}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "appointments/student/book_confirm.html", context, status=400)
+        try:
+            appointment = booking.book(
+                request.user,
+                counselor=counselor or None,
+                starts_at=starts_at,
+                channel=form.cleaned_data["channel"],
+                topic=form.cleaned_data["topic"],
+                request=request,
+            )
+        except SlotTakenError as exc:
+            context["error"] = exc.message
+            return render(request, "appointments/student/book_confirm.html", context, status=409)
+        except BookingError as exc:
+            context["error"] = exc.message
+            return render(request, "appointments/student/book_confirm.html", context, status=400)
+        if appointment.status == AppointmentStatus.REQUESTED:
+            messages.success(request, _("Your request is sent. The counselor will confirm it soon."))
+        else:
+            messages.success(request, _("Your appointment is booked."))
+        return redirect("appointments:detail", pk=appointment.pk)
+    return render(request, "appointments/student/book_confirm.html", context)
+
+
+@require_perm("appointments.book")
+def waitlist_join(request: HttpRequest) -> HttpResponse:
+    form = WaitlistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waitlist.join(
+                request.user,
+                counselor=form.cleaned_data["counselor"],
+                time_of_day=form.cleaned_data["time_of_day"],
+                channel=form.cleaned_data["channel"],
+            )
+        except BookingError as exc:
+            messages.error(request, exc.message)
+            return render(request, "appointments/student/waitlist.html", {"form": form}, status=400)
+        messages.success(request, _("You are on the waitlist. We will tell you when a time frees up."))
+        return redirect("appointments:mine")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "appointments/student/waitlist.html", {"form": form}, status=status)
+
+
+@require_perm("appointments.book")
+@require_POST
+def waitlist_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(WaitlistEntry.objects.filter(student=request.user), pk=pk)
+    try:
+        waitlist.leave(entry)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You left the waitlist."))
+    return redirect("appointments:mine")
+
+
+def _own_offer(request: HttpRequest, pk: int) -> WaitlistOffer:
+    return get_object_or_404(
+        WaitlistOffer.objects.filter(entry__student=request.user).select_related("entry__student", "counselor"), pk=pk
+    )
+
+
+@require_perm("appointments.book")
+@require_POST
+def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _own_offer(request, pk)
+    try:
+        appointment = waitlist.accept(offer, request=request)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+        return redirect("appointments:mine")
+    messages.success(request, _("Your appointment is booked."))
+    return redirect(reverse("appointments:detail", args=[appointment.pk]))
+
+
+@require_perm("appointments.book")
+@require_POST
+def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _own_offer(request, pk)
+    if offer.status != OfferStatus.OPEN:
+        messages.error(request, _("This offer is no longer open."))
+        return redirect("appointments:mine")
+    try:
+        waitlist.decline(offer)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you. You stay on the waitlist."))
+    return redirect("appointments:mine")

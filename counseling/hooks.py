@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -40,22 +41,42 @@ def _app_module(app: str, name: str):
         return None
 
 
+# The order of the groups in the navigation bar: the daily work first, the office's tools last.
+NAV_ORDER = [
+    "appointments",
+    "counseling.cases",
+    "archives",
+    "campaigns",
+    "counseling.reports",
+    "counseling.schoolyear",
+    "counseling",
+]
+
+
 @cache
-def _all_nav_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
-    for app in settings.LOCAL_APPS:
+def _nav_groups() -> tuple[tuple[str, tuple[NavItem, ...]], ...]:
+    """Each app's items, in app order; the group is named after the app."""
+    groups = []
+    for app in sorted(settings.LOCAL_APPS, key=lambda name: NAV_ORDER.index(name) if name in NAV_ORDER else 50):
         module = _app_module(app, "nav")
-        if module is not None:
-            items.extend(module.ITEMS)
-    return tuple(sorted(items, key=lambda item: item.order))
+        if module is not None and module.ITEMS:
+            groups.append((app, tuple(sorted(module.ITEMS, key=lambda item: item.order))))
+    return tuple(groups)
 
 
 def nav_items(user) -> list[dict]:
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in _all_nav_items()
-        if user.has_perm(item.perm)
-    ]
+    """The navigation this user may use: a group per app, holding the items whose permission they have."""
+    result = []
+    for app, items in _nav_groups():
+        visible = [
+            {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+            for item in items
+            if user.has_perm(item.perm)
+        ]
+        if visible:
+            config = next(config for config in apps.get_app_configs() if config.name == app)
+            result.append({"label": config.verbose_name, "items": visible})
+    return result
 
 
 def home_panels(request: HttpRequest) -> list[Panel]:

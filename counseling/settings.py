@@ -78,7 +78,7 @@ INSTALLED_APPS = [
 ]
 
 # Our own apps, in the order their home panels, navigation and demo data are assembled.
-LOCAL_APPS = ["counseling", "counseling.schoolyear", "counseling.cases", "appointments", "archives", "campaigns", "counseling.reports"]
+LOCAL_APPS = ["counseling", "counseling.cases", "counseling.schoolyear", "appointments", "archives", "campaigns", "counseling.reports"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -262,7 +262,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Office-wide rules that an office may tune without a code change.

@@ -3,6 +3,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from counseling.models import Term
@@ -12,10 +13,11 @@ from counseling.reports.models import SemesterReport
 class GenerateForm(forms.Form):
     term = forms.ModelChoiceField(queryset=Term.objects.all(), label=_("Term"), empty_label=None)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_class = "row row-cols-sm-auto g-2 align-items-end"
+        self.helper.form_action = reverse_lazy("reports:generate")
         self.helper.add_input(Submit("generate", _("Generate")))
 
 
@@ -25,7 +27,7 @@ class NarrativeForm(forms.ModelForm):
         fields = ["highlights", "problems", "next_plan"]
         widgets = {name: forms.Textarea(attrs={"rows": 5, "maxlength": 5000}) for name in fields}
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.max_length = 5000

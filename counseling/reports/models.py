@@ -26,7 +26,7 @@ IN_PROGRESS = (ReportStatus.QUEUED, ReportStatus.BUILDING)
 
 
 class SemesterReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SemesterReportQuerySet:  # noqa: ANN001
+    def visible_to(self, user) -> SemesterReportQuerySet:
         """The one door: the head counselor sees every version, leaders and administrators the published ones."""
         if user.has_perm("reports.edit_reports"):
             return self

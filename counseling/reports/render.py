@@ -21,17 +21,32 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def chart_svg(table: Table) -> bytes:
-    """A bar chart of a table's first numeric column, as SVG with no script (pygal, js=[])."""
-    style = Style(font_family=CJK_FONT, background="white", plot_background="white")
+    """A bar chart of a table's "this term" column, as SVG with no script (pygal, js=[]).
+
+    Suppressed cells ("<5") get no bar, so the chart never shows more than the table does.
+    """
+    style = Style(
+        font_family=CJK_FONT,
+        background="white",
+        plot_background="white",
+        colors=("#0d6efd", "#adb5bd"),
+        label_font_size=13,
+        major_label_font_size=13,
+        title_font_size=15,
+    )
     chart = pygal.HorizontalBar(
-        js=[], style=style, show_legend=False, width=640, height=max(160, 32 * len(table.rows) + 80)
+        js=[],
+        style=style,
+        show_legend=len(table.columns) > 2,
+        legend_at_bottom=True,
+        width=560,
+        height=max(140, 34 * len(table.rows) + 110),
+        print_values=False,
     )
     chart.title = table.title
-    for row in reversed(table.rows):
-        value = row[1] if len(row) > 1 else 0
-        # Suppressed cells ("<5") are drawn as zero-height bars: the label says why.
-        chart.add(str(row[0]), [value if isinstance(value, int | float) else 0])
-    chart.x_labels = []
+    chart.x_labels = [str(row[0]) for row in table.rows]
+    for index, column in enumerate(table.columns[1:3], start=1):
+        chart.add(str(column), [row[index] if isinstance(row[index], int | float) else None for row in table.rows])
     return chart.render()
 
 
@@ -44,12 +59,7 @@ def pdf_bytes(report: SemesterReport) -> bytes:
     from weasyprint import HTML
 
     parts = sections(report.data)
-    charts = {
-        table.ref: chart_data_uri(table)
-        for section in parts
-        for table in section.tables
-        if table.chart
-    }
+    charts = {table.ref: chart_data_uri(table) for section in parts for table in section.tables if table.chart}
     html = render_to_string("reports/print.html", {"report": report, "sections": parts, "charts": charts})
     return HTML(string=html).write_pdf()
 

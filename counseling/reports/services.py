@@ -41,7 +41,7 @@ def previous_term(term: Term) -> Term | None:
     return Term.objects.filter(start__lt=term.start).order_by("-start").first()
 
 
-def jsonable(value):  # noqa: ANN001, ANN201
+def jsonable(value):
     """Turn a summary into JSON: dates as ISO strings, Decimals as floats, keys as strings."""
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
@@ -56,7 +56,7 @@ def jsonable(value):  # noqa: ANN001, ANN201
     return value
 
 
-def request_report(term: Term, by) -> SemesterReport:  # noqa: ANN001
+def request_report(term: Term, by) -> SemesterReport:
     """Ask for a new version of ``term``'s report; returns the one being built if there is one.
 
     Side effects: creates a queued version (number = last + 1) unless one is queued or being
@@ -99,7 +99,7 @@ def _claim(report_id: int) -> bool:
     )
 
 
-def collect(term: Term, on_progress=None) -> dict:  # noqa: ANN001
+def collect(term: Term, on_progress=None) -> dict:
     """The aggregates of ``term`` and of the term before it, from every app's reporting module."""
     apps = reporting_apps()
     before = previous_term(term)
@@ -188,7 +188,7 @@ def save_narrative(report: SemesterReport, *, highlights: str, problems: str, ne
     report.save(update_fields=["highlights", "problems", "next_plan"])
 
 
-def publish(report: SemesterReport, by) -> None:  # noqa: ANN001
+def publish(report: SemesterReport, by) -> None:
     """Publish a draft: leaders and administrators can now read and print it."""
     SemesterReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT).update(
         status=ReportStatus.PUBLISHED, published_at=timezone.now(), published_by=by

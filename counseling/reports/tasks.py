@@ -17,7 +17,7 @@ from counseling.reports import services
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def build_report_task(self, report_id: int) -> None:  # noqa: ANN001
+def build_report_task(self, report_id: int) -> None:
     try:
         services.build_report(report_id)
     except Exception as exc:

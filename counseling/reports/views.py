@@ -25,7 +25,11 @@ def _report_for(request: HttpRequest, pk: int) -> SemesterReport:
 @require_perm("reports.view_reports")
 def report_list(request: HttpRequest) -> HttpResponse:
     reports = SemesterReport.objects.visible_to(request.user).select_related("term", "requested_by")
-    form = GenerateForm(initial={"term": Term.objects.current()}) if request.user.has_perm("reports.edit_reports") else None
+    form = (
+        GenerateForm(initial={"term": Term.objects.current()})
+        if request.user.has_perm("reports.edit_reports")
+        else None
+    )
     return render(request, "reports/list.html", {"reports": reports, "form": form})
 
 
@@ -102,7 +106,9 @@ def _ready(request: HttpRequest, pk: int) -> SemesterReport:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _ready(request, pk)
     response = HttpResponse(outputs.pdf_bytes(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.pdf"'
+    )
     return response
 
 
@@ -113,7 +119,9 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         outputs.xlsx_bytes(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.xlsx"'
+    )
     return response
 
 

@@ -19,8 +19,8 @@ EXPECTED = [
 
 
 def nav_labels(html: str) -> list[str]:
-    nav = html.split('id="main-nav"', 1)[1].split("</ul>", 1)[0]
-    return [label.strip() for label in re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', nav)]
+    nav = html.split('id="main-nav"', 1)[1].split('<ul class="navbar-nav">', 1)[0]
+    return [label.strip() for label in re.findall(r'class="(?:nav-link|dropdown-item)(?! dropdown-toggle)[^"]*"[^>]*>([^<]+)</a>', nav)]
 
 
 @pytest.mark.django_db

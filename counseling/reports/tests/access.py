@@ -10,7 +10,7 @@ from counseling.tests.access import Route, expect
 READERS = ("head", "leader", "administrator")
 
 
-def routes(cast, world: dict) -> dict[str, Route]:  # noqa: ANN001
+def routes(cast, world: dict) -> dict[str, Route]:
     from counseling.models import Term
 
     term = Term.objects.current()
@@ -31,5 +31,7 @@ def routes(cast, world: dict) -> dict[str, Route]:  # noqa: ANN001
         "reports:pdf": Route(reverse("reports:pdf", args=[published.pk]), readers),
         "reports:xlsx": Route(reverse("reports:xlsx", args=[published.pk]), readers),
         # An empty report has no chart of that name.
-        "reports:chart": Route(reverse("reports:chart", args=[published.pk, "appointments.by_channel"]), expect(404, roles=READERS)),
+        "reports:chart": Route(
+            reverse("reports:chart", args=[published.pk, "appointments.by_channel"]), expect(404, roles=READERS)
+        ),
     }

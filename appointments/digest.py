@@ -56,3 +56,16 @@ def items_for(user, day: datetime.date) -> list[str]:
         if duty is not None and duty.pk == user.pk:
             lines.append(_("You are on mailbox duty today."))
     return lines
+
+
+def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Counts for the head counselor's weekly note (aggregates only)."""
+    from appointments.reporting import summary
+
+    numbers = summary(start, end)
+    return {
+        _("Sessions held"): numbers["sessions"],
+        _("Students served"): numbers["unique_students"],
+        _("No-shows"): numbers["no_shows"],
+        _("Mailbox items received"): numbers["mailbox_items"],
+    }

@@ -1,0 +1,49 @@
+"""Lines of the daily digest for one user (see the contracts): names and times only, never content."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archives.models import ReportingWindow, ScreeningWarning, ZeroReport
+from archives.models.warnings import OVERDUE_AFTER
+
+
+def items_for(user, day: datetime.date) -> list[str]:
+    """Counseling staff: their open screening warnings (the head: all). Class teachers: zero
+    reports still to file for windows open on ``day``."""
+    lines: list[str] = []
+    if user.has_perm("archives.handle_warnings"):
+        cutoff = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        warnings = (
+            ScreeningWarning.objects.visible_to(user)
+            .open()
+            .select_related("student")
+            .order_by("-is_critical", "created_at")[:20]
+        )
+        for warning in warnings:
+            raised = timezone.localtime(warning.created_at)
+            line = _("Open screening warning: %(student)s, raised %(time)s") % {
+                "student": warning.student.get_full_name(),
+                "time": raised.strftime("%Y-%m-%d %H:%M"),
+            }
+            if warning.created_at < cutoff + datetime.timedelta(days=1) - OVERDUE_AFTER:
+                line += " " + _("(open more than two days)")
+            lines.append(line)
+    if user.has_perm("archives.file_zero_report"):
+        classes = list(user.taught_classes.filter(is_archived=False))
+        for window in ReportingWindow.objects.open_on(day).order_by("closes_on"):
+            filed = set(
+                ZeroReport.objects.filter(window=window, school_class__in=classes).values_list(
+                    "school_class_id", flat=True
+                )
+            )
+            for school_class in classes:
+                if school_class.pk not in filed:
+                    lines.append(
+                        _("Zero report “%(title)s” for %(class)s due by %(day)s")
+                        % {"title": window.title, "class": school_class, "day": window.closes_on.isoformat()}
+                    )
+    return lines

@@ -1,0 +1,124 @@
+"""The focus list (重点关注) and the class teachers' log (班主任心理辅导记录) for flagged pupils."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from counseling.crypto import EncryptedTextField
+from counseling.enums import Channel
+
+
+class FocusLevel(models.TextChoices):
+    ATTENTION = "attention", _("Attention (一般关注)")
+    KEY = "key", _("Key student (重点关注)")
+    INTENSIVE = "intensive", _("Intensive (特别关注)")
+
+
+class FocusEntryQuerySet(models.QuerySet):
+    def active(self) -> FocusEntryQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def for_class_teacher(self, user) -> FocusEntryQuerySet:
+        """Active entries of pupils in the classes ``user`` teaches now."""
+        return self.active().filter(
+            student__student_profile__school_class__class_teacher=user,
+            student__student_profile__school_class__is_archived=False,
+        )
+
+
+class FocusEntry(models.Model):
+    """A period during which a student is on the focus list. Ending it keeps the row as history."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="focus_entries", verbose_name=_("student")
+    )
+    level = models.CharField(_("level"), max_length=10, choices=FocusLevel.choices)
+    category = models.ForeignKey(
+        "counseling.ConcernCategory", on_delete=models.PROTECT, related_name="+", verbose_name=_("reason")
+    )
+    teacher_request = models.CharField(
+        _("asked of the class teacher"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the class teacher should do, e.g. “check in weekly”. The class teacher sees only this."),
+    )
+    note = EncryptedTextField(_("counselor's note"), blank=True, help_text=_("Seen by counselors only."))
+    started_at = models.DateTimeField(_("added"), default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    reviewed_term = models.ForeignKey(
+        "counseling.Term", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    warning = models.ForeignKey(
+        "archives.ScreeningWarning", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FocusEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("focus-list entry")
+        verbose_name_plural = _("focus-list entries")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"], condition=Q(ended_at__isnull=True), name="archives_one_active_focus_entry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} ({self.get_level_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class FocusReview(models.Model):
+    """A counselor's review of an entry (once a term): kept, changed level, or removed."""
+
+    entry = models.ForeignKey(FocusEntry, on_delete=models.CASCADE, related_name="reviews")
+    term = models.ForeignKey("counseling.Term", on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now)
+    level_before = models.CharField(max_length=10, choices=FocusLevel.choices)
+    level_after = models.CharField(max_length=10, choices=FocusLevel.choices, blank=True)
+    ended = models.BooleanField(_("removed from the list"), default=False)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("focus-list review")
+        verbose_name_plural = _("focus-list reviews")
+        ordering = ["reviewed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} @ {self.reviewed_at:%Y-%m-%d}"
+
+
+class ClassLogEntry(models.Model):
+    """One entry in a class teacher's log about a flagged pupil of their class."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="class_log_entries", verbose_name=_("student")
+    )
+    school_class = models.ForeignKey("counseling.SchoolClass", on_delete=models.PROTECT, related_name="+")
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    channel = models.CharField(_("how"), max_length=20, choices=Channel.choices, default=Channel.FACE_TO_FACE)
+    text = EncryptedTextField(_("what happened"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class teacher log entry")
+        verbose_name_plural = _("class teacher log entries")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.date}"

@@ -1,0 +1,80 @@
+"""Aggregate figures of the archives app for the end-of-term reports (see the contracts).
+
+Every number comes from SQL aggregates; nothing here names a student or carries content. The
+reports apply small-cell suppression with ``archives.services.aggregates.suppress``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from archives.models import FocusEntry, Invitation, InvitationStatus, Result, Screening, ScreeningWarning, WarningStatus
+
+
+def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Aware datetimes from the start of ``start`` to the end of ``end`` (local time)."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
+    )
+
+
+def summary(start: datetime.date, end: datetime.date) -> dict:
+    """Screening coverage, band distribution per instrument, warnings by outcome and focus-list movement.
+
+    - ``screenings``: published screenings whose window overlaps the period, with invited and
+      answered counts, and the totals over them (``coverage``).
+    - ``bands``: per instrument code, {band code: number of results submitted in the period}.
+    - ``warnings``: raised in the period, by status (open, contacted, case_opened, dismissed),
+      and how many were critical.
+    - ``focus``: entries added and removed in the period, and active at its end.
+    """
+    since, until = _bounds(start, end)
+    screenings = list(
+        Screening.objects.published()
+        .filter(opens_at__lt=until, closes_at__gte=since)
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            answered=Count("invitations", filter=Q(invitations__status=InvitationStatus.SUBMITTED), distinct=True),
+        )
+        .values("id", "title", "opens_at", "closes_at", "is_anonymous", "invited", "answered")
+        .order_by("opens_at")
+    )
+    coverage = Invitation.objects.filter(screening_id__in=[s["id"] for s in screenings]).aggregate(
+        invited=Count("id"),
+        answered=Count("id", filter=Q(status=InvitationStatus.SUBMITTED)),
+        students_invited=Count("student", distinct=True),
+        students_answered=Count("student", filter=Q(status=InvitationStatus.SUBMITTED), distinct=True),
+    )
+    bands: dict[str, dict[str, int]] = {}
+    for row in (
+        Result.objects.filter(submitted_at__gte=since, submitted_at__lt=until)
+        .exclude(band="")
+        .values("instrument__code", "band")
+        .annotate(n=Count("id"))
+        .order_by("instrument__code", "band_level")
+    ):
+        bands.setdefault(row["instrument__code"], {})[row["band"]] = row["n"]
+    raised = ScreeningWarning.objects.filter(created_at__gte=since, created_at__lt=until)
+    by_status = dict(raised.values_list("status").annotate(n=Count("id")).order_by())
+    warnings = {
+        "raised": sum(by_status.values()),
+        "critical": raised.filter(is_critical=True).count(),
+        **{status: by_status.get(status, 0) for status in WarningStatus.values},
+    }
+    focus = FocusEntry.objects.aggregate(
+        added=Count("id", filter=Q(started_at__gte=since, started_at__lt=until)),
+        removed=Count("id", filter=Q(ended_at__gte=since, ended_at__lt=until)),
+        active_at_end=Count("id", filter=Q(started_at__lt=until) & (Q(ended_at__isnull=True) | Q(ended_at__gte=until))),
+    )
+    return {
+        "screenings": screenings,
+        "coverage": coverage,
+        "bands": bands,
+        "warnings": warnings,
+        "focus": focus,
+    }

@@ -1,0 +1,110 @@
+"""The student's mental-health archive (心理档案): everything the office keeps about one student,
+for counselors and the head counselor. Reading and printing are audited like a case."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archives import charts
+from archives.models import ClassLogEntry, FocusEntry, FocusReview, Result, ScreeningWarning
+from counseling.enums import Role
+from counseling.models import User
+from counseling.models.audit import AuditAction
+from counseling.services.audit import record
+
+from .definition import score_range
+
+
+def students_for(user) -> QuerySet[User]:
+    """The students whose archive ``user`` may open: every student, for archive readers."""
+    if user is None or not user.is_authenticated or not user.has_perm("archives.view_archive"):
+        return User.objects.none()
+    return User.objects.filter(role=Role.STUDENT, student_profile__isnull=False)
+
+
+def get_student_for(user, pk: int) -> User:
+    """One student for an archive reader, or 404."""
+    student = (
+        students_for(user)
+        .select_related("student_profile__school_class__grade", "student_profile__school_class__class_teacher")
+        .filter(pk=pk)
+        .first()
+    )
+    if student is None:
+        raise Http404
+    return student
+
+
+@dataclass
+class InstrumentHistory:
+    instrument: object
+    results: list[Result] = field(default_factory=list)
+    chart: str = ""
+
+
+def open_archive(student: User, *, viewer, request: HttpRequest | None = None, printing: bool = False) -> dict:
+    """Everything on the archive page of ``student``.
+
+    Side effects: an audit entry (view, or print for the printable version) naming the
+    student, written before anything is read.
+    """
+    record(
+        viewer,
+        AuditAction.PRINT if printing else AuditAction.VIEW,
+        student,
+        request=request,
+        student_id=student.pk,
+        detail="archive",
+    )
+    results = list(
+        Result.objects.filter(student=student)
+        .select_related("instrument", "screening", "submission")
+        .order_by("submitted_at", "id")
+    )
+    histories: OrderedDict[int, InstrumentHistory] = OrderedDict()
+    for result in results:
+        histories.setdefault(result.instrument_id, InstrumentHistory(result.instrument)).results.append(result)
+    for history in histories.values():
+        instrument = history.instrument
+        if instrument.is_scored and history.results:
+            low, high = score_range(instrument.definition, instrument.definition["scoring"]["total"]["items"])
+            history.chart = charts.trend(
+                _("%(instrument)s totals over time") % {"instrument": instrument.short_name},
+                [
+                    charts.TrendPoint(timezone.localtime(r.submitted_at).date(), r.total, r.screening.title)
+                    for r in history.results
+                    if r.total is not None
+                ],
+                instrument.bands,
+                low,
+                high,
+            )
+    focus = list(
+        FocusEntry.objects.filter(student=student)
+        .select_related("category", "started_by", "ended_by")
+        .prefetch_related(Prefetch("reviews", queryset=FocusReview.objects.select_related("reviewed_by", "term")))
+    )
+    logs = list(
+        ClassLogEntry.objects.filter(student=student).select_related("teacher", "school_class__grade").order_by("-date")
+    )
+    warnings = list(
+        ScreeningWarning.objects.filter(student=student).select_related("screening", "counselor", "handled_by")
+    )
+    from counseling.cases.services import archive_facts
+
+    return {
+        "student": student,
+        "profile": student.student_profile,
+        "histories": list(histories.values()),
+        "focus_entries": focus,
+        "active_focus": next((entry for entry in focus if entry.is_active), None),
+        "logs": logs,
+        "warnings": warnings,
+        "facts": archive_facts(student),
+    }

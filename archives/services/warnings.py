@@ -1,0 +1,169 @@
+"""Early warning (预警): raising a warning from a scored submission, and handling it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from archives.models import Result, ScreeningInstrument, ScreeningWarning, Submission, WarningStatus
+from counseling.models.audit import AuditAction
+from counseling.services.audit import record
+from counseling.services.notify import notify
+
+from .people import responsible_counselor
+from .scoring import band_level
+
+
+class WarningError(Exception):
+    """The warning cannot be handled this way (e.g. it was handled meanwhile); message for the user."""
+
+
+def reaches_warning_band(part: ScreeningInstrument, result: Result) -> bool:
+    """True when the result's band is the screening's warning band or a more concerning one."""
+    threshold = band_level(part.instrument.definition, part.warn_band)
+    return threshold is not None and result.band_level is not None and result.band_level >= threshold
+
+
+def evaluate(submission: Submission, scored: list[tuple[ScreeningInstrument, Result]]) -> ScreeningWarning | None:
+    """Raise a warning for a named submission that reached a warning band or answered a critical item.
+
+    Side effects, in the caller's transaction: the warning row, assigned to the responsible
+    counselor (grade counselor, else duty counselor, else head); an audit entry; a notification
+    to that counselor (outbox, delivered right after commit; names and times only). A critical
+    item also starts the crisis path: ``counseling.cases.services.escalate`` tells the head
+    counselor and the leaders at once and repeats until acknowledged.
+    """
+    student = submission.student
+    if student is None:
+        return None
+    by_band = any(reaches_warning_band(part, result) for part, result in scored)
+    critical = any(result.is_critical for _part, result in scored)
+    if not (by_band or critical):
+        return None
+    counselor = responsible_counselor(student)
+    warning = ScreeningWarning.objects.create(
+        student=student,
+        screening_id=submission.screening_id,
+        submission=submission,
+        counselor=counselor,
+        is_critical=critical,
+        by_band=by_band,
+        created_at=submission.submitted_at,
+    )
+    record(None, AuditAction.CREATE, warning, student_id=student.pk, detail="critical" if critical else "band")
+    if counselor is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Screening warning for %(student)s, %(time)s") % {
+                "student": student.get_full_name(),
+                "time": timezone.localtime(warning.created_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        notify(
+            counselor,
+            key=f"archives:warning:{warning.pk}",
+            title=title,
+            url=reverse("archives:warning_detail", args=[warning.pk]),
+        )
+    if critical:
+        from counseling.cases.enums import CaseSource, RiskLevel
+        from counseling.cases.services import escalate
+
+        escalate(
+            student=student,
+            raised_by=None,
+            source=CaseSource.SCREENING_WARNING,
+            risk_level=RiskLevel.HIGH,
+            case=None,
+            request=None,
+        )
+    return warning
+
+
+def _claim(warning: ScreeningWarning, allowed: tuple[str, ...], **changes) -> None:
+    """Move a warning on from one of ``allowed`` states; a concurrent handler makes this fail cleanly."""
+    updated = ScreeningWarning.objects.filter(pk=warning.pk, status__in=allowed).update(**changes)
+    if not updated:
+        raise WarningError(_("This warning has already been handled."))
+    for field, value in changes.items():
+        setattr(warning, field, value)
+
+
+def mark_contacted(warning: ScreeningWarning, *, by, note: str, request: HttpRequest | None = None) -> None:
+    """The counselor has talked with the student. Side effects: status, note (encrypted), audit entry."""
+    with transaction.atomic():
+        _claim(
+            warning,
+            (WarningStatus.OPEN,),
+            status=WarningStatus.CONTACTED,
+            handled_at=timezone.now(),
+            handled_by=by,
+            note=note,
+        )
+        record(by, AuditAction.CHANGE, warning, request=request, student_id=warning.student_id, detail="contacted")
+
+
+def dismiss(warning: ScreeningWarning, *, by, reason: str, request: HttpRequest | None = None) -> None:
+    """Close a warning without a case; the reason is required. Side effects: status, reason, audit."""
+    if not reason.strip():
+        raise WarningError(_("Give a reason for dismissing the warning."))
+    with transaction.atomic():
+        _claim(
+            warning,
+            (WarningStatus.OPEN, WarningStatus.CONTACTED),
+            status=WarningStatus.DISMISSED,
+            handled_at=timezone.now(),
+            handled_by=by,
+            note=reason.strip(),
+        )
+        record(by, AuditAction.CHANGE, warning, request=request, student_id=warning.student_id, detail="dismissed")
+
+
+def open_case(warning: ScreeningWarning, *, by, request: HttpRequest | None = None):
+    """Open a case for the student (or link the open one) and link it to the warning; returns the case.
+
+    Side effects, in one transaction: ``counseling.cases.services.open_case`` (case row, its
+    audit entry; a student with an open case keeps that one), the warning's status and link,
+    an audit entry for the warning.
+    """
+    from counseling.cases.enums import CaseSource
+    from counseling.cases.services import open_case as open_case_service
+
+    with transaction.atomic():
+        locked = ScreeningWarning.objects.select_for_update().get(pk=warning.pk)
+        if locked.status not in (WarningStatus.OPEN, WarningStatus.CONTACTED):
+            raise WarningError(_("This warning has already been handled."))
+        case = open_case_service(
+            student=warning.student,
+            counselor=warning.counselor or by,
+            source=CaseSource.SCREENING_WARNING,
+            opened_by=by,
+            request=request,
+        )
+        _claim(
+            warning,
+            (WarningStatus.OPEN, WarningStatus.CONTACTED),
+            status=WarningStatus.CASE_OPENED,
+            handled_at=timezone.now(),
+            handled_by=by,
+            case=case,
+        )
+        record(by, AuditAction.CHANGE, warning, request=request, student_id=warning.student_id, detail="case opened")
+    return case
+
+
+def reassign(warning: ScreeningWarning, *, counselor, by, request: HttpRequest | None = None) -> None:
+    """The head counselor hands an open warning to another counselor, who is notified."""
+    with transaction.atomic():
+        _claim(warning, (WarningStatus.OPEN, WarningStatus.CONTACTED), counselor=counselor)
+        record(by, AuditAction.HANDOVER, warning, request=request, student_id=warning.student_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Screening warning for %(student)s handed to you") % {"student": warning.student.get_full_name()}
+        notify(
+            counselor,
+            key=f"archives:warning:{warning.pk}:to:{counselor.pk}",
+            title=title,
+            url=reverse("archives:warning_detail", args=[warning.pk]),
+        )

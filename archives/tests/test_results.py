@@ -1,0 +1,149 @@
+"""Results per screening: aggregates with small-cell suppression for leaders and administrators,
+exact figures for counselors, and a query count independent of the number of answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from archives.models import Invitation
+from archives.services import screenings
+from archives.services.aggregates import HIDDEN, SUPPRESSED, screening_figures, suppress, suppress_row
+from archives.tests.factories import gad7_answers, phq9_answers
+from counseling.tests.factories import make_student
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "<5"), (1, "<5"), (4, "<5"), (5, 5), (37, 37)])
+def test_suppress_hides_every_group_under_five(count: int, shown) -> None:
+    assert suppress(count) == shown
+    assert suppress(count, exact=True) == count
+
+
+def test_suppress_row_hides_a_second_cell_when_only_one_is_small() -> None:
+    row = {"minimal": 20, "mild": 9, "moderate": 6, "moderately_severe": 7, "severe": 2}
+    assert suppress_row(row) == {
+        "minimal": 20,
+        "mild": 9,
+        "moderate": HIDDEN,
+        "moderately_severe": 7,
+        "severe": SUPPRESSED,
+    }
+
+
+def test_suppress_row_keeps_rows_with_several_small_cells() -> None:
+    row = {"minimal": 28, "mild": 2, "moderate": 0, "moderately_severe": 0, "severe": 0}
+    assert suppress_row(row) == {
+        "minimal": 28,
+        "mild": "<5",
+        "moderate": "<5",
+        "moderately_severe": "<5",
+        "severe": "<5",
+    }
+    assert suppress_row({"a": 5, "b": 6}) == {"a": 5, "b": 6}
+    assert suppress_row(row, exact=True) == row
+
+
+def answer_all(screening, totals: list[int]) -> None:
+    invitations = list(Invitation.objects.filter(screening=screening).order_by("id"))
+    for invitation, total in zip(invitations, totals, strict=False):
+        screenings.submit(invitation, {"phq9": phq9_answers(total), "gad7": gad7_answers(min(total, 21))})
+
+
+@pytest.fixture
+def big_class(school_class, screening_students):
+    return school_class
+
+
+@pytest.fixture
+def screening_students(school_class):
+    return [make_student(f"pupil{n}", school_class, student_number=f"2026{n:04d}") for n in range(12)]
+
+
+@pytest.fixture
+def results_screening(phq9, gad7, school_class, other_class, student, other_student, screening_students, counselor):
+    from archives.tests.factories import published
+
+    screening = published([phq9, gad7], [school_class, other_class], by=counselor, title="期中普查")
+    # 13 students in the first class answer: 7 minimal, 5 mild, 1 severe; the other class's one student answers too.
+    answer_all(screening, [0, 1, 2, 3, 4, 0, 1, 5, 6, 7, 8, 9, 25])
+    return screening
+
+
+def test_figures_for_counselors_are_exact(results_screening, school_class) -> None:
+    figures = screening_figures(results_screening, exact=True)
+    phq = figures.instruments[0]
+    assert phq.instrument.code == "phq9"
+    school = phq.school
+    assert school.counts == {"minimal": 7, "mild": 5, "moderate": 0, "moderately_severe": 0, "severe": 1}
+    assert figures.completion_school.invited == 14
+    assert figures.completion_school.answered == 13
+
+
+def test_figures_for_leaders_are_suppressed(results_screening) -> None:
+    figures = screening_figures(results_screening, exact=False)
+    school = figures.instruments[0].school
+    assert school.counts == {"minimal": 7, "mild": 5, "moderate": "<5", "moderately_severe": "<5", "severe": "<5"}
+    assert school.total == 13
+    other_class_row = figures.instruments[0].classes[1]
+    assert other_class_row.total == "<5"
+    assert set(other_class_row.counts.values()) == {"<5"}
+    assert set(other_class_row.shares.values()) == {None}  # no bar either
+    small_completion = figures.completion_classes[1]
+    assert (small_completion.answered, small_completion.invited, small_completion.share) == ("<5", "<5", None)
+    assert figures.critical == "<5"  # the 25 answered item 9 with 1
+
+
+def test_leader_sees_aggregates_only(results_screening, leader, administrator, client_for) -> None:
+    for user in (leader, administrator):
+        response = client_for(user).get(reverse("archives:screening_results", args=[results_screening.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "&lt;5" in page
+        assert 'data-testid="suppression-note"' in page
+        for invitation in Invitation.objects.filter(screening=results_screening).select_related("student"):
+            assert invitation.student.get_full_name() not in page
+        assert "<svg" in page and "<script" not in page.split("</main>")[0]
+        assert 'style="' not in page
+
+
+def test_counselor_sees_exact_figures(results_screening, counselor, client_for) -> None:
+    page = (
+        client_for(counselor).get(reverse("archives:screening_results", args=[results_screening.pk])).content.decode()
+    )
+    assert 'data-testid="suppression-note"' not in page
+    assert "<td>7</td>" in page
+
+
+def test_students_and_teachers_cannot_see_results(results_screening, student, class_teacher, client_for) -> None:
+    for user in (student, class_teacher):
+        assert (
+            client_for(user).get(reverse("archives:screening_results", args=[results_screening.pk])).status_code == 403
+        )
+
+
+def test_results_page_query_count_does_not_grow_with_answers(
+    phq9, gad7, school_class, other_class, student, other_student, counselor, client_for
+) -> None:
+    from archives.tests.factories import published
+
+    pupils = [make_student(f"q{n}", school_class, student_number=f"2027{n:04d}") for n in range(30)]
+    one = published([phq9, gad7], [school_class], by=counselor, title="一人")
+    answer_all(one, [3])
+    many = published([phq9, gad7], [school_class, other_class], by=counselor, title="多人")
+    answer_all(many, [n % 28 for n in range(len(pupils) + 2)])
+    client = client_for(counselor)
+    client.get(reverse("archives:screening_results", args=[one.pk]))  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("archives:screening_results", args=[one.pk])).status_code == 200
+    with CaptureQueriesContext(connection) as lots:
+        assert client.get(reverse("archives:screening_results", args=[many.pk])).status_code == 200
+    assert len(few) == len(lots)
+
+
+def test_results_index_lists_published_screenings(results_screening, leader, client_for) -> None:
+    page = client_for(leader).get(reverse("archives:results_index")).content.decode()
+    assert "期中普查" in page

@@ -1,0 +1,137 @@
+"""Screening results: aggregate figures and charts (suppressed for leaders and administrators),
+and one submission's answers for counselors (audited)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from archives import charts
+from archives.models import InvitationStatus, Screening, ScreeningStatus, Submission
+from archives.services import aggregates
+from archives.texts import localized
+from counseling.decorators import require_perm
+from counseling.models.audit import AuditAction
+from counseling.services.audit import record
+
+
+def _exact(user) -> bool:
+    """Counselors see exact figures; everyone else (leaders, administrators) sees suppressed ones."""
+    return user.has_perm("archives.view_archive")
+
+
+@require_perm("archives.view_screening_results")
+def results_index(request: HttpRequest) -> HttpResponse:
+    exact = _exact(request.user)
+    rows = (
+        Screening.objects.filter(status=ScreeningStatus.PUBLISHED)
+        .annotate(
+            invited=Count("invitations"),
+            answered=Count("invitations", filter=Q(invitations__status=InvitationStatus.SUBMITTED)),
+        )
+        .order_by("-opens_at", "-id")[:200]
+    )
+    screenings = [
+        {
+            "screening": s,
+            "invited": aggregates.suppress(s.invited, exact=exact),
+            "answered": aggregates.suppress(s.answered, exact=exact),
+        }
+        for s in rows
+    ]
+    return render(request, "archives/results_index.html", {"screenings": screenings})
+
+
+@require_perm("archives.view_screening_results")
+def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Completion and band counts by grade and class, with charts; a fixed number of queries."""
+    screening = get_object_or_404(Screening, pk=pk, status=ScreeningStatus.PUBLISHED)
+    exact = _exact(request.user)
+    figures = aggregates.screening_figures(screening, exact=exact)
+    completion_chart = charts.completion_bars(
+        _("Share of students who answered, by class"),
+        [(row.label, row.share, f"{row.answered}/{row.invited}") for row in figures.completion_classes],
+    )
+    tables = []
+    for table in figures.instruments:
+        top = max((band.level for band in table.bands), default=0)
+        colours = {band.code: charts.band_colour(band.level, top) for band in table.bands}
+        legend = [(band.label, colours[band.code]) for band in table.bands]
+        rows = [*table.grades, *table.classes]
+        if any(share is None for row in rows for share in row.shares.values()):
+            legend.append((_("Hidden (fewer than 5)"), charts.HIDDEN_FILL))
+
+        def bars(rows, table=table, colours=colours):
+            return [
+                charts.BarRow(
+                    label=row.label,
+                    segments=[charts.Segment(row.shares.get(band.code), colours[band.code]) for band in table.bands],
+                    note=str(row.total),
+                )
+                for row in rows
+            ]
+
+        tables.append(
+            {
+                "table": table,
+                "colours": colours,
+                "grade_chart": charts.stacked_bars(
+                    _("%(instrument)s bands by grade") % {"instrument": table.instrument.short_name},
+                    bars(table.grades),
+                    legend,
+                ),
+                "class_chart": charts.stacked_bars(
+                    _("%(instrument)s bands by class") % {"instrument": table.instrument.short_name},
+                    bars(table.classes),
+                    legend,
+                ),
+            }
+        )
+    context = {
+        "screening": screening,
+        "figures": figures,
+        "exact": exact,
+        "completion_chart": completion_chart,
+        "tables": tables,
+        "small_cell": aggregates.SMALL_CELL,
+    }
+    return render(request, "archives/screening_results.html", context)
+
+
+@require_perm("archives.view_archive")
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One named submission's answers and scores, for counselors. Audited as a read."""
+    submission = get_object_or_404(
+        Submission.objects.visible_to(request.user).select_related(
+            "screening", "student__student_profile__school_class__grade", "entered_by"
+        ),
+        pk=pk,
+    )
+    record(request.user, AuditAction.VIEW, submission, request=request, student_id=submission.student_id)
+    answers = submission.answer_data()
+    results = {r.instrument_id: r for r in submission.results.select_related("instrument")}
+    sections = []
+    for part in submission.screening.parts.select_related("instrument"):
+        instrument = part.instrument
+        given = answers.get(instrument.code, {})
+        result = results.get(instrument.pk)
+        rows = []
+        for number, item in enumerate(instrument.items, start=1):
+            value = given.get(item["id"])
+            label = ""
+            if item["type"] == "choice":
+                label = next((localized(o["label"]) for o in item["options"] if o["value"] == value), "")
+            rows.append(
+                {
+                    "number": number,
+                    "text": localized(item["text"]),
+                    "value": value if item["type"] == "choice" else None,
+                    "answer": label if item["type"] == "choice" else (value or ""),
+                    "critical": bool(result and item["id"] in result.critical_items),
+                    "reverse": item["reverse"],
+                }
+            )
+        sections.append({"instrument": instrument, "result": result, "rows": rows})
+    return render(request, "archives/submission_detail.html", {"submission": submission, "sections": sections})

@@ -1,0 +1,60 @@
+"""The counselors' 7:00 digest and the head counselor's weekly note."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from appointments.models import AppointmentStatus
+from appointments.tests.factories import AppointmentFactory
+from counseling.cases.tests.factories import NOTE_WORDS, CaseFactory, NoteFactory
+from counseling.models import OutboxMessage
+from counseling.services.digest import send_daily_digests, send_weekly_note
+from counseling.services.notify import deliver_due
+
+
+@pytest.fixture
+def busy_day(student, counselor):  # noqa: ANN201
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(16, 30)))
+    AppointmentFactory(
+        student=student,
+        counselor=counselor,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=45),
+        status=AppointmentStatus.CONFIRMED,
+    )
+    case = CaseFactory(student=student, counselor=counselor)
+    NoteFactory(case=case, held_on=today - datetime.timedelta(days=3))
+    return today
+
+
+@pytest.mark.django_db
+def test_the_digest_lists_names_and_times_and_is_sent_once_a_day(busy_day, counselor, other_counselor, student) -> None:
+    assert send_daily_digests(busy_day) == 1
+    assert send_daily_digests(busy_day) == 0
+    deliver_due()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [counselor.email]
+    assert "16:30" in message.body
+    assert student.name in message.body
+    assert NOTE_WORDS[:6] not in message.body
+    # A colleague with nothing today gets no digest.
+    assert not OutboxMessage.objects.filter(recipient=other_counselor).exists()
+
+
+@pytest.mark.django_db
+def test_the_weekly_note_reaches_the_head_with_numbers_only(busy_day, head, student) -> None:
+    monday = busy_day + datetime.timedelta(days=7 - busy_day.weekday())
+    assert send_weekly_note(monday) == 1
+    assert send_weekly_note(monday) == 0
+    deliver_due()
+    message = mail.outbox[0]
+    assert message.to == [head.email]
+    assert "心理辅导室上周工作" in message.subject
+    assert student.name not in message.body
+    assert NOTE_WORDS[:6] not in message.body

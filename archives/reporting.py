@@ -1,7 +1,7 @@
 """Aggregate figures of the archives app for the end-of-term reports (see the contracts).
 
 Every number comes from SQL aggregates; nothing here names a student or carries content. The
-reports apply small-cell suppression with ``archives.services.aggregates.suppress``.
+reports apply small-cell suppression with ``counseling.services.aggregates``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Aggregate figures for screenings, and small-cell suppression.
+"""Aggregate figures for screenings, with small-cell suppression.
 
-Suppression is the one rule for every aggregate a school leader or an administrator sees (the
-end-of-term reports reuse it): any group of fewer than ``SMALL_CELL`` students -- none included --
+Suppression (counseling.services.aggregates) is the one rule for every aggregate a school leader
+or an administrator sees: any group of fewer than ``SMALL_CELL`` students -- none included --
 shows as "<5" instead of a number.
 
 - ``suppress(n)`` for a single count.
@@ -16,7 +16,6 @@ Counselors see exact figures (``exact=True``): they may see the students' own re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -25,34 +24,8 @@ from archives.models import Instrument, Result, Screening
 from archives.texts import localized
 from counseling.models import SchoolClass
 
-SMALL_CELL = 5
-SUPPRESSED = "<5"
-# A cell that is not small but is hidden so that a small one beside it cannot be worked out.
-HIDDEN = "—"
-
-
-def suppress(count: int, *, exact: bool = False) -> int | str:
-    """``count`` as it may be shown: "<5" for any count under 5 (none included), unless ``exact``."""
-    if exact or count >= SMALL_CELL:
-        return count
-    return SUPPRESSED
-
-
-def suppress_row(counts: Mapping, *, exact: bool = False) -> dict:
-    """A row of counts (key -> int) whose total is shown, as it may be shown.
-
-    Small cells show "<5". When exactly one cell is small, the smallest other cell shows "—"
-    so the small one cannot be recomputed from the total.
-    """
-    if exact:
-        return dict(counts)
-    shown: dict = {key: suppress(value) for key, value in counts.items()}
-    small = [key for key, value in shown.items() if value == SUPPRESSED]
-    if len(small) == 1 and len(counts) > 1:
-        others = sorted((value, index) for index, (key, value) in enumerate(counts.items()) if key not in small)
-        partner = list(counts)[others[0][1]]
-        shown[partner] = HIDDEN
-    return shown
+# Re-exported: archives' views and tests use the rule through this module.
+from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, suppress, suppress_row  # noqa: F401
 
 
 @dataclass

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-SMALL_CELL = 5
-LESS_THAN_FIVE = "<5"
+from counseling.services.aggregates import suppress, suppress_row
 
 
 @dataclass
@@ -35,13 +34,6 @@ class Section:
     tables: list[Table] = field(default_factory=list)
 
 
-def suppress(value: object) -> object:
-    """A count of 1 to 4 is shown as "<5", so no small group can be singled out."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < SMALL_CELL:
-        return LESS_THAN_FIVE
-    return value
-
-
 def _choices(enum) -> Callable[[object], str]:
     labels = dict(enum.choices)
     return lambda value: str(labels.get(value, value if value not in (None, "None") else _("Not given")))
@@ -61,15 +53,21 @@ def _breakdown(
     headcount: bool = True,
     chart: bool = True,
 ) -> Table | None:
-    """A table of group → count for this term (and the previous one), suppressed if it counts people."""
+    """A table of group → count for this term (and the previous one).
+
+    A table that counts people is suppressed column by column with complementary suppression,
+    because the column's total is shown among the section's figures.
+    """
     if not current and not previous:
         return None
     names = list(current) + [name for name in (previous or {}) if name not in current]
     columns = [_("Group"), _("This term")] + ([_("Previous term")] if previous is not None else [])
-    rows = []
-    for name in names:
-        values = [current.get(name, 0)] + ([previous.get(name, 0)] if previous is not None else [])
-        rows.append([label(name)] + [suppress(v) if headcount else v for v in values])
+    shown = [{name: current.get(name, 0) for name in names}]
+    if previous is not None:
+        shown.append({name: previous.get(name, 0) for name in names})
+    if headcount:
+        shown = [suppress_row(column) for column in shown]
+    rows = [[label(name)] + [column[name] for column in shown] for name in names]
     return Table(key, title, columns, rows, chart=chart and len(rows) <= 24)
 
 

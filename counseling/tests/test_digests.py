@@ -17,7 +17,7 @@ from counseling.services.notify import deliver_due
 
 
 @pytest.fixture
-def busy_day(student, counselor):  # noqa: ANN201
+def busy_day(student, counselor):
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(16, 30)))
     AppointmentFactory(

@@ -204,6 +204,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with no broker configured, tasks run eagerly in the web process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    # Eager tasks never touch a broker; name the in-memory one so nothing looks for localhost.
+    CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # A task whose retry delay exceeds the visibility timeout would be delivered twice; our retries

@@ -21,6 +21,7 @@ urlpatterns = [
     path("archives/", include("archives.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("counseling.reports.urls")),
+    path("schoolyear/", include("counseling.schoolyear.urls")),
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
 ]

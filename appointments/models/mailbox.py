@@ -66,6 +66,8 @@ class MailboxItem(models.Model):
     appointment = models.ForeignKey(
         "appointments.Appointment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when retention removed the text (see appointments/retention.py); the item stays counted.
+    redacted_at = models.DateTimeField(_("text removed"), null=True, blank=True)
 
     objects = MailboxItemQuerySet.as_manager()
 

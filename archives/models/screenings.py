@@ -208,6 +208,8 @@ class Submission(models.Model):
     )
     # {instrument code: {item id: answer}}, encrypted: test answers are confidential.
     answers = EncryptedTextField()
+    # Set when retention removed the answers (see archives/retention.py); the scores stay.
+    redacted_at = models.DateTimeField(_("answers removed"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

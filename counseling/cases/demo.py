@@ -219,6 +219,8 @@ def seed(ctx: SimpleNamespace) -> None:
         actions={
             "guardian_called": True,
             "guardian_called_at": _at(ctx, -6, 11, 35),
+            "guardian_contact_by": "张晓雯",
+            "guardian_contact_outcome": "母亲接听，12:10到校，一同前往辅导室。",
             "escorted": True,
             "escort_by": "张晓雯、班主任",
             "hospital": False,

@@ -314,15 +314,40 @@ class ReferralForm(forms.ModelForm):
 
 
 class CrisisActionsForm(forms.ModelForm):
-    """The actions taken in a crisis: the facts the school leaders see."""
+    """The actions taken in a crisis: the facts the school leaders see.
+
+    The guardian contact (time, by whom, outcome) or the reason the guardian was not contacted
+    may be filled in later; the case cannot close without one of them.
+    """
 
     class Meta:
         model = Escalation
-        fields = ["guardian_called", "guardian_called_at", "escorted", "escort_by", "hospital", "hospital_name"]
-        widgets = {"guardian_called_at": DateTimeInput()}
+        fields = [
+            "guardian_called",
+            "guardian_called_at",
+            "guardian_contact_by",
+            "guardian_contact_outcome",
+            "guardian_not_contacted_reason",
+            "escorted",
+            "escort_by",
+            "hospital",
+            "hospital_name",
+        ]
+        widgets = {
+            "guardian_called_at": DateTimeInput(),
+            "guardian_contact_outcome": forms.Textarea(attrs={"rows": 2}),
+            "guardian_not_contacted_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "guardian_not_contacted_reason": _(
+                "Only when the guardian must not or cannot be contacted, e.g. when the risk comes from home."
+            ),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        _limit(self, "guardian_contact_outcome")
+        _limit(self, "guardian_not_contacted_reason")
         self.helper = _helper(_("Save the actions"))
 
     def clean(self):
@@ -331,8 +356,13 @@ class CrisisActionsForm(forms.ModelForm):
             self.add_error("escort_by", _("Say who escorted the student."))
         if data.get("hospital") and not data.get("hospital_name"):
             self.add_error("hospital_name", _("Name the hospital."))
-        if data.get("guardian_called_at") and not data.get("guardian_called"):
+        if (data.get("guardian_called_at") or data.get("guardian_contact_outcome")) and not data.get("guardian_called"):
             data["guardian_called"] = True
+        if data.get("guardian_called") and data.get("guardian_not_contacted_reason"):
+            self.add_error(
+                "guardian_not_contacted_reason",
+                _("The guardian was contacted: leave the reason for not contacting empty."),
+            )
         return data
 
 
@@ -342,8 +372,8 @@ class CrisisEventForm(CrisisActionsForm):
     class Meta(CrisisActionsForm.Meta):
         fields = ["risk_level", "occurred_at", "narrative", *CrisisActionsForm.Meta.fields]
         widgets = {
+            **CrisisActionsForm.Meta.widgets,
             "occurred_at": DateTimeInput(),
-            "guardian_called_at": DateTimeInput(),
             "narrative": forms.Textarea(attrs={"rows": 6}),
         }
 

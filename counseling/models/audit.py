@@ -7,6 +7,9 @@ only changes, a hash chain that `verify_audit` checks, and rows that cannot be e
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models
@@ -31,12 +34,37 @@ class ImmutableError(Exception):
     """Raised when code tries to change or delete an audit entry."""
 
 
+# Set only by the retention of audit entries (counseling/retention.py, run by apply_retention).
+_retention_pruning: ContextVar[bool] = ContextVar("audit_retention_pruning", default=False)
+
+
+@contextmanager
+def retention_pruning() -> Iterator[None]:
+    """The one deliberate way past the guard: lets ``AuditQuerySet.prune()`` delete old entries.
+
+    Only the retention kind for audit entries enters it, and the retention runner writes an
+    audit entry for every entry removed (carrying its hash, so the chain stays verifiable).
+    """
+    token = _retention_pruning.set(True)
+    try:
+        yield
+    finally:
+        _retention_pruning.reset(token)
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableError("Audit entries cannot be changed.")
 
     def delete(self):
         raise ImmutableError("Audit entries cannot be deleted.")
+
+    def prune(self) -> int:
+        """Delete these entries: only inside ``retention_pruning()``, i.e. from apply_retention."""
+        if not _retention_pruning.get():
+            raise ImmutableError("Audit entries are removed only by apply_retention.")
+        deleted, _by_model = models.QuerySet.delete(self)
+        return deleted
 
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

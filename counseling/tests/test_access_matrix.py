@@ -20,6 +20,7 @@ ROUTE_MODULES = {
     "archives": "archives.tests.access",
     "campaigns": "campaigns.tests.access",
     "counseling.reports": "counseling.reports.tests.access",
+    "counseling.schoolyear": "counseling.schoolyear.tests.access",
 }
 
 

@@ -56,6 +56,10 @@ class Escalation(models.Model):
     narrative = EncryptedTextField(_("what happened"), blank=True)
     guardian_called = models.BooleanField(_("guardian called"), default=False)
     guardian_called_at = models.DateTimeField(_("guardian called at"), null=True, blank=True)
+    # The guardian contact a crisis needs before its case may close (see Escalation.guardian_contact_settled).
+    guardian_contact_by = models.CharField(_("guardian contacted by"), max_length=100, blank=True)
+    guardian_contact_outcome = EncryptedTextField(_("outcome of the guardian contact"), blank=True)
+    guardian_not_contacted_reason = EncryptedTextField(_("why the guardian was not contacted"), blank=True)
     escorted = models.BooleanField(_("student escorted"), default=False)
     escort_by = models.CharField(_("escorted by"), max_length=100, blank=True)
     hospital = models.BooleanField(_("taken to hospital"), default=False)
@@ -93,3 +97,14 @@ class Escalation(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def guardian_contact_settled(self) -> bool:
+        """The guardian contact is on record (time, by whom, outcome), or the reason why not."""
+        contacted = bool(
+            self.guardian_called
+            and self.guardian_called_at
+            and self.guardian_contact_by.strip()
+            and self.guardian_contact_outcome.strip()
+        )
+        return contacted or bool(self.guardian_not_contacted_reason.strip())

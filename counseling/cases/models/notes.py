@@ -54,6 +54,8 @@ class SessionNote(models.Model):
     cosigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when retention removed the text (see counseling/cases/retention.py); the row stays counted.
+    redacted_at = models.DateTimeField(_("text removed"), null=True, blank=True)
 
     objects = SessionNoteQuerySet.as_manager()
 

@@ -4,12 +4,13 @@ Other apps use ``open_case``, ``escalate`` and ``archive_facts`` (see the contra
 apps); views call the functions of the submodules.
 """
 
-from .cases import CaseAlreadyOpenError, colleague_holding, open_case, update_case
+from .cases import CaseAlreadyOpenError, GuardianContactMissingError, colleague_holding, open_case, update_case
 from .crisis import acknowledge, escalate, record_crisis_event, resend_unacknowledged
 from .facts import archive_facts
 
 __all__ = [
     "CaseAlreadyOpenError",
+    "GuardianContactMissingError",
     "acknowledge",
     "archive_facts",
     "colleague_holding",

@@ -23,6 +23,21 @@ class CaseAlreadyOpenError(Exception):
         self.case = case
 
 
+class GuardianContactMissingError(Exception):
+    """A case with a crisis cannot close before each escalation's guardian contact is on record."""
+
+    def __init__(self, escalations: list) -> None:
+        super().__init__(f"escalations without guardian contact: {[e.pk for e in escalations]}")
+        self.escalations = escalations
+
+
+def escalations_without_guardian_contact(case: Case) -> list:
+    """The case's escalations whose guardian contact (time, by whom, outcome) or reason is missing."""
+    return [
+        escalation for escalation in case.escalations.order_by("raised_at") if not escalation.guardian_contact_settled
+    ]
+
+
 def colleague_holding(student):
     """The counselor who holds the student's open case, or None.
 
@@ -99,8 +114,9 @@ def update_case(
 
     Side effects, in one transaction: the case row; an audit entry (change) naming the fields;
     when the risk rises to high or imminent, an escalation to the head counselor and leaders.
-    Closing sets ``closed_at``; reopening clears it (and fails with CaseAlreadyOpenError when the
-    student has another open case).
+    Closing sets ``closed_at``; it fails with GuardianContactMissingError while a crisis escalation
+    of the case has neither the guardian contact (time, by whom, outcome) nor the reason why not.
+    Reopening clears it (and fails with CaseAlreadyOpenError when the student has another open case).
     """
     changed: list[str] = []
     previous_risk = case.risk_level
@@ -115,6 +131,9 @@ def update_case(
             changed.append("risk_level")
         if status is not None and status != case.status:
             if status == CaseStatus.CLOSED:
+                missing = escalations_without_guardian_contact(case)
+                if missing:
+                    raise GuardianContactMissingError(missing)
                 case.closed_at = timezone.now()
             elif case.status == CaseStatus.CLOSED:
                 other = Case.objects.active().filter(student_id=case.student_id).exclude(pk=case.pk).first()

@@ -153,7 +153,17 @@ def record_crisis_event(
         )
 
 
-ACTION_FIELDS = ("guardian_called", "guardian_called_at", "escorted", "escort_by", "hospital", "hospital_name")
+ACTION_FIELDS = (
+    "guardian_called",
+    "guardian_called_at",
+    "guardian_contact_by",
+    "guardian_contact_outcome",
+    "guardian_not_contacted_reason",
+    "escorted",
+    "escort_by",
+    "hospital",
+    "hospital_name",
+)
 
 
 def update_actions(escalation: Escalation, *, by, values: dict, request: HttpRequest | None = None) -> list[str]:

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from counseling.cases.enums import CaseStatus, FollowUpStatus
 from counseling.cases.forms import CaseForm, OpenCaseForm, StudentSearchForm
 from counseling.cases.models import Case, Intake
-from counseling.cases.services import CaseAlreadyOpenError, colleague_holding, open_case, update_case
+from counseling.cases.services import (
+    CaseAlreadyOpenError,
+    GuardianContactMissingError,
+    colleague_holding,
+    open_case,
+    update_case,
+)
 from counseling.cases.services.access import get_case_for
 from counseling.cases.services.crisis import holders_of
 from counseling.cases.services.notes import can_sign
@@ -208,15 +214,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("cases.view_cases")
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change categories, risk level and status; raising the risk to high or imminent escalates."""
+    """Change categories, risk level and status; raising the risk to high or imminent escalates.
+
+    A case with a crisis closes only once every escalation has its guardian contact on record.
+    """
     case = get_case_for(request.user, pk)
     initial = {"categories": case.categories.all(), "risk_level": case.risk_level, "status": case.status}
     form = CaseForm(request.POST or None, initial=initial)
+    unsettled = []
     if request.method == "POST" and form.is_valid():
         try:
             changed = update_case(case, by=request.user, request=request, **form.cleaned_data)
         except CaseAlreadyOpenError:
             form.add_error("status", _("This student has another open case; it cannot be reopened."))
+        except GuardianContactMissingError as exc:
+            unsettled = exc.escalations
+            form.add_error(
+                "status",
+                _(
+                    "A crisis of this case has no guardian contact on record. Record when the guardian was contacted, by whom and the outcome, or why the guardian was not contacted, before closing the case."
+                ),
+            )
         else:
             if changed:
                 messages.success(request, _("The case was saved."))
@@ -232,7 +250,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect("cases:detail", pk=case.pk)
     return form_page(
-        request, title=_("Change the case"), form=form, back_url=reverse("cases:detail", args=[case.pk]), case=case
+        request,
+        title=_("Change the case"),
+        form=form,
+        back_url=reverse("cases:detail", args=[case.pk]),
+        case=case,
+        unsettled=unsettled,
+        status=400 if unsettled else 200,
     )
 
 

@@ -1,0 +1,21 @@
+"""The campaigns app's part of a student's data export (see counseling.schoolyear.registry): the
+events the student registered for. Contest entries and reports belong to classes, not students."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from campaigns.models import Registration
+from counseling.export import csv_text
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def export_student(student) -> dict[str, str]:
+    rows = [
+        [r.event.campaign.title, r.event.title, _when(r.event.starts_at), _when(r.created_at)]
+        for r in Registration.objects.filter(student=student).select_related("event__campaign").order_by("created_at")
+    ]
+    return {"event_registrations.csv": csv_text(["campaign", "event", "starts", "registered"], rows)}

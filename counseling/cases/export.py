@@ -1,0 +1,172 @@
+"""The case records' part of a student's data export (see counseling.schoolyear.registry).
+
+CONFIDENTIAL: the head counselor includes these files only after a second confirmation with a
+reason. Every case, intake, note, referral and escalation exported is audited one by one, as a
+printed case is (``audited``).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from counseling.cases.models import Case, Complaint, Concern
+
+CONFIDENTIAL = True
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _name(user) -> str:
+    return user.get_full_name() if user else "—"
+
+
+def _cases(student):
+    return (
+        Case.objects.filter(student=student)
+        .select_related("counselor", "intake")
+        .prefetch_related(
+            "categories",
+            "goals",
+            "follow_ups",
+            "handovers__from_counselor",
+            "handovers__to_counselor",
+            "referrals",
+            "notes__author",
+            "notes__addenda__author",
+            "escalations__raised_by",
+            "escalations__acknowledged_by",
+        )
+        .order_by("opened_at", "id")
+    )
+
+
+def _labels() -> dict[str, str]:
+    # The models' own (translated) names, outside f-strings so makemessages finds them.
+    names = {
+        "counselor": _("counselor"),
+        "source": _("source"),
+        "categories": _("concern categories"),
+        "risk": _("risk level"),
+        "status": _("status"),
+        "opened": _("opened"),
+        "closed": _("closed"),
+        "intake": _("intake"),
+        "goal": _("goal"),
+        "follow_up": _("follow-up"),
+        "handover": _("handover"),
+        "note": _("session note"),
+        "content": _("content"),
+        "analysis": _("analysis"),
+        "next_steps": _("next steps"),
+        "addendum": _("addendum"),
+        "referral": _("referral"),
+        "reason": _("reason"),
+        "outcome": _("outcome"),
+        "escalation": _("crisis escalation"),
+        "guardian": _("guardian called"),
+    }
+    return {key: capfirst(value) for key, value in names.items()}
+
+
+def _case_text(case: Case) -> str:
+    label = _labels()
+    lines = [
+        _("Case %(number)s") % {"number": case.number},
+        f"{label['counselor']}: {_name(case.counselor)}",
+        f"{label['source']}: {case.get_source_display()}",
+        f"{label['categories']}: {', '.join(str(c) for c in case.categories.all()) or '—'}",
+        f"{label['risk']}: {case.get_risk_level_display()}",
+        f"{label['status']}: {case.get_status_display()}",
+        f"{label['opened']}: {_when(case.opened_at)}",
+        f"{label['closed']}: {_when(case.closed_at)}",
+    ]
+    intake = getattr(case, "intake", None)
+    if intake is not None:
+        lines += [
+            "",
+            f"== {label['intake']} ({intake.assessed_on:%Y-%m-%d}, {intake.get_method_display()})",
+            intake.narrative or "—",
+        ]
+    for goal in case.goals.all():
+        lines += ["", f"== {label['goal']} ({goal.get_status_display()})", goal.description, goal.approach or ""]
+    for follow_up in case.follow_ups.all():
+        lines += [
+            "",
+            f"== {label['follow_up']} {follow_up.due_on:%Y-%m-%d} ({follow_up.get_status_display()})",
+            follow_up.purpose or "—",
+        ]
+    for handover in case.handovers.all():
+        lines += [
+            "",
+            f"== {label['handover']} {_when(handover.created_at)}: {_name(handover.from_counselor)} → {_name(handover.to_counselor)}",
+            handover.note or "—",
+        ]
+    for note in sorted(case.notes.all(), key=lambda n: (n.held_on, n.pk)):
+        lines += [
+            "",
+            f"== {label['note']} {note.held_on:%Y-%m-%d} · {note.get_channel_display()} · {note.duration_minutes} min · {_name(note.author)}",
+            f"{label['content']}: {note.content or '—'}",
+            f"{label['analysis']}: {note.analysis or '—'}",
+            f"{label['next_steps']}: {note.next_steps or '—'}",
+        ]
+        lines += [
+            f"{label['addendum']} {_when(a.created_at)} ({_name(a.author)}): {a.text}" for a in note.addenda.all()
+        ]
+    for referral in case.referrals.all():
+        lines += [
+            "",
+            f"== {label['referral']} {referral.referred_on:%Y-%m-%d}: {referral.institution} ({referral.get_status_display()})",
+            f"{label['reason']}: {referral.reason or '—'}",
+            f"{label['outcome']}: {referral.outcome or '—'}",
+        ]
+    for escalation in case.escalations.all():
+        called = _when(escalation.guardian_called_at) if escalation.guardian_called else "—"
+        lines += [
+            "",
+            f"== {label['escalation']} {_when(escalation.raised_at)} · {escalation.get_risk_level_display()}",
+            escalation.narrative or "—",
+            f"{label['guardian']}: {called} {escalation.guardian_contact_by}".rstrip(),
+            escalation.guardian_contact_outcome or escalation.guardian_not_contacted_reason or "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def export_student(student) -> dict[str, str]:
+    files = {f"case-{case.number}.txt": _case_text(case) for case in _cases(student)}
+    concerns = Concern.objects.filter(student=student).select_related("referred_by").order_by("created_at", "id")
+    if concerns:
+        files["concerns.txt"] = (
+            "\n\n".join(
+                f"{_when(c.created_at)} · {_name(c.referred_by)} · {c.get_status_display()}\n{c.description}"
+                for c in concerns
+            )
+            + "\n"
+        )
+    complaints = Complaint.objects.filter(filed_by=student).order_by("filed_at", "id")
+    if complaints:
+        files["complaints.txt"] = (
+            "\n\n".join(
+                f"{_when(c.filed_at)} · {c.get_topic_display()} · {c.get_status_display()}\n{c.description}\n{c.outcome}"
+                for c in complaints
+            )
+            + "\n"
+        )
+    return files
+
+
+def audited(student) -> list:
+    """Every record read into the export, for one EXPORT audit entry each."""
+    records = []
+    for case in _cases(student):
+        records.append(case)
+        if getattr(case, "intake", None) is not None:
+            records.append(case.intake)
+        records.extend(case.notes.all())
+        records.extend(case.referrals.all())
+        records.extend(case.escalations.all())
+    records.extend(Concern.objects.filter(student=student))
+    return records

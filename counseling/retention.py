@@ -1,0 +1,48 @@
+"""Retainable kinds of the counseling core (see counseling.schoolyear.registry): audit entries.
+
+Audit entries are immutable; the only way to remove them is ``AuditQuerySet.prune()`` inside
+``retention_pruning()``, which only this kind enters. They go oldest first and only as an
+unbroken run from the start of the chain (every entry before the first one that is still within
+its period), so the chain stays verifiable: the runner's audit entry for each removal ends with
+the removed entry's hash, and ``find_breaks`` accepts the first remaining entry's link to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from counseling.models import AuditEntry
+from counseling.models.audit import retention_pruning
+from counseling.schoolyear.registry import RetentionKind
+
+
+def expired_audit_entries(cutoff: datetime.datetime) -> QuerySet:
+    """Entries written before ``cutoff``, up to (not including) the first one written after it."""
+    first_kept = AuditEntry.objects.filter(created_at__gte=cutoff).order_by("id").values_list("id", flat=True).first()
+    entries = AuditEntry.objects.filter(created_at__lt=cutoff)
+    if first_kept is not None:
+        entries = entries.filter(id__lt=first_kept)
+    return entries
+
+
+def remove_audit_entry(entry: AuditEntry) -> None:
+    with retention_pruning():
+        AuditEntry.objects.filter(pk=entry.pk).prune()
+
+
+KINDS = [
+    RetentionKind(
+        key="counseling.audit_entry",
+        label=_("Audit entries"),
+        event=_("the entry was written"),
+        default_months=60,
+        expired=expired_audit_entries,
+        remove=remove_audit_entry,
+        student_id=lambda entry: entry.student_id,
+        detail=lambda entry: f"hash {entry.hash}",
+        describe=lambda entry: f"#{entry.pk} {entry.created_at:%Y-%m-%d} {entry.action} {entry.object_type}",
+    ),
+]

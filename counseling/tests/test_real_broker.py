@@ -17,12 +17,8 @@ import pytest
 import redis
 from django.db import connection
 
-from counseling.celery import app as celery_app
 from counseling.models import Notification, OutboxMessage
-from counseling.reports import services as reports
 from counseling.reports.models import ReportStatus, SemesterReport
-from counseling.services.notify import notify
-from counseling.tasks import deliver_outbox
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PRIVATE_PORT = 6391
@@ -67,18 +63,33 @@ def _pings(client) -> bool:
 
 @pytest.fixture(scope="module")
 def broker():
-    """Tasks go through a real Redis of this module's own (the suite otherwise runs them eagerly)."""
+    """A real Redis of this module's own, which a test may stop and start again."""
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
     server = PrivateRedis(PRIVATE_PORT)
     server.start()
-    conf = celery_app.conf
-    saved = (conf.broker_url, conf.broker_write_url, conf.task_always_eager)
-    conf.broker_url = conf.broker_write_url = server.url
-    conf.task_always_eager = False
     yield server
-    conf.broker_url, conf.broker_write_url, conf.task_always_eager = saved
     server.stop()
+
+
+def child_env() -> dict:
+    """The environment of a process that shares the test database and the private broker."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "counseling.settings_test",
+        "TEST_REAL_BROKER": "1",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{PRIVATE_PORT}/0",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
+
+
+def in_web_process(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` the way a web request would: tasks go to the real broker, not in-process."""
+    script = "import django; django.setup()\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -93,13 +104,7 @@ def worker():
     processes = []
 
     def start() -> subprocess.Popen:
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "counseling.settings_test",
-            "CELERY_BROKER_URL": f"redis://127.0.0.1:{PRIVATE_PORT}/0",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        }
+        env = child_env()
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -140,15 +145,22 @@ def wait_for(check, seconds: float = 40) -> bool:
 def test_a_notice_queued_while_redis_is_down_goes_out_once_when_it_is_back(broker, postgres, worker, student) -> None:
     broker.stop()
     started = time.monotonic()
-    assert notify(student, key="drill:1", title="预约已确认") is True  # the caller is not hurt
-    assert time.monotonic() - started < 10
+    queued = in_web_process(
+        "from counseling.models import User\n"
+        "from counseling.services.notify import notify\n"
+        f"print(notify(User.objects.get(pk={student.pk}), key='drill:1', title='预约已确认'))\n"
+    )
+    assert queued.returncode == 0, queued.stderr  # the caller is not hurt
+    assert queued.stdout.strip() == "True"
+    assert time.monotonic() - started < 30
     message = OutboxMessage.objects.get(dedupe_key="drill:1")
     assert message.sent_at is None
 
     broker.start()
     worker()
-    deliver_outbox.apply_async(retry=True)  # what the next beat tick does
-    deliver_outbox.apply_async(retry=True)  # and a duplicate delivery of the same scan
+    # What the next beat tick sends, twice over, as a duplicated delivery would.
+    sent = in_web_process("from counseling.tasks import deliver_outbox\ndeliver_outbox.delay(); deliver_outbox.delay()")
+    assert sent.returncode == 0, sent.stderr
     assert wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).sent_at is not None)
     time.sleep(1)
     assert Notification.objects.filter(user=student, title="预约已确认").count() == 1
@@ -156,9 +168,15 @@ def test_a_notice_queued_while_redis_is_down_goes_out_once_when_it_is_back(broke
 
 def test_a_real_worker_builds_the_report_once(broker, postgres, worker, term, head) -> None:
     worker()
-    report = reports.request_report(term, head)
-    again = reports.request_report(term, head)
-    assert again.pk == report.pk
-    assert wait_for(lambda: SemesterReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT)
+    asked = in_web_process(
+        "from counseling.models import Term, User\n"
+        "from counseling.reports.services import request_report\n"
+        f"term, head = Term.objects.get(pk={term.pk}), User.objects.get(pk={head.pk})\n"
+        "print(request_report(term, head).pk, request_report(term, head).pk)\n"
+    )
+    assert asked.returncode == 0, asked.stderr
+    first, second = asked.stdout.split()
+    assert first == second
+    assert wait_for(lambda: SemesterReport.objects.get(pk=first).status == ReportStatus.DRAFT)
     assert SemesterReport.objects.filter(term=term).count() == 1
-    assert SemesterReport.objects.get(pk=report.pk).data["term"]["name"] == term.name
+    assert SemesterReport.objects.get(pk=first).data["term"]["name"] == term.name

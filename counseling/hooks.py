@@ -32,7 +32,8 @@ class Panel:
     order: int = 100
 
 
-def _app_module(app: str, name: str):
+def app_module(app: str, name: str):
+    """``<app>.<name>`` if the app has that module, else None (the hook is optional)."""
     try:
         return import_module(f"{app}.{name}")
     except ModuleNotFoundError as exc:
@@ -58,7 +59,7 @@ def _nav_groups() -> tuple[tuple[str, tuple[NavItem, ...]], ...]:
     """Each app's items, in app order; the group is named after the app."""
     groups = []
     for app in sorted(settings.LOCAL_APPS, key=lambda name: NAV_ORDER.index(name) if name in NAV_ORDER else 50):
-        module = _app_module(app, "nav")
+        module = app_module(app, "nav")
         if module is not None and module.ITEMS:
             groups.append((app, tuple(sorted(module.ITEMS, key=lambda item: item.order))))
     return tuple(groups)
@@ -82,7 +83,7 @@ def nav_items(user) -> list[dict]:
 def home_panels(request: HttpRequest) -> list[Panel]:
     panels: list[Panel] = []
     for app in settings.LOCAL_APPS:
-        module = _app_module(app, "home")
+        module = app_module(app, "home")
         if module is not None:
             panels.extend(module.panels(request))
     return sorted(panels, key=lambda panel: panel.order)

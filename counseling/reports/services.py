@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime
 import logging
 from decimal import Decimal
-from importlib import import_module
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from counseling.hooks import app_module
 from counseling.models import Term
 from counseling.reports.models import IN_PROGRESS, ReportStatus, SemesterReport
 
@@ -27,14 +27,8 @@ STALE_BUILD = datetime.timedelta(minutes=10)
 
 
 def reporting_apps() -> list[tuple[str, object]]:
-    modules = []
-    for app in settings.LOCAL_APPS:
-        try:
-            modules.append((app.rsplit(".", 1)[-1], import_module(f"{app}.reporting")))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.reporting":
-                raise
-    return modules
+    modules = [(app.rsplit(".", 1)[-1], app_module(app, "reporting")) for app in settings.LOCAL_APPS]
+    return [(label, module) for label, module in modules if module is not None]
 
 
 def previous_term(term: Term) -> Term | None:

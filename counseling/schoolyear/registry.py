@@ -40,11 +40,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-from types import ModuleType
 
 from django.conf import settings
 from django.db import models
+
+from counseling.hooks import app_module
 
 
 def _no_student(obj: models.Model) -> int | None:
@@ -76,20 +76,11 @@ class RetentionKind:
     anonymises: bool = False
 
 
-def _app_module(app: str, name: str) -> ModuleType | None:
-    try:
-        return import_module(f"{app}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.{name}":
-            raise
-        return None
-
-
 def retention_kinds() -> list[RetentionKind]:
     """Every registered kind, in LOCAL_APPS order; a duplicate key is a programming error."""
     kinds: list[RetentionKind] = []
     for app in settings.LOCAL_APPS:
-        module = _app_module(app, "retention")
+        module = app_module(app, "retention")
         if module is not None:
             kinds.extend(module.KINDS)
     keys = [kind.key for kind in kinds]
@@ -121,7 +112,7 @@ class ExportSource:
 def export_sources() -> list[ExportSource]:
     sources = []
     for app in settings.LOCAL_APPS:
-        module = _app_module(app, "export")
+        module = app_module(app, "export")
         if module is not None:
             sources.append(
                 ExportSource(

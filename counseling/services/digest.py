@@ -8,7 +8,6 @@ and day, so running the job twice sends one digest.
 from __future__ import annotations
 
 import datetime
-from importlib import import_module
 
 from django.conf import settings
 from django.db.models import Q
@@ -17,23 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from counseling.enums import Role
+from counseling.hooks import app_module
 from counseling.models import User
 from counseling.services.notify import notify
-
-
-def _app_module(app: str, name: str):  # noqa: ANN202
-    try:
-        return import_module(f"{app}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.{name}":
-            raise
-        return None
 
 
 def digest_lines(user: User, day: datetime.date) -> list[str]:
     lines: list[str] = []
     for app in settings.LOCAL_APPS:
-        module = _app_module(app, "digest")
+        module = app_module(app, "digest")
         if module is not None:
             lines.extend(module.items_for(user, day))
     return lines
@@ -63,7 +54,7 @@ def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
     """The handful of counts the head counselor's weekly note shows (aggregates only)."""
     numbers: dict[str, int] = {}
     for app in settings.LOCAL_APPS:
-        module = _app_module(app, "digest")
+        module = app_module(app, "digest")
         if module is not None and hasattr(module, "week_numbers"):
             numbers.update(module.week_numbers(start, end))
     return numbers

@@ -29,7 +29,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in TEST_VARIABLES}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "counseling.settings"
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
     )
 

@@ -133,7 +133,7 @@ def worker():
         process.wait(timeout=20)
 
 
-def wait_for(check, seconds: float = 40) -> bool:
+def wait_for(check, seconds: float = 120) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():

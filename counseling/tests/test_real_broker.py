@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +22,16 @@ from counseling.models import Notification, OutboxMessage
 from counseling.reports.models import ReportStatus, SemesterReport
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-PRIVATE_PORT = 6391
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# A port nothing else uses, so a server left over from an interrupted run cannot answer for ours.
+PRIVATE_PORT = _free_port()
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [

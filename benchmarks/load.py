@@ -1,0 +1,367 @@
+"""The performance suite: one command, a school-sized dataset, gunicorn on PostgreSQL, a table.
+
+    .venv/bin/python benchmarks/load.py                 # build (or reuse) the dataset, run, print
+    .venv/bin/python benchmarks/load.py --write-docs    # ... and write docs/performance.md
+    .venv/bin/python benchmarks/load.py --rebuild       # drop and rebuild the dataset first
+
+What it does, in order:
+1. Creates the PostgreSQL database ``proof_bench`` (``--db``) on the local server, migrates it and
+   fills it with ``benchmarks/dataset.py``: 3,000 students and a school year of appointments,
+   cases and notes, screenings, warnings and campaigns. A database that already holds the
+   dataset is reused unless ``--rebuild``.
+2. Serves the product with gunicorn (``benchmarks.settings``: DEBUG off, the product's URLs plus
+   a yardstick view) on 127.0.0.1:8109.
+3. Signs in the users each page needs (sessions made directly in the database) and drives the
+   pages with a small asyncio client (aiohttp), first at 50 and then at 10 concurrent
+   connections, each page for ``--seconds`` seconds, and prints requests per second and
+   p50/p95/p99 latency per page next to the yardstick: one query, a tiny template.
+
+Targets (issue 9, on 2 cores): each page at least 0.6 times the yardstick's throughput at 50
+connections, and p95 at or under 60 ms at 10 connections. Traffic goes to loopback only, and
+every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+PG = "postgres://postgres@127.0.0.1:5432"
+HOST = "127.0.0.1"
+THROUGHPUT_RATIO = 0.6
+P95_LIMIT_MS = 60.0
+
+
+def bench_env(db: str, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "CELERY_BROKER_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+        DATABASE_URL=f"{PG}/{db}",
+        PYTHONPATH=str(ROOT),
+        CONN_MAX_AGE="600",
+        **extra,
+    )
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    out = subprocess.run(
+        ["psql", "-h", HOST, "-U", "postgres", "-d", db, "-Atqc", sql], capture_output=True, text=True, check=False
+    )
+    return out.stdout.strip()
+
+
+def dataset_ready(db: str) -> bool:
+    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") != "1":
+        return False
+    return psql("SELECT value FROM bench_meta WHERE key = 'dataset'", db) == "complete"
+
+
+def build_dataset(db: str, env: dict[str, str]) -> None:
+    print(f"Building the dataset in {db} (a few minutes) ...", flush=True)
+    psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{db}"')
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PYTHON, "-m", "benchmarks.dataset"], env)
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    cookies: list[str] = field(default_factory=list)
+
+
+def prepare_targets(env: dict[str, str]) -> list[Target]:
+    out = run([PYTHON, "-m", "benchmarks.targets"], env, capture_output=True, text=True).stdout
+    return [Target(**row) for row in json.loads(out.strip().splitlines()[-1])]
+
+
+def profile_pages(env: dict[str, str], targets: list[Target]) -> list[str]:
+    """One request at a time, in-process: queries, time and size per page (benchmarks/profile.py)."""
+    payload = json.dumps([t.__dict__ for t in targets])
+    out = run([PYTHON, "-m", "benchmarks.profile"], env, input=payload, capture_output=True, text=True).stdout
+    lines = [
+        "| page | SQL queries | one request, ms | of which SQL, ms | HTML KiB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in json.loads(out.strip().splitlines()[-1]):
+        lines.append(f"| {row['name']} | {row['queries']} | {row['ms']:.1f} | {row['sql_ms']:.1f} | {row['kib']:.0f} |")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+@dataclass
+class Result:
+    name: str
+    connections: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def drive(base: str, target: Target, connections: int, seconds: float, session_cookie: str) -> Result:
+    """``connections`` clients, each sending one request after another for ``seconds``."""
+    import aiohttp
+
+    latencies: list[float] = []
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=connections, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=30)
+    deadline = time.perf_counter() + seconds
+
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
+
+        async def client(index: int) -> None:
+            nonlocal errors
+            headers = {"Accept-Language": "zh-hans"}
+            if target.cookies:
+                headers["Cookie"] = f"{session_cookie}={target.cookies[index % len(target.cookies)]}"
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                try:
+                    async with http.get(base + target.path, headers=headers, allow_redirects=False) as response:
+                        await response.read()
+                        ok = response.status == 200
+                except (TimeoutError, aiohttp.ClientError):
+                    ok = False
+                if ok:
+                    latencies.append((time.perf_counter() - started) * 1000)
+                else:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(i) for i in range(connections)))
+        elapsed = time.perf_counter() - started
+    return Result(target.name, connections, len(latencies), errors, elapsed, latencies)
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def check_targets(base: str, targets: list[Target], session_cookie: str) -> None:
+    """Every page must answer 200 with its users' sessions (not a redirect to the sign-in page)."""
+    import urllib.request
+
+    for target in targets:
+        request = urllib.request.Request(base + target.path)
+        if target.cookies:
+            request.add_header("Cookie", f"{session_cookie}={target.cookies[0]}")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if response.status != 200 or "/accounts/login/" in response.geturl():
+                raise SystemExit(f"{target.name} ({target.path}) does not answer 200: {response.status}")
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    pg = psql("SHOW server_version")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, PostgreSQL {pg}"
+    )
+
+
+def table(results: dict[tuple[str, int], Result], names: list[str], yardstick: str) -> list[str]:
+    lines = [
+        "| page | conns | req/s | × yardstick | p50 ms | p95 ms | p99 ms | errors | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for connections in (50, 10):
+        base = results[(yardstick, connections)].rps
+        for name in names:
+            r = results[(name, connections)]
+            ratio = r.rps / base if base else 0.0
+            if name == yardstick:
+                verdict = "yardstick"
+            elif connections == 50:
+                verdict = "ok" if ratio >= THROUGHPUT_RATIO else f"MISS (< {THROUGHPUT_RATIO}×)"
+            else:
+                verdict = "ok" if r.pct(95) <= P95_LIMIT_MS else f"MISS (p95 > {P95_LIMIT_MS:.0f} ms)"
+            lines.append(
+                f"| {name} | {connections} | {r.rps:.0f} | {ratio:.2f} | {r.pct(50):.1f} | {r.pct(95):.1f} | "
+                f"{r.pct(99):.1f} | {r.errors} | {verdict} |"
+            )
+    return lines
+
+
+BEGIN, END = "<!-- load-run:begin -->", "<!-- load-run:end -->"
+
+
+def write_docs(lines: list[str], args: argparse.Namespace, summary: str, counts: str, profile: list[str]) -> None:
+    """Replace the run section of docs/performance.md (between its markers) with this run."""
+    path = ROOT / "docs" / "performance.md"
+    pages = "\n".join(f"| {t.name} | `{t.path}` | {WHO.get(t.name, '')} |" for t in TARGETS_SEEN)
+    run_text = f"""{BEGIN}
+## Run of {datetime.date.today().isoformat()}
+
+Machine: {machine()}. Load average when the run started: {os.getloadavg()[0]:.1f}.
+Dataset `{args.db}`: {counts}. gunicorn {args.workers} sync workers; {args.seconds:g} s per page and
+concurrency.
+
+{chr(10).join(lines)}
+
+{summary}
+
+One request at a time (no concurrency, in-process, median of 7), to see where a page's time goes:
+
+{chr(10).join(profile)}
+
+| page | URL | signed in as |
+|---|---|---|
+{pages}
+{END}"""
+    text = path.read_text()
+    before, _, rest = text.partition(BEGIN)
+    _, _, after = rest.partition(END)
+    path.write_text(before + run_text + after)
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+WHO = {
+    "yardstick": "anonymous (one query, tiny template)",
+    "student home": "50 different students",
+    "booking page": "50 different students",
+    "counselor week": "the four counselors",
+    "case list": "the four counselors",
+    "archive page": "the four counselors, each on a student of theirs",
+    "screening results": "the four counselors",
+    "campaign page": "the four counselors",
+}
+TARGETS_SEEN: list[Target] = []
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="proof_bench", help="PostgreSQL database for the dataset")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per page and concurrency")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2), help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8109)
+    parser.add_argument("--write-docs", action="store_true", help="write docs/performance.md")
+    args = parser.parse_args()
+    args.seconds = min(max(args.seconds, 1.0), 120.0)
+
+    env = bench_env(args.db)
+    if args.rebuild or not dataset_ready(args.db):
+        build_dataset(args.db, env)
+    else:
+        # A dataset built by an older tree: bring its schema up to date (a no-op when it is current).
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    counts = run([PYTHON, "-m", "benchmarks.dataset", "--counts"], env, capture_output=True, text=True).stdout.strip()
+    print(f"Dataset: {counts}")
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    targets = prepare_targets(env)
+    TARGETS_SEEN.extend(targets)
+    profile = profile_pages(env, targets)
+    session_cookie = "sessionid"
+
+    base = f"http://{HOST}:{args.port}"
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "counseling.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"{HOST}:{args.port}",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    results: dict[tuple[str, int], Result] = {}
+    try:
+        wait_for(f"{base}/__yardstick/")
+        check_targets(base, targets, session_cookie)
+        for connections in (50, 10):
+            for target in targets:
+                # A short warm-up so every worker has its connection and templates.
+                asyncio.run(drive(base, target, connections, 1.0, session_cookie))
+                result = asyncio.run(drive(base, target, connections, args.seconds, session_cookie))
+                results[(target.name, connections)] = result
+                print(
+                    f"  {target.name:<18} c={connections:<3} {result.rps:7.0f} req/s  p50 {result.pct(50):6.1f}  "
+                    f"p95 {result.pct(95):6.1f}  p99 {result.pct(99):6.1f} ms  errors {result.errors}",
+                    flush=True,
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    names = [t.name for t in targets]
+    lines = table(results, names, "yardstick")
+    misses = [line for line in lines if "MISS" in line]
+    summary = (
+        "Every page meets both targets."
+        if not misses
+        else f"{len(misses)} of {2 * (len(names) - 1)} measurements miss their target (marked MISS)."
+    )
+    print()
+    print("\n".join(lines))
+    print()
+    print(summary)
+    if args.write_docs:
+        write_docs(lines, args, summary, counts, profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -14,7 +15,13 @@ from counseling.roles import STAFF_REQUIRING_2FA
 
 
 class IdleTimeoutMiddleware:
-    """End a signed-in session after a period without requests (staff 15 min, students 30 min)."""
+    """End a signed-in session after a period without requests (staff 15 min, students 30 min).
+
+    The expiry is pushed forward at most once a minute, so a busy user does not cost a session
+    write on every request; the timeout is therefore exact to within a minute.
+    """
+
+    REFRESH_EVERY = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,8 +30,11 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             timeout = settings.STUDENT_IDLE_TIMEOUT if user.role == Role.STUDENT else settings.STAFF_IDLE_TIMEOUT
-            # Each request pushes the expiry forward; an idle session simply expires.
-            request.session.set_expiry(timeout)
+            now = int(time.time())
+            if now - request.session.get("_idle_refreshed", 0) >= self.REFRESH_EVERY:
+                # Pushing the expiry forward saves the session; an idle session simply expires.
+                request.session.set_expiry(timeout)
+                request.session["_idle_refreshed"] = now
         return self.get_response(request)
 
 

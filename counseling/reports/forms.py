@@ -33,4 +33,6 @@ class NarrativeForm(forms.ModelForm):
             field.max_length = 5000
             field.help_text = _("Aggregate remarks only: no student's name, no case detail.")
         self.helper = FormHelper()
+        # The page wraps the fields in its own <form> (it posts to the narrative URL).
+        self.helper.form_tag = False
         self.helper.add_input(Submit("save", _("Save narrative")))

@@ -65,13 +65,25 @@ def cancel(key_prefix: str) -> int:
     return deleted
 
 
+# After a failed kick, further kicks are skipped for this long: each would wait out the broker's
+# connection timeout, and the beat scan delivers everything anyway once the broker is back.
+BROKER_BACKOFF = datetime.timedelta(seconds=30)
+_broker_down_since: datetime.datetime | None = None
+
+
 def kick_delivery() -> None:
-    """Ask a worker to deliver due messages now; never fails the caller if the broker is down."""
+    """Ask a worker to deliver due messages now; never fails or slows the caller if the broker is down."""
+    global _broker_down_since
     from counseling.tasks import deliver_outbox
 
+    now = timezone.now()
+    if _broker_down_since is not None and now - _broker_down_since < BROKER_BACKOFF:
+        return
     try:
         deliver_outbox.apply_async(retry=False)
+        _broker_down_since = None
     except Exception:  # noqa: BLE001 - any broker failure: the beat scan delivers later
+        _broker_down_since = now
         log.warning("broker unavailable; the outbox will be delivered by the next beat scan")
 
 

@@ -17,11 +17,9 @@ from counseling.roles import STAFF_REQUIRING_2FA
 class IdleTimeoutMiddleware:
     """End a signed-in session after a period without requests (staff 15 min, students 30 min).
 
-    The expiry is pushed forward at most once a minute, so a busy user does not cost a session
-    write on every request; the timeout is therefore exact to within a minute.
+    The expiry is pushed forward at most once every SESSION_REFRESH_SECONDS (a minute), so a busy
+    user does not cost a session write on every request; the timeout is exact to within that.
     """
-
-    REFRESH_EVERY = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,7 +29,7 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             timeout = settings.STUDENT_IDLE_TIMEOUT if user.role == Role.STUDENT else settings.STAFF_IDLE_TIMEOUT
             now = int(time.time())
-            if now - request.session.get("_idle_refreshed", 0) >= self.REFRESH_EVERY:
+            if now - request.session.get("_idle_refreshed", 0) >= settings.SESSION_REFRESH_SECONDS:
                 # Pushing the expiry forward saves the session; an idle session simply expires.
                 request.session.set_expiry(timeout)
                 request.session["_idle_refreshed"] = now

@@ -154,6 +154,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Idle timeouts (seconds) per kind of user; see counseling.middleware.IdleTimeoutMiddleware.
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
 STUDENT_IDLE_TIMEOUT = env.int("STUDENT_IDLE_TIMEOUT", default=30 * 60)
+# How often a busy session's expiry is pushed forward (each push is a session write).
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Counseling Office")
 

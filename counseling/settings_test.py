@@ -26,4 +26,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process, except in a child process a real-broker test starts on purpose.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_REAL_BROKER") != "1"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Every request refreshes the session, so query counts do not depend on the clock.
+SESSION_REFRESH_SECONDS = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -121,22 +121,23 @@ def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_perm("campaigns.submit_entry")
-@require_POST
-def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(
-        Entry.objects.filter(school_class__class_teacher=request.user).select_related(
-            "contest__campaign", "school_class"
-        ),
-        pk=pk,
-    )
+def _withdraw(request: HttpRequest, handed_in, pk: int, withdraw, done: str) -> HttpResponse:
+    """Withdraw one thing a class handed in; only the class's own teacher reaches it (else 404)."""
+    item = get_object_or_404(handed_in.filter(school_class__class_teacher=request.user), pk=pk)
     try:
-        contest_service.withdraw_entry(entry, by=request.user)
+        withdraw(item, by=request.user)
     except ValidationError as error:
         message_errors(request, error)
     else:
-        messages.success(request, _("Entry withdrawn."))
+        messages.success(request, done)
     return redirect("campaigns:class_work")
+
+
+@require_perm("campaigns.submit_entry")
+@require_POST
+def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    entries = Entry.objects.select_related("contest__campaign", "school_class")
+    return _withdraw(request, entries, pk, contest_service.withdraw_entry, _("Entry withdrawn."))
 
 
 @require_perm("campaigns.submit_entry")
@@ -170,16 +171,5 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("campaigns.submit_entry")
 @require_POST
 def report_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_object_or_404(
-        ReportSubmission.objects.filter(school_class__class_teacher=request.user).select_related(
-            "report", "school_class"
-        ),
-        pk=pk,
-    )
-    try:
-        report_service.withdraw_report(submission, by=request.user)
-    except ValidationError as error:
-        message_errors(request, error)
-    else:
-        messages.success(request, _("Report withdrawn."))
-    return redirect("campaigns:class_work")
+    submissions = ReportSubmission.objects.select_related("report", "school_class")
+    return _withdraw(request, submissions, pk, report_service.withdraw_report, _("Report withdrawn."))

@@ -18,7 +18,8 @@ from appointments.services import booking
 from appointments.services.calendar import appointment_file
 from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.slots import free_slots, group_by_day, parse_slot_key
-from appointments.views.common import STUDENT_OR_STAFF, get_appointment_for, is_student_of, require_any_perm
+from appointments.views.common import STUDENT_OR_STAFF, get_appointment_for, is_student_of
+from counseling.decorators import require_any_perm
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
 

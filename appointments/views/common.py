@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from appointments.models import Appointment
 
 STUDENT_OR_STAFF = ("appointments.book", "appointments.view_agenda")
-
-
-def require_any_perm(*perms: str) -> Callable:
-    """Signed in and holding at least one of ``perms``: anonymous users go to the login page, others get 403."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not any(request.user.has_perm(perm) for perm in perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def get_appointment_for(user, pk: int) -> Appointment:

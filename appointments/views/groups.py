@@ -14,8 +14,7 @@ from appointments.forms import GroupSessionForm
 from appointments.models import GroupParticipant, GroupSession
 from appointments.services import groups
 from appointments.services.errors import BookingError
-from appointments.views.common import require_any_perm
-from counseling.decorators import require_perm
+from counseling.decorators import require_any_perm, require_perm
 
 GROUP_PERMS = ("appointments.join_group", "appointments.view_agenda")
 

@@ -16,8 +16,7 @@ from appointments.forms import CloseForm, LetterForm, ReplyForm, ScheduleFromMai
 from appointments.models import MailboxItem
 from appointments.services import mailbox
 from appointments.services.errors import BookingError, SlotTakenError
-from appointments.views.common import require_any_perm
-from counseling.decorators import require_perm
+from counseling.decorators import require_any_perm, require_perm
 from counseling.models import User
 
 WORK = "appointments.work_mailbox"

@@ -15,8 +15,8 @@ from campaigns.forms import ContestForm, ScoreForm
 from campaigns.models import Contest, Score
 from campaigns.services import access, files
 from campaigns.services import contests as contest_service
-from campaigns.views.common import add_errors, message_errors, require_any_perm
-from counseling.decorators import require_perm
+from campaigns.views.common import add_errors, message_errors
+from counseling.decorators import require_any_perm, require_perm
 from counseling.models import SchoolClass
 
 

@@ -15,8 +15,8 @@ from campaigns.forms import ReportForm
 from campaigns.models import RequiredReport
 from campaigns.services import access, files
 from campaigns.services import reports as report_service
-from campaigns.views.common import add_errors, require_any_perm
-from counseling.decorators import require_perm
+from campaigns.views.common import add_errors
+from counseling.decorators import require_any_perm, require_perm
 
 
 def _save(request: HttpRequest, form: ReportForm) -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from appointments.enums import AppointmentSource, AppointmentStatus
 from appointments.models import Appointment
@@ -66,6 +70,8 @@ def test_the_day_view_has_the_actions(login, counselor, student, hours) -> None:
 def test_a_bad_date_shows_this_week(login, counselor, date) -> None:
     response = login(counselor).get(reverse("appointments:week") + f"?date={date}")
     assert response.status_code == 200
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    assert f"Week of {date_format(monday, 'MONTH_DAY_FORMAT')}" in response.content.decode()
 
 
 def test_a_counselor_books_a_walk_in_at_any_time(login, counselor, student, hours, delivered) -> None:

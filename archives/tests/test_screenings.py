@@ -66,6 +66,10 @@ def test_the_form_refuses_a_window_that_closes_before_it_opens(phq9, grade, coun
 def test_a_published_screening_cannot_be_edited(screening, counselor, client_for) -> None:
     response = client_for(counselor).get(reverse("archives:screening_edit", args=[screening.pk]))
     assert response.status_code == 302
+    assert response["Location"] == reverse("archives:screening_detail", args=[screening.pk])
+    client = client_for(counselor)
+    page = client.get(reverse("archives:screening_edit", args=[screening.pk]), follow=True).content.decode()
+    assert "已发布的普查不能修改。" in page
 
 
 def test_counselor_records_a_paper_answer_sheet(screening, student, counselor, client_for) -> None:
@@ -107,6 +111,7 @@ def test_paper_sheets_can_be_recorded_after_the_window_closed(phq9, school_class
 def test_unknown_student_number_is_a_clear_message(screening, counselor, client_for) -> None:
     response = client_for(counselor).get(reverse("archives:screening_paper", args=[screening.pk]), {"number": "nobody"})
     assert response.status_code == 404
+    assert "本次普查没有邀请这个学号的学生。" in response.content.decode()
 
 
 def test_close_now_ends_the_window(screening, counselor, client_for) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archives.models import ZeroReport
+from archives.models import ReportingWindow, ZeroReport
 from archives.services import zero
 from archives.tests.factories import ReportingWindowFactory
 from counseling.models import OutboxMessage
@@ -91,11 +91,14 @@ def test_head_opens_a_window(head, client_for) -> None:
         },
     )
     assert response.status_code == 302
+    window = ReportingWindow.objects.get(title="五一前零报告")
+    assert (window.opens_on, window.closes_on) == (today, today + datetime.timedelta(days=3))
     bad = client_for(head).post(
         reverse("archives:zero_window_create"),
         {"title": "x", "opens_on": today.isoformat(), "closes_on": (today - datetime.timedelta(days=3)).isoformat()},
     )
     assert bad.status_code == 400
+    assert not ReportingWindow.objects.filter(title="x").exists()
 
 
 def test_teachers_who_have_not_filed_are_reminded_once_on_the_last_day(

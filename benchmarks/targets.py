@@ -20,7 +20,7 @@ def session_for(user) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="counseling.backends.PasswordBackend")
     return client.cookies["sessionid"].value
 
 

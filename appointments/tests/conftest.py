@@ -75,7 +75,7 @@ def login(db):
     def make(user=None) -> Client:
         client = Client(headers={"accept-language": "en"})
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="counseling.backends.PasswordBackend")
         return client
 
     return make

@@ -30,7 +30,7 @@ def test_many_students_booking_one_slot_at_once_get_it_exactly_once(counselor, t
     clients = []
     for student in students:
         client = Client(headers={"accept-language": "en"})
-        client.force_login(student, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(student, backend="counseling.backends.PasswordBackend")
         clients.append(client)
     url = f"{reverse('appointments:book_confirm')}?counselor={counselor.pk}&start={key(at(1, 17, 25))}"
     start = threading.Barrier(THREADS)

@@ -111,7 +111,7 @@ def client_for(user) -> Client:
     # A page that fails is reported with the leaks instead of stopping the crawl.
     client = Client(raise_request_exception=False)
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="counseling.backends.PasswordBackend")
     return client
 
 

@@ -321,7 +321,7 @@ def test_entries_and_case_records_cannot_be_reached_in_the_admin(client, world, 
     client_for(counselor).get(reverse("cases:detail", args=[world["case"].pk]))
     entry = AuditEntry.objects.get()
     superuser = UserFactory(username="root", role="administrator", is_staff=True, is_superuser=True)
-    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(superuser, backend="counseling.backends.PasswordBackend")
     for model in (Case, SessionNote, Intake, Referral, Escalation, Complaint):
         assert model not in admin.site._registry
         assert client.get(f"/admin/cases/{model._meta.model_name}/").status_code == 404

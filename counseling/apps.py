@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from counseling import choices
+
+# Before any model class exists: each one binds get_FOO_display() when it is defined.
+choices.install()
+
 
 class CounselingConfig(AppConfig):
     name = "counseling"

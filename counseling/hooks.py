@@ -13,8 +13,14 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
+
+# The menu is rebuilt at most once a minute per user and language: a role change shows in the
+# menu within a minute (the pages themselves check permissions on every request).
+NAV_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -67,16 +73,25 @@ def _nav_groups() -> tuple[tuple[str, tuple[NavItem, ...]], ...]:
 
 def nav_items(user) -> list[dict]:
     """The navigation this user may use: a group per app, holding the items whose permission they have."""
+    key = f"nav:{user.pk}:{user.role}:{user.is_active}:{get_language()}"
+    result = django_cache.get(key)
+    if result is None:
+        result = _nav_items(user)
+        django_cache.set(key, result, NAV_CACHE_SECONDS)
+    return result
+
+
+def _nav_items(user) -> list[dict]:
     result = []
     for app, items in _nav_groups():
         visible = [
-            {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+            {"label": str(item.label), "url": reverse(item.url_name), "url_name": item.url_name}
             for item in items
             if user.has_perm(item.perm)
         ]
         if visible:
             config = next(config for config in apps.get_app_configs() if config.name == app)
-            result.append({"label": config.verbose_name, "items": visible})
+            result.append({"label": str(config.verbose_name), "items": visible})
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from appointments.enums import AppointmentStatus
 
@@ -24,6 +25,11 @@ def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "text-bg-light")
 
 
-@register.inclusion_tag("appointments/partials/status.html")
-def status_badge(appointment) -> dict:
-    return {"status": appointment.status, "label": appointment.get_status_display()}
+@register.simple_tag
+def status_badge(appointment) -> str:
+    """The status as a coloured badge (a tag, not a template: it is drawn once per row of the agenda)."""
+    return format_html(
+        '<span class="badge {}" data-testid="status">{}</span>',
+        status_class(appointment.status),
+        appointment.get_status_display(),
+    )

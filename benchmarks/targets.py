@@ -52,6 +52,8 @@ def targets() -> list[dict]:
     campaign = Campaign.objects.order_by("-pk").first()
     return [
         {"name": "yardstick", "path": "/__yardstick/", "cookies": []},
+        # The same view for signed-in students: what any page costs before it does its own work.
+        {"name": "signed-in yardstick", "path": "/__yardstick/", "cookies": student_cookies},
         {"name": "student home", "path": "/", "cookies": student_cookies},
         {"name": "booking page", "path": "/appointments/book/", "cookies": student_cookies},
         {"name": "counselor week", "path": "/appointments/agenda/", "cookies": counselor_cookies},

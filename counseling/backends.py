@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 
 class PasswordBackend(ModelBackend):
@@ -16,10 +14,7 @@ class PasswordBackend(ModelBackend):
       Django's permission tables. Without the ``is_staff`` test, every ``has_perm`` that the role
       table answers "no" would load those tables: two queries on every page for everyone.
     - The signed-in user is loaded with their student profile, class and grade (joins instead of
-      up to three more queries on every student's page: the menu and most student pages read them)
-      and with the number of their unread notifications, which the layout shows on every page
-      (``unread_notifications``; notifications are only marked read by POST requests, so the count
-      taken when the request starts is the one to show).
+      up to three more queries on every student's page: the menu and most student pages read them).
     """
 
     def _get_permissions(self, user_obj, obj, from_name):
@@ -30,24 +25,7 @@ class PasswordBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = (
-                user_model._default_manager.select_related("student_profile__school_class__grade")
-                .annotate(unread_notifications=Coalesce(Subquery(_unread_count()), 0))
-                .get(pk=user_id)
-            )
+            user = user_model._default_manager.select_related("student_profile__school_class__grade").get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
-
-
-def _unread_count():
-    from counseling.models import Notification
-
-    return (
-        Notification.objects.unread()
-        .filter(user=OuterRef("pk"))
-        .order_by()
-        .values("user")
-        .annotate(n=Count("id"))
-        .values("n")
-    )

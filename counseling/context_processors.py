@@ -12,8 +12,5 @@ def layout(request: HttpRequest) -> dict:
     context: dict = {"office_name": settings.OFFICE_NAME, "nav_items": [], "unread_count": 0}
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_items(user)
-        # Counted when the user was loaded (counseling.backends); a user signed in during this
-        # very request has no count yet.
-        unread = getattr(user, "unread_notifications", None)
-        context["unread_count"] = unread if unread is not None else user.notifications.unread().count()
+        context["unread_count"] = user.notifications.unread().count()
     return context

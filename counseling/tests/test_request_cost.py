@@ -111,21 +111,3 @@ def test_choice_labels_follow_the_active_language(student, counselor) -> None:
         assert appointment.get_status_display() != "Confirmed"
     appointment.status = "no-such-status"
     assert appointment.get_status_display() == "no-such-status"
-
-
-@pytest.mark.django_db
-def test_the_unread_count_comes_with_the_signed_in_user(client_for, counselor) -> None:
-    from counseling.models import Notification
-
-    Notification.objects.create(user=counselor, title="A")
-    Notification.objects.create(user=counselor, title="B")
-    Notification.objects.create(user=counselor, title="C", read_at=timezone.now())
-    client = client_for(counselor)
-
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(reverse("home")).content.decode()
-    assert '<span class="badge text-bg-warning" data-testid="unread-count">2</span>' in page
-    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "counseling_notification"')]
-
-    client.post(reverse("notification_read_all"))
-    assert 'data-testid="unread-count"' not in client.get(reverse("home")).content.decode()

@@ -99,11 +99,14 @@ def profile_pages(env: dict[str, str], targets: list[Target]) -> list[str]:
     payload = json.dumps([t.__dict__ for t in targets])
     out = run([PYTHON, "-m", "benchmarks.profile"], env, input=payload, capture_output=True, text=True).stdout
     lines = [
-        "| page | SQL queries | one request, ms | of which SQL, ms | HTML KiB |",
-        "|---|---:|---:|---:|---:|",
+        "| page | SQL queries | one request, ms | Python CPU, ms | of which SQL, ms | HTML KiB |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for row in json.loads(out.strip().splitlines()[-1]):
-        lines.append(f"| {row['name']} | {row['queries']} | {row['ms']:.1f} | {row['sql_ms']:.1f} | {row['kib']:.0f} |")
+        lines.append(
+            f"| {row['name']} | {row['queries']} | {row['ms']:.1f} | {row['cpu_ms']:.1f} | {row['sql_ms']:.1f} | "
+            f"{row['kib']:.0f} |"
+        )
     print("\n".join(lines), flush=True)
     return lines
 
@@ -255,7 +258,8 @@ concurrency.
 
 {summary}
 
-One request at a time (no concurrency, in-process, median of 7), to see where a page's time goes:
+One request at a time (no concurrency, in-process, median of 21), to see where a page's time goes. "Python CPU"
+is the CPU time of the Django process alone (not PostgreSQL's), steadier than the wall clock on a busy machine:
 
 {chr(10).join(profile)}
 

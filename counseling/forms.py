@@ -3,7 +3,10 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
+
+from counseling.models import SchoolClass
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 
@@ -41,3 +44,38 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Verify")))
+
+
+class SignInSheetForm(forms.Form):
+    school_class = forms.ModelChoiceField(
+        queryset=SchoolClass.objects.active().select_related("grade"),
+        label=_("Class"),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the school's current classes.")},
+    )
+    reissue = forms.BooleanField(
+        label=_("Also give new passwords to students who already have one"),
+        required=False,
+        help_text=_("Their current password stops working at once."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Issue passwords and show the sheets")))
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form, refusing the current password as the new one (it may be on a sign-in sheet)."""
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        password = cleaned_data.get("new_password2")
+        # Only once the old password is proven: otherwise this message would tell whoever sits at an
+        # unattended session whether a guess is the current password, with no lockout counting.
+        if password and "old_password" not in self.errors and self.user.check_password(password):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(_("Choose a password different from your current one."), code="password_unchanged"),
+            )
+        return cleaned_data

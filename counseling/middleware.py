@@ -1,4 +1,4 @@
-"""Sign-in hardening: idle timeouts per role and two-factor for staff who read crises."""
+"""Sign-in hardening: idle timeouts per role, two-factor for staff who read crises, first passwords."""
 
 from __future__ import annotations
 
@@ -55,4 +55,28 @@ class RequireStaffTwoFactorMiddleware:
             and not request.path.startswith(self.EXEMPT_PREFIXES)
         ):
             return redirect(f"{reverse('two_factor')}?next={request.path}")
+        return self.get_response(request)
+
+
+class RequirePasswordChangeMiddleware:
+    """A user signed in with a password from a sign-in sheet must choose their own before anything else.
+
+    The sheet's password was printed and passed through other hands; until it is replaced, every
+    page except the sign-in pages (/accounts/: password change, sign-out) redirects to the change.
+    """
+
+    EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/live")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+        ):
+            return redirect("password_change")
         return self.get_response(request)

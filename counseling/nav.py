@@ -4,6 +4,7 @@ from counseling.hooks import NavItem
 
 ITEMS = [
     NavItem(_("Roster import"), "roster_import", "counseling.import_roster", order=900),
+    NavItem(_("Sign-in sheets"), "signin_sheets", "counseling.issue_passwords", order=905),
     NavItem(_("School directory"), "admin:index", "counseling.manage_directory", order=910),
     NavItem(_("System health"), "health", "counseling.view_health", order=950),
 ]

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # People and the school directory
     "counseling.manage_directory": is_administrator,
     "counseling.import_roster": is_administrator,
+    "counseling.issue_passwords": is_administrator,
     "counseling.view_health": is_administrator | is_head,
     "counseling.run_new_year": is_administrator,
     "counseling.record_consent": is_administrator | is_counseling_staff | is_class_teacher,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "counseling.middleware.IdleTimeoutMiddleware",
     "counseling.middleware.RequireStaffTwoFactorMiddleware",
+    "counseling.middleware.RequirePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +143,9 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "counseling.backends.PasswordBackend",
 ]
+# Django's hashers, plus the cheaper one used only for the passwords printed on sign-in sheets
+# (counseling.hashers); a user's own password always gets the first.
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "counseling.hashers.SheetPasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -20,6 +20,9 @@ class User(AbstractUser):
     # Chinese names do not split into first and last name; keep the whole name in one field.
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Set when the office hands out a password on a sign-in sheet; cleared when the user picks
+    # their own (counseling.middleware.RequirePasswordChangeMiddleware sends them there first).
+    must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
 
     objects = UserManager()
 

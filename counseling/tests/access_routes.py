@@ -23,5 +23,6 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "notification_open": Route(reverse("notification_open", args=[note.pk]), expect(405)),
         "notification_read_all": Route(reverse("notification_read_all"), expect(405)),
         "roster_import": Route(reverse("roster_import"), expect(200, roles=("administrator",))),
+        "signin_sheets": Route(reverse("signin_sheets"), expect(200, roles=("administrator",))),
         "health": Route(reverse("health"), expect(200, roles=("head", "administrator"))),
     }

@@ -28,7 +28,11 @@ LENGTH = 8
 AUDIT_DETAIL = "password issued on a sign-in sheet"
 
 _ACTIVE = Q(students__is_archived=False, students__user__is_active=True)
-_NO_PASSWORD = Q(students__user__password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(students__user__password="")
+
+
+def _no_password(prefix: str = "") -> Q:
+    """No usable password (``prefix`` leads from the queried model to the user's fields)."""
+    return Q(**{f"{prefix}password__startswith": UNUSABLE_PASSWORD_PREFIX}) | Q(**{f"{prefix}password": ""})
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def classes_with_password_counts() -> QuerySet[SchoolClass]:
         .select_related("grade")
         .annotate(
             student_count=Count("students", filter=_ACTIVE),
-            without_password=Count("students", filter=_ACTIVE & _NO_PASSWORD),
+            without_password=Count("students", filter=_ACTIVE & _no_password("students__user__")),
         )
     )
 
@@ -63,7 +67,7 @@ def students_for_sheet(school_class: SchoolClass, *, reissue: bool = False) -> Q
         student_profile__is_archived=False,
     ).select_related("student_profile")
     if not reissue:
-        students = students.filter(Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password=""))
+        students = students.filter(_no_password())
     return students.order_by("student_profile__student_number")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from campaigns.models import Task
+from campaigns.models import Event, Task
 
 
 def items_for(user, day: datetime.date) -> list[str]:
@@ -26,10 +27,6 @@ def items_for(user, day: datetime.date) -> list[str]:
 
 def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
     """Counts for the head counselor's weekly note: published events held and registrations (aggregates)."""
-    from django.db.models import Count
-
-    from campaigns.models import Event
-
     counts = (
         Event.objects.public()
         .filter(starts_at__date__gte=start, starts_at__date__lte=end)

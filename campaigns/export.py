@@ -1,4 +1,4 @@
-"""The campaigns app's part of a student's data export (see counseling.schoolyear.registry): the
+"""The campaigns app's part of a student's data export (the ``export`` hook, see counseling.schoolyear.registry): the
 events the student registered for. Contest entries and reports belong to classes, not students."""
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.blueprints import BLUEPRINTS
 from campaigns.models import Campaign, Contest, Event, RequiredReport, Summary, Task, Venue
 from campaigns.services import files
-from campaigns.services.people import users_with_perm
 from counseling.models import Grade
+from counseling.roles import users_with_perm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -1,13 +1,18 @@
-"""Aggregate numbers about campaigns for the term reports (SQL aggregates only; no names, no content)."""
+"""Aggregate numbers about campaigns for the term reports (SQL aggregates only; no names, no content).
+
+``section`` presents the stored numbers in the report.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
-from campaigns.enums import CampaignStatus
+from campaigns.enums import CampaignKind, CampaignStatus, EventKind
 from campaigns.models import Campaign, ContestAward, Entry, Event, Registration, ReportSubmission
+from counseling.services.sections import Section, Table, breakdown, choice_label
 
 
 def summary(start: datetime.date, end: datetime.date) -> dict:
@@ -48,3 +53,60 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
             for row in points
         ],
     }
+
+
+def section(current: dict, previous: dict | None) -> Section:
+    """The report's section on campaigns, from the stored ``summary`` of this term and the previous one."""
+    section = Section("campaigns", _("Awareness campaigns"))
+
+    def nested(part: str, key: str) -> tuple[object, object]:
+        return (current.get(part) or {}).get(key), ((previous or {}).get(part) or {}).get(key) if previous else None
+
+    for part, key, label in [
+        ("campaigns", "total", _("Campaigns")),
+        ("campaigns", "summarised", _("Campaigns with a summary sent")),
+        ("events", "total", _("Events")),
+        ("events", "with_registration", _("Events with registration")),
+        ("registrations", "total", _("Event registrations")),
+        ("registrations", "students", _("Students who registered")),
+        ("entries", "total", _("Contest entries")),
+        ("entries", "classes", _("Classes that entered a contest")),
+        ("reports", "received", _("Class reports received")),
+    ]:
+        value, before = nested(part, key)
+        if value is not None:
+            section.figures.append((label, value, before))
+    tables = [
+        breakdown(
+            "events_by_kind",
+            _("Events by kind"),
+            current.get("events_by_kind", {}),
+            previous.get("events_by_kind") if previous else None,
+            choice_label(EventKind),
+            headcount=False,
+        ),
+        breakdown(
+            "campaigns_by_kind",
+            _("Campaigns by kind"),
+            current.get("campaigns_by_kind", {}),
+            previous.get("campaigns_by_kind") if previous else None,
+            choice_label(CampaignKind),
+            headcount=False,
+            chart=False,
+        ),
+    ]
+    section.tables = [table for table in tables if table]
+    points = current.get("class_points") or []
+    if points:
+        rows = [
+            [
+                _("%(grade)s class %(number)s") % {"grade": row.get("grade"), "number": row.get("class_number")},
+                row.get("points"),
+                row.get("awards"),
+            ]
+            for row in points
+        ]
+        section.tables.append(
+            Table("class_points", _("Contest results: class points"), [_("Class"), _("Points"), _("Awards")], rows)
+        )
+    return section

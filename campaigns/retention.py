@@ -1,4 +1,4 @@
-"""Retainable kinds of the campaigns app (see counseling.schoolyear.registry): uploaded files.
+"""Retainable kinds of the campaigns app (the ``retention`` hook, see counseling.hooks): uploaded files.
 
 Each upload (a contest entry, a class's report, a summary photo) goes with its stored file,
 counted from the upload date. Contest results stay: the awards and class points are their own
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Entry, ReportSubmission, SummaryPhoto
 from campaigns.services.files import delete_after_commit
-from counseling.schoolyear.registry import RetentionKind
+from counseling.hooks import RetentionKind
 
 
 def delete_upload(upload) -> None:

@@ -12,5 +12,11 @@ class CounselingConfig(AppConfig):
     verbose_name = _("People and school directory")
 
     def ready(self) -> None:
-        # Registers the role -> permission table with `rules`.
+        # Imported here, once every model exists (the only imports inside a function in the app
+        # code, see docs/architecture.md): registering the role -> permission table with `rules`,
+        # and every app's Celery tasks, so a service can queue a task by name
+        # (counseling.services.queue) in a web process too.
         from counseling import roles  # noqa: F401
+        from counseling.celery import app
+
+        app.autodiscover_tasks(force=True)

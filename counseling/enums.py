@@ -23,3 +23,26 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     ONLINE = "online", _("Online")
     LETTER = "letter", _("Letter")
+
+
+# Guardian consent (监护人知情同意): people's facts, asked by screenings and case records alike.
+class ConsentPurpose(models.TextChoices):
+    SCREENING = "screening", _("Psychological screening")
+    GUARDIAN_CONTACT = "guardian_contact", _("Counseling contact with the guardian")
+
+
+class ConsentState(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# A guardian who refused, or withdrew what they had given, has opted out: their child is not asked.
+OPTED_OUT = (ConsentState.REFUSED, ConsentState.WITHDRAWN)
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", _("Paper form")
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")

@@ -1,4 +1,4 @@
-"""The counseling core's part of a student's data export (see counseling.schoolyear.registry):
+"""The counseling core's part of a student's data export (the ``export`` hook, see counseling.schoolyear.registry):
 the directory profile and the notifications sent to the student."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Retainable kinds of the counseling core (see counseling.schoolyear.registry): audit entries.
+"""Retainable kinds of the counseling core (the ``retention`` hook, see counseling.hooks): audit entries.
 
 Audit entries are immutable; the only way to remove them is ``AuditQuerySet.prune()`` inside
 ``retention_pruning()``, which only this kind enters. They go oldest first and only as an
@@ -14,9 +14,9 @@ import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from counseling.hooks import RetentionKind
 from counseling.models import AuditEntry
 from counseling.models.audit import retention_pruning
-from counseling.schoolyear.registry import RetentionKind
 
 
 def expired_audit_entries(cutoff: datetime.datetime) -> QuerySet:

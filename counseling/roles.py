@@ -9,9 +9,15 @@ model's scoped queryset (``visible_to(user)``); these permissions only open the 
 
 from __future__ import annotations
 
+import datetime
+
 import rules
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from counseling.enums import Role
+from counseling.hooks import app_hooks
+from counseling.models import User
 
 
 def _role(*roles: Role) -> rules.Predicate:
@@ -50,6 +56,9 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "counseling.run_new_year": is_administrator,
     "counseling.record_consent": is_administrator | is_counseling_staff | is_class_teacher,
     "counseling.export_student_data": is_head,
+    "counseling.counsel": is_counseling_staff,  # may be named someone's counselor (case, group, grade, rota)
+    "counseling.receive_digest": is_counseling_staff,
+    "counseling.receive_weekly_note": is_head,
     # Appointments and opening hours
     "appointments.book": is_student,
     "appointments.join_group": is_student,
@@ -71,6 +80,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "cases.view_crisis": is_counseling_staff | is_leader,
     "cases.receive_escalations": is_head | is_leader,
     "cases.view_statistics": is_head | is_leader | is_administrator,
+    "cases.triage_signals": is_counseling_staff,
     # Archives, screenings, focus list, zero report
     "archives.view_archive": is_counseling_staff,
     "archives.manage_screenings": is_counseling_staff,
@@ -104,3 +114,49 @@ for _name, _predicate in PERMISSIONS.items():
     rules.add_perm(_name, _predicate)
 
 STAFF_REQUIRING_2FA = frozenset({Role.COUNSELOR, Role.HEAD_COUNSELOR, Role.LEADER})
+
+
+# People by permission: every "who may do X" question is answered from the table above, never from
+# a list of role names written somewhere else.
+
+
+def roles_with_perm(perm: str) -> list[str]:
+    """The roles whose members hold ``perm`` according to the table above (asked, not hard-coded)."""
+    return [role for role in Role if rules.has_perm(perm, User(role=role, is_active=True))]
+
+
+def users_with_perm(perm: str) -> QuerySet[User]:
+    """Active users who hold ``perm``, by name."""
+    return User.objects.filter(is_active=True, role__in=roles_with_perm(perm)).order_by("name", "username")
+
+
+def counselors() -> QuerySet[User]:
+    """Active users who may be named a counselor (of a case, a group, a grade, a duty day)."""
+    return users_with_perm("counseling.counsel")
+
+
+def counselor_choices() -> Q:
+    """``limit_choices_to`` of every "counselor" field: the roles of ``counselors()``. Inactive people
+    stay valid on old rows; the forms offer ``counselors()``, the active ones."""
+    return Q(role__in=roles_with_perm("counseling.counsel"))
+
+
+def head_counselor() -> User | None:
+    """The head counselor: the longest-serving active one if the school has several, else None."""
+    return User.objects.filter(role=Role.HEAD_COUNSELOR, is_active=True).order_by("pk").first()
+
+
+def responsible_counselor(student: User, day: datetime.date | None = None) -> User | None:
+    """The counselor who answers for ``student`` on ``day`` (default today).
+
+    The apps say who that is through their ``responsibility`` hook, asked in the order each
+    declares: the counselor holding the student's open case (cases), the counselor of the
+    student's grade (archives), the counselor on the duty rota that day (appointments); the head
+    counselor when none of them names anyone. None only when the school has no counseling staff.
+    """
+    day = day or timezone.localdate()
+    for _app, module in sorted(app_hooks("responsibility"), key=lambda pair: pair[1].ORDER):
+        counselor = module.responsible_for(student, day)
+        if counselor is not None:
+            return counselor
+    return head_counselor()

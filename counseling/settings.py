@@ -52,6 +52,18 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Our own apps, the one list: installed in this order, and the order in which their hook modules
+# (home panels, navigation, demo data, ...) are assembled; see docs/architecture.md.
+LOCAL_APPS = [
+    "counseling",
+    "counseling.cases",
+    "counseling.reports",
+    "counseling.schoolyear",
+    "appointments",
+    "archives",
+    "campaigns",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,17 +81,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "counseling",
-    "counseling.cases",
-    "counseling.reports",
-    "counseling.schoolyear",
-    "appointments",
-    "archives",
-    "campaigns",
+    *LOCAL_APPS,
 ]
-
-# Our own apps, in the order their home panels, navigation and demo data are assembled.
-LOCAL_APPS = ["counseling", "counseling.cases", "counseling.schoolyear", "appointments", "archives", "campaigns", "counseling.reports"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -278,6 +281,20 @@ LOGGING = {
 # Office-wide rules that an office may tune without a code change.
 # A crisis escalation not acknowledged within this many minutes is sent again.
 CRISIS_ACK_MINUTES = env.int("CRISIS_ACK_MINUTES", default=15)
+# An urgent or crisis risk signal not acknowledged within this many minutes is sent again; after
+# two rounds it climbs a level (the leaders are told too).
+SIGNAL_RESEND_MINUTES = env.int("SIGNAL_RESEND_MINUTES", default=CRISIS_ACK_MINUTES)
+if not 1 <= SIGNAL_RESEND_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("SIGNAL_RESEND_MINUTES must be between 1 and 1440.")
+# The mailbox's risk lexicon: phrases that flag a letter (a match flags, it never diagnoses).
+# Comma-separated; empty uses the default list shipped in appointments/services/lexicon.py.
+RISK_LEXICON = env.list("RISK_LEXICON", default=[])
+# The student-facing help block (需要马上帮助?): the school's own numbers first, then the national
+# lines. "label=number" pairs, comma-separated; the defaults are the national lines.
+HELP_LINES = env.list(
+    "HELP_LINES",
+    default=["全国心理援助热线 / National mental-health line=12356", "报警 / Police=110", "急救 / Ambulance=120"],
+)
 
 # Shown in the header; empty means the translated default name.
 OFFICE_NAME = env.str("OFFICE_NAME", default="")

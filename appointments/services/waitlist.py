@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from appointments.enums import OfferStatus, TimeOfDay, WaitlistStatus
 from appointments.models import Appointment, OfficeRules, WaitlistEntry, WaitlistOffer
 from appointments.services.errors import BookingError
+from appointments.services.limits import check_student_limit
 from appointments.services.notices import when
 from appointments.services.slots import Slot, free_slots
 from counseling.services import notify
@@ -25,8 +26,6 @@ from counseling.services import notify
 
 def join(student, *, counselor=None, time_of_day: str = TimeOfDay.ANY, channel: str) -> WaitlistEntry:
     """Put a student on the waitlist (one waiting entry per student). Raises BookingError."""
-    from appointments.services.booking import check_student_limit
-
     rules = OfficeRules.load()
     with transaction.atomic():
         if WaitlistEntry.objects.waiting().filter(student=student).exists():
@@ -159,24 +158,6 @@ def offer_slot(slot: Slot, *, rules: OfficeRules) -> WaitlistOffer | None:
         )
         return offer
     return None
-
-
-def accept(offer: WaitlistOffer, *, request=None) -> Appointment:
-    """Book the held slot for the student it was offered to (see booking.book)."""
-    from appointments.enums import AppointmentSource
-    from appointments.services.booking import book
-
-    if not offer.is_live:
-        raise BookingError(_("This offer has run out. You are still on the waitlist."))
-    return book(
-        offer.entry.student,
-        counselor=offer.counselor,
-        starts_at=offer.starts_at,
-        channel=offer.entry.channel,
-        source=AppointmentSource.WAITLIST,
-        offer=offer,
-        request=request,
-    )
 
 
 def decline(offer: WaitlistOffer) -> None:

@@ -259,6 +259,7 @@ class Migration(migrations.Migration):
                 ('student', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='survey_results', to=settings.AUTH_USER_MODEL)),
                 ('screening', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='archives.screening')),
                 ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='archives.submission')),
+                ('intakes', models.ManyToManyField(blank=True, db_table='cases_intake_screening_results', related_name='screening_results', to='cases.intake', verbose_name='intakes that drew on it')),
             ],
             options={
                 'verbose_name': 'result',

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from campaigns.models import Campaign, Contest, Entry, Event, ReportSubmission, RequiredReport, SummaryPhoto, Task
+from counseling.models import SchoolClass
 
 
 def is_organiser(user, campaign: Campaign) -> bool:
@@ -124,8 +125,6 @@ def photos_visible_to(user) -> QuerySet[SummaryPhoto]:
 
 def own_classes(user) -> QuerySet:
     """The active classes this user is class teacher of (the only ones they may submit for)."""
-    from counseling.models import SchoolClass
-
     if not user.is_authenticated:
         return SchoolClass.objects.none()
     return SchoolClass.objects.active().filter(class_teacher=user).select_related("grade")

@@ -1,5 +1,6 @@
 from .audit import AuditEntry
 from .catalog import ConcernCategory
+from .consent import ConsentRecord
 from .notify import Notification, OutboxMessage
 from .ops import Heartbeat
 from .people import Grade, SchoolClass, StudentProfile, Term, User
@@ -7,6 +8,7 @@ from .people import Grade, SchoolClass, StudentProfile, Term, User
 __all__ = [
     "AuditEntry",
     "ConcernCategory",
+    "ConsentRecord",
     "Grade",
     "Heartbeat",
     "Notification",

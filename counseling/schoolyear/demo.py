@@ -23,12 +23,16 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from appointments.enums import MailboxKind, MailboxStatus
+from appointments.models import MailboxItem
+from counseling.cases.enums import CaseSource, CaseStatus
+from counseling.cases.models import Case, SessionNote
 from counseling.demo import demo_name
-from counseling.enums import Gender, Role
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState, Gender, Role
 from counseling.models import SchoolClass, StudentProfile, Term, User
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
-from counseling.schoolyear.models import ConsentRecord, RolloverClass, YearRollover
-from counseling.schoolyear.services.consent import record_consent
+from counseling.models.consent import ConsentRecord
+from counseling.schoolyear.models import RolloverClass, YearRollover
+from counseling.services.consent import record_consent
 
 # (years since graduation, class number, students)
 GRADUATES = [(1, 1, 15), (4, 2, 6)]
@@ -114,9 +118,6 @@ def _graduated_class(ctx: SimpleNamespace, rng: random.Random, years_ago: int, n
 
 def _old_closed_case(ctx: SimpleNamespace, school_class: SchoolClass) -> None:
     """A case of one of the long-ago graduates, closed five and a half years ago, with two notes."""
-    from counseling.cases.enums import CaseSource, CaseStatus
-    from counseling.cases.models import Case, SessionNote
-
     student = school_class.students.select_related("user").order_by("student_number").first().user
     if Case.objects.filter(student=student).exists():
         return
@@ -144,9 +145,6 @@ def _old_closed_case(ctx: SimpleNamespace, school_class: SchoolClass) -> None:
 
 def _old_letter(ctx: SimpleNamespace, school_class: SchoolClass) -> None:
     """A letter one of the long-ago graduates wrote to the mailbox four years ago."""
-    from appointments.enums import MailboxKind, MailboxStatus
-    from appointments.models import MailboxItem
-
     sender = school_class.students.select_related("user").order_by("student_number")[1].user
     if MailboxItem.objects.filter(sender=sender).exists():
         return

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from counseling.export import csv_text
 from counseling.models import User
-from counseling.schoolyear.models import ConsentRecord
+from counseling.models.consent import ConsentRecord
 
 
 def export_student(student: User) -> dict[str, str]:

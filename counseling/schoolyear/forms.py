@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import SchoolClass, User
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from counseling.enums import ConsentPurpose
 from counseling.hooks import Panel
 from counseling.models import Term
-from counseling.schoolyear.enums import ConsentPurpose
 from counseling.schoolyear.models import YearRollover
-from counseling.schoolyear.services.consent import classes_with_counts
 from counseling.schoolyear.services.terms import year_label
+from counseling.services.consent import classes_with_counts
 
 
 def panels(request: HttpRequest) -> list[Panel]:

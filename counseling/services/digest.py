@@ -10,23 +10,20 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from counseling.enums import Role
-from counseling.hooks import app_module
+from counseling.hooks import app_hooks
 from counseling.models import User
+from counseling.roles import users_with_perm
 from counseling.services.notify import notify
 
 
 def digest_lines(user: User, day: datetime.date) -> list[str]:
     lines: list[str] = []
-    for app in settings.LOCAL_APPS:
-        module = app_module(app, "digest")
-        if module is not None:
-            lines.extend(module.items_for(user, day))
+    for _app, module in app_hooks("digest"):
+        lines.extend(module.items_for(user, day))
     return lines
 
 
@@ -37,7 +34,7 @@ def send_daily_digests(day: datetime.date) -> int:
     were newly queued.
     """
     sent = 0
-    recipients = User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.HEAD_COUNSELOR])
+    recipients = users_with_perm("counseling.receive_digest")
     with override(settings.LANGUAGE_CODE):
         for user in recipients:
             lines = digest_lines(user, day)
@@ -53,9 +50,8 @@ def send_daily_digests(day: datetime.date) -> int:
 def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
     """The handful of counts the head counselor's weekly note shows (aggregates only)."""
     numbers: dict[str, int] = {}
-    for app in settings.LOCAL_APPS:
-        module = app_module(app, "digest")
-        if module is not None and hasattr(module, "week_numbers"):
+    for _app, module in app_hooks("digest"):
+        if hasattr(module, "week_numbers"):
             numbers.update(module.week_numbers(start, end))
     return numbers
 
@@ -73,7 +69,7 @@ def send_weekly_note(day: datetime.date) -> int:
             "start": start.isoformat(),
             "end": end.isoformat(),
         }
-        for head in User.objects.filter(Q(role=Role.HEAD_COUNSELOR) & Q(is_active=True)):
+        for head in users_with_perm("counseling.receive_weekly_note").order_by("pk"):
             if notify(head, key=f"weekly:{head.pk}:{year}-{week}", title=title, body=body, url=reverse("home")):
                 sent += 1
     return sent

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from counseling.models import Notification, OutboxMessage
+from counseling.services.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +75,11 @@ _broker_down_since: datetime.datetime | None = None
 def kick_delivery() -> None:
     """Ask a worker to deliver due messages now; never fails or slows the caller if the broker is down."""
     global _broker_down_since
-    from counseling.tasks import deliver_outbox
-
     now = timezone.now()
     if _broker_down_since is not None and now - _broker_down_since < BROKER_BACKOFF:
         return
     try:
-        deliver_outbox.apply_async(retry=False)
+        enqueue("counseling.deliver_outbox")
         _broker_down_since = None
     except Exception:  # noqa: BLE001 - any broker failure: the beat scan delivers later
         _broker_down_since = now

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from counseling.models import AuditEntry
@@ -44,3 +47,38 @@ def test_a_row_changed_behind_the_apps_back_breaks_the_chain(counselor, student)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE counseling_auditentry SET actor_name = 'someone' WHERE id = %s", [tampered.pk])
     assert list(find_breaks()) == [(tampered.pk, "content does not match its hash")]
+
+
+def _three_entries(counselor, student) -> list:
+    return [record(counselor, AuditAction.VIEW, student, student_id=student.pk) for _ in range(3)]
+
+
+@pytest.mark.django_db
+def test_verify_audit_passes_on_an_intact_chain(counselor, student) -> None:
+    record(counselor, AuditAction.VIEW, student, student_id=student.pk)
+    record(counselor, AuditAction.CHANGE, student, detail="fields: name")
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "intact (2 entries)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_verify_audit_finds_a_row_tampered_with_raw_sql(counselor, student) -> None:
+    tampered = _three_entries(counselor, student)[1]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE counseling_auditentry SET actor_name = %s WHERE id = %s", ["someone-else", tampered.pk])
+    out = StringIO()
+    with pytest.raises(CommandError, match="broken in 1 place"):
+        call_command("verify_audit", stdout=out)
+    assert f"entry {tampered.pk}: content does not match its hash" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_verify_audit_finds_a_deleted_row(counselor, student) -> None:
+    _first, middle, last = _three_entries(counselor, student)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM counseling_auditentry WHERE id = %s", [middle.pk])
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_audit", stdout=out)
+    assert f"entry {last.pk}: link to the previous entry is broken" in out.getvalue()

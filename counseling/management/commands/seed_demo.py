@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import random
-from importlib import import_module
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+
+from counseling.hooks import app_hooks
 
 
 class Command(BaseCommand):
@@ -29,13 +30,7 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         with transaction.atomic():
-            for app in settings.LOCAL_APPS:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
+            for app, module in app_hooks("demo"):
                 module.seed(ctx)
                 self.stdout.write(f"seeded {app}")
         self.stdout.write(

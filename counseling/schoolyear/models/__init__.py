@@ -1,6 +1,5 @@
-from .consent import ConsentRecord
 from .exports import DataExport
 from .retention import RetentionPolicy, RetentionRun
 from .years import RolloverClass, YearRollover
 
-__all__ = ["ConsentRecord", "DataExport", "RetentionPolicy", "RetentionRun", "RolloverClass", "YearRollover"]
+__all__ = ["DataExport", "RetentionPolicy", "RetentionRun", "RolloverClass", "YearRollover"]

@@ -1,6 +1,6 @@
 """A student's data on request: one ZIP of everything the office holds about one student.
 
-Each app contributes its files through ``<app>/export.py`` (see counseling.schoolyear.registry).
+Each app contributes its files through ``<app>/export.py`` (the ``export`` hook, see counseling.schoolyear.registry).
 Case records (modules marked CONFIDENTIAL) are included only when the head counselor confirmed a
 second time and gave a reason. The ZIP is not stored; the DataExport row keeps who, when, why,
 the file list and the digest, and the audit trail records it like a print.

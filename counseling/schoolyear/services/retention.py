@@ -16,11 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counseling.hooks import RetentionKind
 from counseling.models import Term, User
 from counseling.models.audit import AuditAction
+from counseling.reports.models import ReportStatus, SemesterReport
+from counseling.reports.services import build_report, request_report
 from counseling.schoolyear.enums import RunStatus
 from counseling.schoolyear.models import RetentionPolicy, RetentionRun
-from counseling.schoolyear.registry import RetentionKind, retention_kinds
+from counseling.schoolyear.registry import expired_records, retention_kinds
 from counseling.services import audit
 
 CHUNK = 200
@@ -74,7 +77,7 @@ def status(now: datetime.datetime | None = None, *, lines: int = 0) -> list[Kind
         months = months_of[kind.key]
         item = KindStatus(kind, months, months_before(now, months) if months is not None else None)
         if item.cutoff is not None:
-            expired = kind.expired(item.cutoff)
+            expired = expired_records(kind, item.cutoff)
             item.count = expired.count()
             if lines and item.count:
                 item.lines = [kind.describe(obj) for obj in expired.order_by("pk")[:lines]]
@@ -88,9 +91,6 @@ def freeze_past_terms(now: datetime.datetime) -> int:
     A past term's numbers are read from its stored report versions, which never change; this makes
     sure each past term has one. Returns how many were built.
     """
-    from counseling.reports.models import ReportStatus, SemesterReport
-    from counseling.reports.services import build_report, request_report
-
     built = 0
     ready = SemesterReport.objects.filter(status__in=[ReportStatus.DRAFT, ReportStatus.PUBLISHED]).values("term_id")
     for term in Term.objects.filter(end__lt=now.date()).exclude(pk__in=ready).order_by("start"):
@@ -142,12 +142,12 @@ def apply(*, trigger: str, by: User | None = None, now: datetime.datetime | None
         for item in due:
             kind = item.kind
             action = "anonymised" if kind.anonymises else "deleted"
-            pks = list(kind.expired(item.cutoff).order_by("pk").values_list("pk", flat=True))
+            pks = list(expired_records(kind, item.cutoff).order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), CHUNK):
                 chunk = pks[start : start + CHUNK]
                 with transaction.atomic():
                     done = 0
-                    for obj in kind.expired(item.cutoff).filter(pk__in=chunk).order_by("pk"):
+                    for obj in expired_records(kind, item.cutoff).filter(pk__in=chunk).order_by("pk"):
                         _remove_one(kind, obj, item.months, by)
                         done += 1
                 counts.setdefault(kind.key, {}).setdefault(action, 0)

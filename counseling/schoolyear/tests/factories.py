@@ -6,8 +6,8 @@ import datetime
 
 import factory
 
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
-from counseling.schoolyear.models import ConsentRecord
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
+from counseling.models.consent import ConsentRecord
 from counseling.tests.factories import UserFactory
 
 

@@ -16,12 +16,12 @@ from archives.models import Invitation, Result, Submission
 from archives.services import screenings
 from archives.services.screenings import completion_by_class
 from archives.tests.factories import builtin, phq9_answers, published
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import Term
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
 from counseling.schoolyear.models import YearRollover
 from counseling.schoolyear.services import retention
-from counseling.schoolyear.services.consent import record_consent
 from counseling.schoolyear.services.rollover import apply_rollover, plan_rollover
+from counseling.services.consent import record_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import Grade, Term
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
-from counseling.schoolyear.models import ConsentRecord, YearRollover
-from counseling.schoolyear.services.consent import record_consent
+from counseling.models.consent import ConsentRecord
+from counseling.schoolyear.models import YearRollover
 from counseling.schoolyear.services.rollover import RolloverRefusedError, apply_rollover, plan_rollover
+from counseling.services.consent import record_consent
 
 pytestmark = [
     pytest.mark.postgres,

@@ -10,11 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import AuditEntry
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
-from counseling.schoolyear.models import ConsentRecord
-from counseling.schoolyear.services import consent_state, opted_out_students, screening_permitted
-from counseling.schoolyear.services.consent import record_consent
+from counseling.models.consent import ConsentRecord
+from counseling.services.consent import consent_state, opted_out_students, record_consent, screening_permitted
 from counseling.tests.factories import SchoolClassFactory, make_student
 
 SCREENING = ConsentPurpose.SCREENING
@@ -52,7 +51,7 @@ def test_the_latest_answer_by_date_is_current_and_history_is_kept(student, class
     assert ConsentRecord.objects.current().get(student=student).recorded_by == counselor
     assert consent_state(student, SCREENING, on=datetime.date(2026, 9, 20)) == ConsentState.GIVEN
     assert consent_state(student, ConsentPurpose.GUARDIAN_CONTACT) == ConsentState.UNKNOWN
-    assert AuditEntry.objects.filter(student_id=student.pk, object_type="schoolyear.consentrecord").count() == 3
+    assert AuditEntry.objects.filter(student_id=student.pk, object_type="counseling.consentrecord").count() == 3
 
 
 @pytest.mark.django_db

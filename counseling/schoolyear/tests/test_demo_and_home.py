@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from counseling.models import SchoolClass, StudentProfile, Term
+from counseling.models.consent import ConsentRecord
 from counseling.schoolyear import demo
-from counseling.schoolyear.models import ConsentRecord, YearRollover
+from counseling.schoolyear.models import YearRollover
 from counseling.schoolyear.services import retention
 
 

@@ -9,11 +9,11 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from counseling.enums import ConsentPurpose, ConsentState
 from counseling.models import AuditEntry, Notification
 from counseling.models.audit import AuditAction
-from counseling.schoolyear.enums import ConsentPurpose, ConsentState
 from counseling.schoolyear.models import DataExport
-from counseling.schoolyear.services.consent import record_consent
+from counseling.services.consent import record_consent
 
 
 def unzip(response) -> dict[str, str]:

@@ -12,10 +12,11 @@ from django.utils import timezone
 from counseling.celery import app as celery_app
 from counseling.models import AuditEntry, Term
 from counseling.models.audit import AuditAction, ImmutableError, retention_pruning
+from counseling.models.consent import ConsentRecord
 from counseling.reports.models import SemesterReport
 from counseling.reports.services import collect
 from counseling.schoolyear.enums import RunStatus
-from counseling.schoolyear.models import ConsentRecord, RetentionPolicy, RetentionRun, YearRollover
+from counseling.schoolyear.models import RetentionPolicy, RetentionRun, YearRollover
 from counseling.schoolyear.services import retention
 from counseling.schoolyear.tasks import apply_retention as retention_task
 from counseling.schoolyear.tests.factories import ConsentRecordFactory
@@ -148,7 +149,7 @@ def test_graduates_consent_goes_after_its_period(student, head, term) -> None:
     retention.apply(trigger="test", by=head, now=NOW)
     assert not ConsentRecord.objects.filter(pk=kept.pk).exists()
     removal = AuditEntry.objects.get(
-        object_type="schoolyear.consentrecord", object_id=str(kept.pk), action=AuditAction.DELETE
+        object_type="counseling.consentrecord", object_id=str(kept.pk), action=AuditAction.DELETE
     )
     assert (removal.actor, removal.student_id) == (head, student.pk)
     assert removal.detail == "retention schoolyear.consent 24m"

@@ -13,7 +13,7 @@ from counseling.models import AuditEntry, Grade, SchoolClass, StudentProfile, Te
 from counseling.reports.models import SemesterReport
 from counseling.reports.services import build_report, request_report
 from counseling.schoolyear.models import RolloverClass, YearRollover
-from counseling.schoolyear.services.consent import consent_students_for
+from counseling.services.consent import consent_students_for
 
 
 def next_year_term(ctx) -> Term:

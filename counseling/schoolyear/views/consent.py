@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from counseling.decorators import require_perm
-from counseling.schoolyear.enums import ConsentPurpose
+from counseling.enums import ConsentPurpose
+from counseling.models.consent import ConsentRecord
 from counseling.schoolyear.forms import ClassConsentForm, ConsentForm, PurposeForm
-from counseling.schoolyear.models import ConsentRecord
-from counseling.schoolyear.services import consent
+from counseling.services import consent
 
 
 @require_perm("counseling.record_consent")

@@ -17,10 +17,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counseling.enums import OPTED_OUT, ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import SchoolClass, StudentProfile, User
 from counseling.models.audit import AuditAction
-from counseling.schoolyear.enums import OPTED_OUT, ConsentMethod, ConsentPurpose, ConsentState
-from counseling.schoolyear.models import ConsentRecord
+from counseling.models.consent import ConsentRecord
 from counseling.services import audit
 
 

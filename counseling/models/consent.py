@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
 
 
 class ConsentRecordQuerySet(models.QuerySet):
@@ -49,7 +49,8 @@ class ConsentRecord(models.Model):
                 fields=["student", "purpose"], condition=Q(is_current=True), name="schoolyear_one_current_consent"
             ),
         ]
-        indexes = [models.Index(fields=["purpose", "is_current", "state"])]
+        # Named when the model lived in the school-year app; the table was renamed, the index kept.
+        indexes = [models.Index(fields=["purpose", "is_current", "state"], name="schoolyear__purpose_1082a9_idx")]
 
     def __str__(self) -> str:
         return f"{self.student} · {self.get_purpose_display()} · {self.get_state_display()}"

@@ -1,7 +1,7 @@
 """Aggregate numbers for the end-of-term report (服务量化指标): counts only, no names, no content.
 
 Every number is computed by the database (aggregate / values + annotate), never by looping over
-rows in Python.
+rows in Python. ``section`` presents the stored numbers in the report.
 """
 
 from __future__ import annotations
@@ -9,10 +9,14 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
 from appointments.enums import AppointmentStatus, MailboxKind, MailboxStatus
 from appointments.models import Appointment, GroupParticipant, GroupSession, MailboxItem
 from appointments.services.slots import day_bounds
+from counseling.enums import Channel
+from counseling.models import ConcernCategory
+from counseling.services.sections import Section, breakdown, choice_label, figures, list_to_map
 
 
 def summary(start: datetime.date, end: datetime.date) -> dict:
@@ -75,3 +79,66 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
             if kind in MailboxKind.values
         },
     }
+
+
+def section(current: dict, previous: dict | None) -> Section:
+    """The report's section on appointments, from the stored ``summary`` of this term and the previous one."""
+    section = Section("appointments", _("Appointments and consultations"))
+    section.figures = figures(
+        current,
+        previous,
+        [
+            ("sessions", _("Individual sessions held")),
+            ("unique_students", _("Students served")),
+            ("first_visits", _("First visits")),
+            ("no_shows", _("No-shows")),
+            ("cancelled", _("Cancelled appointments")),
+            ("declined", _("Declined requests")),
+            ("group_sessions", _("Group sessions")),
+            ("group_participants", _("Group session participants")),
+            ("mailbox_items", _("Mailbox letters and requests")),
+            ("mailbox_anonymous", _("of which anonymous")),
+            ("mailbox_unhandled", _("Mailbox items still unhandled")),
+        ],
+    )
+    topics = {c.code: str(c) for c in ConcernCategory.objects.all()}
+    tables = [
+        breakdown(
+            "sessions_by_channel",
+            _("Sessions by channel"),
+            current.get("sessions_by_channel", {}),
+            previous.get("sessions_by_channel") if previous else None,
+            choice_label(Channel),
+        ),
+        breakdown(
+            "sessions_by_grade",
+            _("Sessions by grade"),
+            list_to_map(current.get("sessions_by_grade"), "grade", "sessions"),
+            list_to_map(previous.get("sessions_by_grade"), "grade", "sessions") if previous else None,
+            lambda name: name if name != "None" else _("Not given"),
+        ),
+        breakdown(
+            "sessions_by_topic",
+            _("Sessions by concern category"),
+            list_to_map(current.get("sessions_by_topic"), "topic_code", "sessions"),
+            list_to_map(previous.get("sessions_by_topic"), "topic_code", "sessions") if previous else None,
+            lambda code: topics.get(code, _("Not given")),
+        ),
+        breakdown(
+            "appointments_by_status",
+            _("Appointments by outcome"),
+            current.get("appointments_by_status", {}),
+            previous.get("appointments_by_status") if previous else None,
+            choice_label(AppointmentStatus),
+        ),
+        breakdown(
+            "mailbox_by_kind",
+            _("Mailbox items by kind"),
+            current.get("mailbox_by_kind", {}),
+            previous.get("mailbox_by_kind") if previous else None,
+            choice_label(MailboxKind),
+            chart=False,
+        ),
+    ]
+    section.tables = [table for table in tables if table]
+    return section

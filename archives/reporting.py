@@ -1,7 +1,8 @@
 """Aggregate figures of the archives app for the end-of-term reports (see the contracts).
 
-Every number comes from SQL aggregates; nothing here names a student or carries content. The
-reports apply small-cell suppression with ``counseling.services.aggregates``.
+Every number comes from SQL aggregates; nothing here names a student or carries content.
+``section`` presents the stored numbers in the report, with small-cell suppression
+(``counseling.services.aggregates``).
 """
 
 from __future__ import annotations
@@ -10,8 +11,20 @@ import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from archives.models import FocusEntry, Invitation, InvitationStatus, Result, Screening, ScreeningWarning, WarningStatus
+from archives.models import (
+    FocusEntry,
+    Instrument,
+    Invitation,
+    InvitationStatus,
+    Result,
+    Screening,
+    ScreeningWarning,
+    WarningStatus,
+)
+from counseling.services.aggregates import suppress
+from counseling.services.sections import Section, Table, breakdown, choice_label, figures
 
 
 def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -78,3 +91,74 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         "warnings": warnings,
         "focus": focus,
     }
+
+
+def section(current: dict, previous: dict | None) -> Section:
+    """The report's section on screenings, warnings and the focus list, from the stored ``summary`` of this term and the previous one."""
+    section = Section("archives", _("Screenings, early warning and the focus list"))
+    coverage, warnings, focus = current.get("coverage", {}), current.get("warnings", {}), current.get("focus", {})
+    prev_coverage = previous.get("coverage", {}) if previous else {}
+    prev_warnings = previous.get("warnings", {}) if previous else {}
+    prev_focus = previous.get("focus", {}) if previous else {}
+    section.figures = (
+        figures(
+            coverage,
+            prev_coverage,
+            [
+                ("students_invited", _("Students invited to a screening")),
+                ("students_answered", _("Students who answered")),
+            ],
+        )
+        + figures(
+            warnings,
+            prev_warnings,
+            [("raised", _("Early warnings raised")), ("critical", _("of which critical answers"))],
+        )
+        + figures(
+            focus,
+            prev_focus,
+            [
+                ("added", _("Added to the focus list")),
+                ("removed", _("Taken off the focus list")),
+                ("active_at_end", _("On the focus list at the end of the term")),
+            ],
+        )
+    )
+    screenings = current.get("screenings") or []
+    if screenings:
+        rows = []
+        for screening in screenings:
+            invited, answered = screening.get("invited", 0), screening.get("answered", 0)
+            rate = f"{round(100 * answered / invited)}%" if invited else "—"
+            rows.append([screening.get("title", ""), suppress(invited), suppress(answered), rate])
+        section.tables.append(
+            Table(
+                "screenings",
+                _("Screening coverage"),
+                [_("Screening"), _("Invited"), _("Answered"), _("Coverage")],
+                rows,
+            )
+        )
+    instruments = {i.code: i for i in Instrument.objects.filter(code__in=list(current.get("bands", {})))}
+    for code, bands in (current.get("bands") or {}).items():
+        instrument = instruments.get(code)
+        table = breakdown(
+            f"bands_{code}",
+            _("Result bands: %(instrument)s") % {"instrument": instrument.short_name if instrument else code},
+            bands,
+            (previous.get("bands", {}) or {}).get(code) if previous else None,
+            (lambda band, i=instrument: i.band_label(band) or band) if instrument else str,
+        )
+        if table:
+            section.tables.append(table)
+    handled = {status: warnings.get(status, 0) for status in WarningStatus.values}
+    table = breakdown(
+        "warnings_by_outcome",
+        _("Early warnings by outcome"),
+        handled,
+        {status: prev_warnings.get(status, 0) for status in WarningStatus.values} if previous else None,
+        choice_label(WarningStatus),
+    )
+    if table and any(handled.values()):
+        section.tables.append(table)
+    return section

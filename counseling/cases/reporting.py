@@ -1,7 +1,8 @@
 """Aggregate numbers of the case records for a period, for the end-of-term report.
 
 Everything is computed by the database (aggregate / values + Count); no row is read into Python
-and no name or content leaves this module: counselors are keyed by their user id.
+and no name or content leaves this module: counselors are keyed by their user id. ``section``
+presents the stored numbers in the report.
 """
 
 from __future__ import annotations
@@ -9,8 +10,13 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Sum
+from django.utils.translation import gettext as _
 
+from counseling.cases.enums import CaseSource, ReferralStatus, RiskLevel
 from counseling.cases.models import Case, Escalation, Referral, SessionNote
+from counseling.enums import Channel
+from counseling.models import ConcernCategory
+from counseling.services.sections import Section, breakdown, choice_label, figures
 
 
 def _counts(queryset, field: str) -> dict:
@@ -75,3 +81,67 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         },
         "notes_unsigned": notes.filter(signed_at__isnull=True).count(),
     }
+
+
+def section(current: dict, previous: dict | None) -> Section:
+    """The report's section on case work, from the stored ``summary`` of this term and the previous one."""
+    section = Section("cases", _("Case work, referrals and crises"))
+    section.figures = figures(
+        current,
+        previous,
+        [
+            ("cases_opened", _("Cases opened")),
+            ("cases_closed", _("Cases closed")),
+            ("students_seen", _("Students with session notes")),
+            ("notes", _("Session notes written")),
+            ("session_minutes", _("Minutes of counseling recorded")),
+            ("notes_unsigned", _("Session notes still unsigned")),
+            ("referrals", _("Referrals to outside services")),
+            ("crises", _("Crisis escalations")),
+            ("crisis_events", _("of which crisis events")),
+            ("crises_unacknowledged", _("Escalations never acknowledged")),
+            ("ack_minutes_median", _("Minutes to acknowledge (median)")),
+            ("ack_minutes_max", _("Minutes to acknowledge (longest)")),
+        ],
+    )
+    categories = {c.code: str(c) for c in ConcernCategory.objects.all()}
+    tables = [
+        breakdown(
+            "cases_by_source",
+            _("Cases by source"),
+            current.get("cases_by_source", {}),
+            previous.get("cases_by_source") if previous else None,
+            choice_label(CaseSource),
+        ),
+        breakdown(
+            "cases_by_category",
+            _("Cases by concern category"),
+            current.get("cases_by_category", {}),
+            previous.get("cases_by_category") if previous else None,
+            lambda code: categories.get(code, code),
+        ),
+        breakdown(
+            "cases_by_risk",
+            _("Cases by risk level"),
+            current.get("cases_by_risk", {}),
+            previous.get("cases_by_risk") if previous else None,
+            choice_label(RiskLevel),
+        ),
+        breakdown(
+            "referrals_by_status",
+            _("Referrals by state"),
+            current.get("referrals_by_status", {}),
+            previous.get("referrals_by_status") if previous else None,
+            choice_label(ReferralStatus),
+            chart=False,
+        ),
+        breakdown(
+            "notes_by_channel",
+            _("Session notes by channel"),
+            current.get("notes_by_channel", {}),
+            previous.get("notes_by_channel") if previous else None,
+            choice_label(Channel),
+        ),
+    ]
+    section.tables = [table for table in tables if table]
+    return section

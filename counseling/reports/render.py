@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from pygal.style import Style
+from weasyprint import HTML
 
-from counseling.reports.layout import Table, sections
+from counseling.reports.layout import sections
 from counseling.reports.models import SemesterReport
+from counseling.services.sections import Table
 
 # Named explicitly so Chinese labels render (Debian: fonts-wqy-microhei).
 CJK_FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -56,8 +58,6 @@ def chart_data_uri(table: Table) -> str:
 
 def pdf_bytes(report: SemesterReport) -> bytes:
     """The report as an A4 PDF (WeasyPrint; block and table layout only, CJK font named in the CSS)."""
-    from weasyprint import HTML
-
     parts = sections(report.data)
     charts = {table.ref: chart_data_uri(table) for section in parts for table in section.tables if table.chart}
     html = render_to_string("reports/print.html", {"report": report, "sections": parts, "charts": charts})

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime
 import logging
 from decimal import Decimal
+from types import ModuleType
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from counseling.hooks import app_module
+from counseling.hooks import app_hooks
 from counseling.models import Term
 from counseling.reports.models import IN_PROGRESS, ReportStatus, SemesterReport
+from counseling.services.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,9 @@ log = logging.getLogger(__name__)
 STALE_BUILD = datetime.timedelta(minutes=10)
 
 
-def reporting_apps() -> list[tuple[str, object]]:
-    modules = [(app.rsplit(".", 1)[-1], app_module(app, "reporting")) for app in settings.LOCAL_APPS]
-    return [(label, module) for label, module in modules if module is not None]
+def reporting_apps() -> list[tuple[str, ModuleType]]:
+    """``(label, module)`` for each app's ``reporting`` hook; the label keys the app's numbers in a report's data."""
+    return [(app.rsplit(".", 1)[-1], module) for app, module in app_hooks("reporting")]
 
 
 def previous_term(term: Term) -> Term | None:
@@ -72,10 +73,9 @@ def request_report(term: Term, by) -> SemesterReport:
 
 
 def kick_build(report_id: int) -> None:
-    from counseling.reports.tasks import build_report_task
-
     try:
-        build_report_task.apply_async(args=[report_id], retry=False)
+        # By name: tasks.py imports this module.
+        enqueue("reports.build_report", report_id)
     except Exception:  # noqa: BLE001 - any broker failure: the beat scan builds it later
         log.warning("broker unavailable; report %s will be built by the next beat scan", report_id)
 

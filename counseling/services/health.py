@@ -1,4 +1,9 @@
-"""What the staff health page checks: database, broker, beat, queue, outbox, last report."""
+"""What the staff health page checks: database, broker, queue, beat and outbox, then each app's checks.
+
+An app adds rows to the page through its optional ``health.py`` hook module, which defines
+``checks() -> list[Check]`` (the reports app: the last report run). Its rows come after the
+ground's own, in the order of settings.LOCAL_APPS. Any row that is not ok makes the page a 503.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counseling.hooks import app_hooks
 from counseling.models import Heartbeat, OutboxMessage
 
 BEAT_LATE = datetime.timedelta(minutes=3)
@@ -62,17 +68,10 @@ def check_outbox() -> Check:
     return Check(_("Messages overdue in the outbox"), overdue == 0, str(overdue))
 
 
-def check_last_report() -> Check:
-    from counseling.reports.models import ReportStatus, SemesterReport
-
-    last = SemesterReport.objects.order_by("-requested_at").first()
-    if last is None:
-        return Check(_("Last report run"), True, _("never"))
-    when = last.built_at or last.requested_at
-    detail = f"{last.term.name} v{last.version} · {last.get_status_display()} · {timezone.localtime(when):%Y-%m-%d %H:%M}"
-    return Check(_("Last report run"), last.status != ReportStatus.FAILED, detail)
-
-
 def run_checks() -> list[Check]:
+    """The ground's checks, then those of each app's ``health`` hook."""
     broker, queue = check_broker()
-    return [check_database(), broker, queue, check_beat(), check_outbox(), check_last_report()]
+    checks = [check_database(), broker, queue, check_beat(), check_outbox()]
+    for _app, module in app_hooks("health"):
+        checks.extend(module.checks())
+    return checks

@@ -47,8 +47,11 @@ from archives.services import focus, library, screenings, zero
 from archives.services.library import BUILTIN_DIR
 from archives.services.participation import may_take_part
 from archives.services.warnings import reaches_warning_band
-from counseling.enums import Channel
+from counseling.cases.contract import CaseSource, open_case
+from counseling.enums import Channel, ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import ConcernCategory, StudentProfile
+from counseling.models.consent import ConsentRecord
+from counseling.services.consent import BulkRow, record_class_consent
 
 # Share of students per PHQ-9 band in a school population, roughly: minimal .. severe.
 BAND_WEIGHTS = [(0, 4, 55), (5, 9, 25), (10, 14, 11), (15, 19, 6), (20, 27, 3)]
@@ -142,10 +145,6 @@ def _instruments() -> tuple[Instrument, Instrument]:
 def _screening_consent(ctx: SimpleNamespace, classes) -> None:
     """The guardians' consent forms for screening came back at the start of term for the classes
     screened below. teacher1's class keeps the school-year demo's story (a refusal, forms missing)."""
-    from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
-    from counseling.schoolyear.models import ConsentRecord
-    from counseling.schoolyear.services.consent import BulkRow, record_class_consent
-
     for school_class in classes:
         if school_class.pk == ctx.teacher1_class.pk:
             continue
@@ -297,8 +296,6 @@ def _past_submission(screening, parts, invitation, answers, when) -> None:
 def _handle_intake_warnings(ctx, rng, intake: Screening) -> None:
     """The intake's warnings were handled the way an office would: every critical one led to a
     case, the others were contacted or dismissed."""
-    from counseling.cases.enums import CaseSource
-    from counseling.cases.services import open_case
 
     head = ctx.users["head"]
     for index, warning in enumerate(
@@ -323,8 +320,6 @@ def _handle_intake_warnings(ctx, rng, intake: Screening) -> None:
 def _handle_follow_up_warnings(ctx, follow_up: Screening) -> None:
     """Of the follow-up's warnings some were contacted or dismissed; the rest are open, some of
     them for more than two days (they stand out). Every critical one led to a case."""
-    from counseling.cases.enums import CaseSource
-    from counseling.cases.services import open_case
 
     head = ctx.users["head"]
     for index, warning in enumerate(

@@ -1,4 +1,4 @@
-"""Lines of the daily digest for one user (see the contracts): names and times only, never content."""
+"""The ``digest`` hook (docs/architecture.md): lines of the daily digest for one user, names and times only, never content."""
 
 from __future__ import annotations
 

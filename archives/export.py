@@ -1,4 +1,4 @@
-"""The archives' part of a student's data export (see counseling.schoolyear.registry): the
+"""The archives' part of a student's data export (the ``export`` hook, see counseling.schoolyear.registry): the
 screening results and answers, the focus list and the warnings. The notes counselors and class
 teachers wrote about the student go in only with the case records (``export_confidential``)."""
 
@@ -62,5 +62,6 @@ def export_confidential(student) -> dict[str, str]:
         if warning.note:
             lines.append(f"[warning {_when(warning.created_at)}] {warning.note}")
     for log in ClassLogEntry.objects.filter(student=student).select_related("teacher").order_by("date", "id"):
-        lines.append(f"[class teacher log {log.date:%Y-%m-%d}, {log.teacher.get_full_name()}] {log.text}")
+        concern = ", marked as a concern" if log.is_concern else ""
+        lines.append(f"[class teacher log {log.date:%Y-%m-%d}, {log.teacher.get_full_name()}{concern}] {log.text}")
     return {"staff_notes.txt": "\n".join(lines) + "\n"} if lines else {}

@@ -21,9 +21,11 @@ from archives.models import (
 )
 from archives.services import definition as definitions
 from archives.services.library import build_definition
+from archives.services.screenings import field_name
 from archives.texts import localized
-from counseling.enums import Channel, Role
+from counseling.enums import Channel
 from counseling.models import ConcernCategory, Grade, SchoolClass, User
+from counseling.roles import counselors
 
 
 def _helper(label, *, method: str = "post", name: str = "submit") -> FormHelper:
@@ -265,8 +267,6 @@ class AnswerForm(forms.Form):
 
     def __init__(self, parts: list[ScreeningInstrument], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from archives.services.screenings import field_name
-
         self.groups = []
         for part in parts:
             definition = part.instrument.definition
@@ -338,12 +338,8 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counselor"].queryset = counseling_staff()
+        self.fields["counselor"].queryset = counselors()
         self.helper = _helper(_("Hand over"))
-
-
-def counseling_staff():
-    return User.objects.filter(role__in=[Role.COUNSELOR, Role.HEAD_COUNSELOR], is_active=True).order_by("name")
 
 
 # Focus list ----------------------------------------------------------------------------------
@@ -384,6 +380,11 @@ class ClassLogForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("How"), choices=Channel.choices)
     text = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    is_concern = forms.BooleanField(
+        label=_("Needs the counseling office's attention"),
+        required=False,
+        help_text=_("Tick this and the counseling office is told at once that you are worried about this pupil."),
+    )
 
     def __init__(self, entries, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -434,7 +435,7 @@ class ZeroReportForm(forms.Form):
 class GradeCounselorForm(forms.Form):
     def __init__(self, grades, current: dict[int, int], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        staff = counseling_staff()
+        staff = counselors()
         for grade in grades:
             self.fields[f"grade_{grade.pk}"] = forms.ModelChoiceField(
                 label=str(grade),

@@ -1,4 +1,4 @@
-"""Retainable kinds of the archives (see counseling.schoolyear.registry).
+"""Retainable kinds of the archives (the ``retention`` hook, see counseling.hooks).
 
 Screening answers: counted from the day the student graduated (their class archived by the
 new-year wizard). The item-by-item answers and any saved draft are removed; the submission and
@@ -9,19 +9,16 @@ touched.
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.models import Invitation, Submission
-from counseling.schoolyear.registry import RetentionKind
-from counseling.schoolyear.services import graduated_students
+from counseling.hooks import RetentionKind
 
 
-def expired_answers(cutoff: datetime.datetime) -> QuerySet:
-    return Submission.objects.filter(student__in=graduated_students(cutoff), redacted_at__isnull=True)
+def expired_answers(graduates: QuerySet) -> QuerySet:
+    return Submission.objects.filter(student__in=graduates, redacted_at__isnull=True)
 
 
 def redact_answers(submission: Submission) -> None:
@@ -37,7 +34,7 @@ KINDS = [
         label=_("Screening answers"),
         event=_("student graduated"),
         default_months=12,
-        expired=expired_answers,
+        after_graduation=expired_answers,
         remove=redact_answers,
         student_id=lambda submission: submission.student_id,
         describe=lambda submission: f"#{submission.pk} {timezone.localtime(submission.submitted_at):%Y-%m-%d}",

@@ -7,6 +7,10 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from archives.models import ReportingWindow, Screening
+from archives.services.screenings import send_reminders
+from archives.services.zero import remind_unfiled
+
 log = logging.getLogger(__name__)
 
 
@@ -16,9 +20,6 @@ def send_survey_reminders() -> int:
 
     Idempotent: each invitation is claimed per stage and each outbox key names the stage.
     """
-    from archives.models import Screening
-    from archives.services.screenings import send_reminders
-
     now = timezone.now()
     sent = 0
     for screening_id in Screening.objects.open_now(now).values_list("id", flat=True):
@@ -34,8 +35,5 @@ def send_survey_reminders() -> int:
 @shared_task(name="archives.remind_zero_reports", ignore_result=True)
 def remind_zero_reports() -> int:
     """On a window's last day, remind class teachers who have not filed (keyed: once per class)."""
-    from archives.models import ReportingWindow
-    from archives.services.zero import remind_unfiled
-
     today = timezone.localdate()
     return sum(remind_unfiled(window, today) for window in ReportingWindow.objects.filter(closes_on=today))

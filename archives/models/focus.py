@@ -19,11 +19,28 @@ class FocusLevel(models.TextChoices):
 
 
 class FocusEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FocusEntryQuerySet:
+        """The one door to the focus list: the counseling staff see every entry, past and present;
+        a class teacher the active entries of pupils in the classes they teach now (their page
+        shows only what is asked of them, never the counselor's note); everybody else none.
+
+        Every view, form and list that reads focus entries starts here (fetch one with
+        ``archives.access.get_focus_entry_for``).
+        """
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.has_perm("archives.view_archive") or user.has_perm("archives.manage_focus_list"):
+            return self.all()
+        if user.has_perm("archives.view_class_focus"):
+            return self.for_class_teacher(user)
+        return self.none()
+
     def active(self) -> FocusEntryQuerySet:
         return self.filter(ended_at__isnull=True)
 
     def for_class_teacher(self, user) -> FocusEntryQuerySet:
-        """Active entries of pupils in the classes ``user`` teaches now."""
+        """Active entries of pupils in the classes ``user`` teaches now (the class teacher's part of
+        ``visible_to``)."""
         return self.active().filter(
             student__student_profile__school_class__class_teacher=user,
             student__student_profile__school_class__is_archived=False,
@@ -102,6 +119,19 @@ class FocusReview(models.Model):
         return f"{self.entry} @ {self.reviewed_at:%Y-%m-%d}"
 
 
+class ClassLogEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ClassLogEntryQuerySet:
+        """The one door to the class teachers' log: archive readers (the counseling staff) see every
+        entry; a class teacher the entries they wrote; everybody else none."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.has_perm("archives.view_archive"):
+            return self.all()
+        if user.has_perm("archives.view_class_focus"):
+            return self.filter(teacher=user)
+        return self.none()
+
+
 class ClassLogEntry(models.Model):
     """One entry in a class teacher's log about a flagged pupil of their class."""
 
@@ -113,7 +143,11 @@ class ClassLogEntry(models.Model):
     date = models.DateField(_("date"), default=timezone.localdate)
     channel = models.CharField(_("how"), max_length=20, choices=Channel.choices, default=Channel.FACE_TO_FACE)
     text = EncryptedTextField(_("what happened"))
+    # Ticked by the teacher: the office is told at once (a risk signal, see services.signals).
+    is_concern = models.BooleanField(_("needs the counseling office's attention"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClassLogEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("class teacher log entry")

@@ -52,7 +52,8 @@ class Screening(models.Model):
         _("anonymous"),
         default=False,
         help_text=_(
-            "Answers are not linked to names. Anonymous screenings raise no warnings and add nothing to archives."
+            "Answers are not linked to names, raise no warnings and add nothing to archives. A critical answer "
+            "still tells the office, without a name."
         ),
     )
     show_bands = models.BooleanField(
@@ -185,7 +186,12 @@ class SubmissionSource(models.TextChoices):
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user) -> SubmissionQuerySet:
-        """Named answers are for the counseling staff only; students reach theirs through invitations."""
+        """The one door to answers: named ones are for archive readers (the counseling staff) only.
+
+        Students reach their own answers through their invitations; anonymous answers reach
+        nobody one by one. Every view, service and list that reads submissions starts here
+        (fetch one with ``archives.access.get_submission_for``).
+        """
         if user is None or not user.is_authenticated or not user.has_perm("archives.view_archive"):
             return self.none()
         return self.filter(student__isnull=False)
@@ -232,6 +238,24 @@ class Submission(models.Model):
         return json.loads(self.answers) if self.answers else {}
 
 
+class ResultQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ResultQuerySet:
+        """The one door to scores: archive readers (the counseling staff) see every named result, a
+        student their own; everybody else none.
+
+        Aggregate figures (counts by grade, class and band, suppressed for small groups) are not
+        read through this door: they show no one's result. Anonymous results reach their student
+        only through ``archives.access.own_results_for``.
+        """
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.has_perm("archives.view_archive"):
+            return self.filter(student__isnull=False)
+        if user.has_perm("archives.answer_survey"):
+            return self.filter(student=user)
+        return self.none()
+
+
 class Result(models.Model):
     """The score of one instrument in one submission. Screening, class and student are copied here
     so results pages and archives aggregate with one query."""
@@ -250,6 +274,18 @@ class Result(models.Model):
     subscales = models.JSONField(default=dict, blank=True)
     critical_items = models.JSONField(default=list, blank=True)
     is_critical = models.BooleanField(_("critical item answered"), default=False)
+    # The case intakes that drew on this result. Declared here, not on the intake, so the case
+    # records never depend on the archives; the table keeps the name it had when it was
+    # declared on the intake. A case reads it as ``intake.screening_results``.
+    intakes = models.ManyToManyField(
+        "cases.Intake",
+        blank=True,
+        related_name="screening_results",
+        db_table="cases_intake_screening_results",
+        verbose_name=_("intakes that drew on it"),
+    )
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("result")

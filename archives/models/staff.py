@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from counseling.enums import Role
+from counseling.roles import counselor_choices
 
 
 class GradeCounselor(models.Model):
@@ -19,7 +19,7 @@ class GradeCounselor(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        limit_choices_to={"role__in": [Role.COUNSELOR, Role.HEAD_COUNSELOR], "is_active": True},
+        limit_choices_to=counselor_choices,
         verbose_name=_("counselor"),
     )
 

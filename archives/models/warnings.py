@@ -27,7 +27,13 @@ class WarningStatus(models.TextChoices):
 
 class WarningQuerySet(models.QuerySet):
     def visible_to(self, user) -> WarningQuerySet:
-        """The head counselor sees every warning; a counselor the warnings assigned to them."""
+        """The one door to warnings: the head counselor sees every warning; a counselor the warnings
+        assigned to them; everybody else none.
+
+        Every list, count, panel, digest and page that shows warnings starts here -- the warning
+        list and the student's archive page alike -- so every warning a page lists opens for its
+        reader (fetch one with ``archives.access.get_warning_for``).
+        """
         if user is None or not user.is_authenticated or not user.has_perm("archives.handle_warnings"):
             return self.none()
         if user.has_perm("archives.view_all_warnings"):

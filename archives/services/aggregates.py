@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from archives.models import Instrument, Result, Screening
+from archives.models import Instrument, Invitation, InvitationStatus, Result, Screening
 from archives.texts import localized
 from counseling.models import SchoolClass
 
 # Re-exported: archives' views and tests use the rule through this module.
 from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, suppress, suppress_row  # noqa: F401
+
+from .screenings import opted_out_filter
 
 
 @dataclass
@@ -86,9 +88,6 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     A fixed number of queries whatever the number of answers: invitations grouped by class,
     results grouped by instrument, class and band, the classes, the instruments, and two counts.
     """
-    from archives.models import Invitation, InvitationStatus
-    from archives.services.screenings import opted_out_filter
-
     completion = list(
         Invitation.objects.filter(screening=screening)
         .values("school_class_id")

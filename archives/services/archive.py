@@ -6,39 +6,19 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives import charts
 from archives.models import ClassLogEntry, FocusEntry, FocusReview, Result, ScreeningWarning
-from counseling.enums import Role
+from counseling.cases import contract as cases
 from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
 
 from .definition import score_range
-
-
-def students_for(user) -> QuerySet[User]:
-    """The students whose archive ``user`` may open: every student, for archive readers."""
-    if user is None or not user.is_authenticated or not user.has_perm("archives.view_archive"):
-        return User.objects.none()
-    return User.objects.filter(role=Role.STUDENT, student_profile__isnull=False)
-
-
-def get_student_for(user, pk: int) -> User:
-    """One student for an archive reader, or 404."""
-    student = (
-        students_for(user)
-        .select_related("student_profile__school_class__grade", "student_profile__school_class__class_teacher")
-        .filter(pk=pk)
-        .first()
-    )
-    if student is None:
-        raise Http404
-    return student
 
 
 @dataclass
@@ -49,7 +29,9 @@ class InstrumentHistory:
 
 
 def open_archive(student: User, *, viewer, request: HttpRequest | None = None, printing: bool = False) -> dict:
-    """Everything on the archive page of ``student``.
+    """Everything on the archive page of ``student`` that ``viewer`` may reach: each list is read
+    through its model's ``visible_to(viewer)`` (see archives.access), so every warning, answer
+    sheet and entry the page links to opens for the viewer.
 
     Side effects: an audit entry (view, or print for the printable version) naming the
     student, written before anything is read.
@@ -63,7 +45,8 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
         detail="archive",
     )
     results = list(
-        Result.objects.filter(student=student)
+        Result.objects.visible_to(viewer)
+        .filter(student=student)
         .select_related("instrument", "screening", "submission")
         .order_by("submitted_at", "id")
     )
@@ -86,18 +69,22 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
                 high,
             )
     focus = list(
-        FocusEntry.objects.filter(student=student)
+        FocusEntry.objects.visible_to(viewer)
+        .filter(student=student)
         .select_related("category", "started_by", "ended_by")
         .prefetch_related(Prefetch("reviews", queryset=FocusReview.objects.select_related("reviewed_by", "term")))
     )
     logs = list(
-        ClassLogEntry.objects.filter(student=student).select_related("teacher", "school_class__grade").order_by("-date")
+        ClassLogEntry.objects.visible_to(viewer)
+        .filter(student=student)
+        .select_related("teacher", "school_class__grade")
+        .order_by("-date")
     )
     warnings = list(
-        ScreeningWarning.objects.filter(student=student).select_related("screening", "counselor", "handled_by")
+        ScreeningWarning.objects.visible_to(viewer)
+        .filter(student=student)
+        .select_related("screening", "counselor", "handled_by")
     )
-    from counseling.cases.services import archive_facts
-
     return {
         "student": student,
         "profile": student.student_profile,
@@ -106,5 +93,5 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
         "active_focus": next((entry for entry in focus if entry.is_active), None),
         "logs": logs,
         "warnings": warnings,
-        "facts": archive_facts(student),
+        "facts": cases.archive_facts(student),
     }

@@ -18,6 +18,8 @@ from counseling.models.audit import AuditAction
 from counseling.services.audit import record
 from counseling.services.notify import notify
 
+from .signals import signal_class_log
+
 
 class FocusError(Exception):
     """Message for the user."""
@@ -150,12 +152,21 @@ def due_for_review(entries: QuerySet[FocusEntry], term: Term | None = None) -> Q
 
 
 def add_log_entry(
-    *, teacher, entry: FocusEntry, date: datetime.date, channel: str, text: str, request: HttpRequest | None = None
+    *,
+    teacher,
+    entry: FocusEntry,
+    date: datetime.date,
+    channel: str,
+    text: str,
+    is_concern: bool = False,
+    request: HttpRequest | None = None,
 ) -> ClassLogEntry:
     """A class teacher writes in their log about a flagged pupil of their class.
 
-    The caller has checked the pupil is in the teacher's class (FocusEntry.for_class_teacher).
-    Side effects: the entry (text encrypted); an audit entry.
+    The caller took ``entry`` from ``FocusEntry.objects.visible_to(teacher)``: a pupil of their class.
+    Side effects, in one transaction: the entry (text encrypted); an audit entry; when the teacher
+    marks it as a concern, an urgent risk signal about the pupil (``signals.signal_class_log``: the
+    responsible counselor and the head counselor are told, without the text).
     """
     if date > timezone.localdate():
         raise FocusError(_("The date cannot be in the future."))
@@ -167,6 +178,8 @@ def add_log_entry(
             date=date,
             channel=channel,
             text=text,
+            is_concern=is_concern,
         )
         record(teacher, AuditAction.CREATE, log, request=request, student_id=entry.student_id)
+        signal_class_log(log, by=teacher, request=request)
     return log

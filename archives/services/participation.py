@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from archives.models import Screening
-from counseling.schoolyear.services import screening_permitted
+from counseling.services.consent import screening_permitted
 
 
 class Participation:

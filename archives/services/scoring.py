@@ -100,6 +100,16 @@ def band_for(bands: list[dict], total: int) -> Band | None:
     return None
 
 
+def critical_items(definition: dict, answers: dict[str, object]) -> tuple[str, ...]:
+    """The ids of critical items answered with a critical value; ``answers`` may be incomplete
+    (a draft, or a submission refused for missing items), so a critical answer is seen at once."""
+    return tuple(
+        item["id"]
+        for item in definition["items"]
+        if item["critical_values"] and answers.get(item["id"]) in item["critical_values"]
+    )
+
+
 def score(definition: dict, answers: dict[str, int | str]) -> Score:
     """Score complete, checked answers (see ``check_answers``).
 
@@ -108,11 +118,7 @@ def score(definition: dict, answers: dict[str, int | str]) -> Score:
     may still have critical items.
     """
     items = {item["id"]: item for item in definition["items"]}
-    critical = tuple(
-        item["id"]
-        for item in definition["items"]
-        if item["critical_values"] and answers.get(item["id"]) in item["critical_values"]
-    )
+    critical = critical_items(definition, answers)
     scoring = definition.get("scoring")
     if not scoring:
         return Score(total=None, band=None, critical_items=critical)
@@ -140,3 +146,11 @@ def band_level(definition: dict, code: str | None) -> int | None:
         if band["code"] == code:
             return band["level"]
     return None
+
+
+def top_band_level(definition: dict) -> int | None:
+    """The concern level of the total's most concerning band (None for an instrument without scoring)."""
+    scoring = definition.get("scoring")
+    if not scoring or not scoring["total"]["bands"]:
+        return None
+    return max(band["level"] for band in scoring["total"]["bands"])

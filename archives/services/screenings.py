@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -31,12 +32,13 @@ from archives.models import (
 from archives.texts import localized
 from counseling.models import SchoolClass, StudentProfile, Term
 from counseling.models.audit import AuditAction
-from counseling.schoolyear.services import opted_out_students
 from counseling.services.audit import record
+from counseling.services.consent import opted_out_students
 from counseling.services.notify import notify
 
-from . import scoring
+from . import scoring, signals
 from .participation import Participation, may_take_part
+from .warnings import evaluate
 
 
 class SurveyError(Exception):
@@ -58,12 +60,16 @@ class ConsentRequiredError(SurveyError):
 class IncompleteAnswersError(SurveyError):
     """Some required items are unanswered or have an answer outside their options.
 
-    ``problems`` maps each ScreeningInstrument id to (missing item ids, invalid item ids).
+    ``problems`` maps each ScreeningInstrument id to (missing item ids, invalid item ids);
+    ``critical`` says that the answers given include a critical one (the office was told).
     """
 
-    def __init__(self, message: str, problems: dict[int, tuple[list[str], list[str]]]) -> None:
+    def __init__(
+        self, message: str, problems: dict[int, tuple[list[str], list[str]]], *, critical: bool = False
+    ) -> None:
         super().__init__(message)
         self.problems = problems
+        self.critical = critical
 
 
 # Creating and publishing ---------------------------------------------------------------------
@@ -274,8 +280,10 @@ def describe_problems(parts: list[ScreeningInstrument], problems: dict) -> str:
 def save_draft(invitation: Invitation, answers: dict[str, dict]) -> int:
     """Keep the student's answers so far (valid ones only) to continue later; returns how many.
 
-    Side effects: the invitation's encrypted draft and its time. Refused once submitted or when
-    the window is closed.
+    Side effects, in one transaction: the invitation's encrypted draft and its time; when a
+    critical item is answered, a risk signal (see ``signals.signal_critical_answer``: a crisis for
+    a named screening, an unnamed urgent signal for an anonymous one). Refused once submitted or
+    when the window is closed.
     """
     screening = invitation.screening
     if invitation.is_submitted:
@@ -284,14 +292,30 @@ def save_draft(invitation: Invitation, answers: dict[str, dict]) -> int:
         raise WindowClosedError(_("This survey is closed; answers can no longer be saved."))
     if not may_take_part(invitation.student, screening):
         raise ConsentRequiredError(consent_message())
-    clean, _problems = check_all(parts_of(screening), answers)
+    parts = parts_of(screening)
+    clean, _problems = check_all(parts, answers)
+    with transaction.atomic():
+        kept = _store_draft(invitation, clean)
+        if kept is None:
+            raise AlreadySubmittedError(_("You have already submitted this survey. Thank you!"))
+        if signals.critical_answered(parts, kept):
+            signals.signal_critical_answer(invitation)
+    return sum(len(values) for values in kept.values())
+
+
+def _store_draft(invitation: Invitation, clean: dict[str, dict]) -> dict[str, dict] | None:
+    """Store the answered part of ``clean`` as the pending invitation's draft; return what was kept,
+    or None when the invitation was submitted meanwhile (a conditional update)."""
     kept = {code: values for code, values in clean.items() if values}
     updated = Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(
         draft=json.dumps(kept, ensure_ascii=False) if kept else "", draft_saved_at=timezone.now()
     )
-    if not updated:
-        raise AlreadySubmittedError(_("You have already submitted this survey. Thank you!"))
-    return sum(len(values) for values in kept.values())
+    return kept if updated else None
+
+
+def draft_is_critical(invitation: Invitation, parts: list[ScreeningInstrument]) -> bool:
+    """True when the saved draft answers a critical item (the survey page then shows the help block)."""
+    return signals.critical_answered(parts, invitation.draft_answers())
 
 
 @dataclass
@@ -315,17 +339,19 @@ def submit(
     answer sheet from the opening time on, also after the window closed (sheets come in late).
     Raises IncompleteAnswersError (naming every missing item), WindowClosedError,
     ConsentRequiredError (the guardian-consent rule keeps the student out) or
-    AlreadySubmittedError; in each case nothing is stored.
+    AlreadySubmittedError; in each case nothing is submitted. One exception to "nothing happens":
+    answers refused for missing items that answer a critical item are acted on at once (see
+    ``_act_on_critical_answers``) and the error says so (``critical``).
 
     Side effects, in one transaction: the invitation is claimed (pending -> submitted, a
     conditional update, so a double click or a second tab stores nothing twice) and its draft
     cleared; the Submission (no student for anonymous screenings) with encrypted answers; one
     Result per instrument; for named screenings a warning when a total reaches the warning band
-    or a critical item is answered (see services.warnings.evaluate: notification, escalation);
-    for paper sheets an audit entry.
+    or a critical item is answered (see services.warnings.evaluate: notification); a risk signal
+    for a critical item or a total in an instrument's top band (see
+    services.signals.signal_submission: a critical item starts the crisis path); for paper
+    sheets an audit entry.
     """
-    from .warnings import evaluate
-
     screening = invitation.screening
     now = timezone.now()
     if invitation.is_submitted:
@@ -339,7 +365,10 @@ def submit(
     parts = parts_of(screening)
     clean, problems = check_all(parts, answers)
     if problems:
-        raise IncompleteAnswersError(describe_problems(parts, problems), problems)
+        critical = signals.critical_answered(parts, clean)
+        if critical:
+            _act_on_critical_answers(invitation, clean, source=source, entered_by=entered_by, request=request)
+        raise IncompleteAnswersError(describe_problems(parts, problems), problems, critical=critical)
 
     try:
         with transaction.atomic():
@@ -360,7 +389,16 @@ def submit(
             )
             results = [score_part(part, clean[part.instrument.code], submission) for part in parts]
             Result.objects.bulk_create(results)
-            warning = evaluate(submission, list(zip(parts, results, strict=True))) if student else None
+            scored = list(zip(parts, results, strict=True))
+            warning = evaluate(submission, scored) if student else None
+            signals.signal_submission(
+                invitation,
+                submission,
+                scored,
+                warning=warning,
+                raised_by=entered_by,
+                request=request if entered_by is not None else None,
+            )
             if source == SubmissionSource.PAPER:
                 record(
                     entered_by,
@@ -376,6 +414,29 @@ def submit(
     invitation.status = InvitationStatus.SUBMITTED
     invitation.submitted_at = now
     return Outcome(submission, results, warning)
+
+
+def _act_on_critical_answers(
+    invitation: Invitation,
+    clean: dict[str, dict],
+    *,
+    source: SubmissionSource,
+    entered_by,
+    request: HttpRequest | None,
+) -> None:
+    """A submission refused for missing items answers a critical item: it must not wait for the rest.
+
+    Side effects, in one transaction: online, the valid answers are kept as the invitation's draft
+    (the critical answer is stored, and the student finds their answers again); the risk signal
+    (``signals.signal_critical_answer``). A paper sheet being entered keeps the student's online
+    draft as it was: the sheet is in the counselor's hands.
+    """
+    with transaction.atomic():
+        if source == SubmissionSource.ONLINE:
+            _store_draft(invitation, clean)
+        signals.signal_critical_answer(
+            invitation, raised_by=entered_by, request=request if entered_by is not None else None
+        )
 
 
 def score_part(part: ScreeningInstrument, answers: dict, submission: Submission) -> Result:
@@ -483,8 +544,6 @@ def send_reminders(screening: Screening, now: datetime.datetime | None = None, *
 
 
 def _student_language() -> str:
-    from django.conf import settings
-
     return settings.LANGUAGE_CODE
 
 

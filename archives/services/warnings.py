@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from archives import access
 from archives.models import Result, ScreeningInstrument, ScreeningWarning, Submission, WarningStatus
+from counseling.cases import contract as cases
 from counseling.models.audit import AuditAction
+from counseling.roles import responsible_counselor
 from counseling.services.audit import record
 from counseling.services.notify import notify
 
-from .people import responsible_counselor
 from .scoring import band_level
 
 
@@ -33,9 +35,9 @@ def evaluate(submission: Submission, scored: list[tuple[ScreeningInstrument, Res
 
     Side effects, in the caller's transaction: the warning row, assigned to the responsible
     counselor (grade counselor, else duty counselor, else head); an audit entry; a notification
-    to that counselor (outbox, delivered right after commit; names and times only). A critical
-    item also starts the crisis path: ``counseling.cases.services.escalate`` tells the head
-    counselor and the leaders at once and repeats until acknowledged.
+    to that counselor (outbox, delivered right after commit; names and times only). The crisis
+    path of a critical item is not started here: the submission's risk signal starts it (see
+    ``services.signals.signal_submission``), linked to this warning.
     """
     student = submission.student
     if student is None:
@@ -66,18 +68,6 @@ def evaluate(submission: Submission, scored: list[tuple[ScreeningInstrument, Res
             key=f"archives:warning:{warning.pk}",
             title=title,
             url=reverse("archives:warning_detail", args=[warning.pk]),
-        )
-    if critical:
-        from counseling.cases.enums import CaseSource, RiskLevel
-        from counseling.cases.services import escalate
-
-        escalate(
-            student=student,
-            raised_by=None,
-            source=CaseSource.SCREENING_WARNING,
-            risk_level=RiskLevel.HIGH,
-            case=None,
-            request=None,
         )
     return warning
 
@@ -124,21 +114,18 @@ def dismiss(warning: ScreeningWarning, *, by, reason: str, request: HttpRequest 
 def open_case(warning: ScreeningWarning, *, by, request: HttpRequest | None = None):
     """Open a case for the student (or link the open one) and link it to the warning; returns the case.
 
-    Side effects, in one transaction: ``counseling.cases.services.open_case`` (case row, its
+    Side effects, in one transaction: ``counseling.cases.contract.open_case`` (case row, its
     audit entry; a student with an open case keeps that one), the warning's status and link,
     an audit entry for the warning.
     """
-    from counseling.cases.enums import CaseSource
-    from counseling.cases.services import open_case as open_case_service
-
     with transaction.atomic():
-        locked = ScreeningWarning.objects.select_for_update().get(pk=warning.pk)
+        locked = access.locked(warning)
         if locked.status not in (WarningStatus.OPEN, WarningStatus.CONTACTED):
             raise WarningError(_("This warning has already been handled."))
-        case = open_case_service(
+        case = cases.open_case(
             student=warning.student,
             counselor=warning.counselor or by,
-            source=CaseSource.SCREENING_WARNING,
+            source=cases.CaseSource.SCREENING_WARNING,
             opened_by=by,
             request=request,
         )

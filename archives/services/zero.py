@@ -17,6 +17,8 @@ from counseling.models.audit import AuditAction
 from counseling.services.audit import record
 from counseling.services.notify import notify
 
+from .signals import signal_zero_report
+
 
 class ZeroReportError(Exception):
     """Message for the user."""
@@ -49,8 +51,10 @@ def file_report(
 ) -> tuple[ZeroReport, bool]:
     """File (or, while the window is open, correct) a class's report. Returns (report, created).
 
-    Either nothing to report, or incidents with a description. Side effects: the report row
-    (one per class and window; the description encrypted); an audit entry.
+    Either nothing to report, or incidents with a description. Side effects, in one transaction:
+    the report row (one per class and window; the description encrypted); an audit entry; for a
+    report with incidents, an urgent risk signal about the class (``signals.signal_zero_report``:
+    the head counselor is told, without the description; once per report).
     """
     if not window.is_open():
         raise ZeroReportError(_("This reporting window is closed."))
@@ -73,6 +77,7 @@ def file_report(
                 window=window, school_class=school_class, defaults=values
             )
             record(by, AuditAction.CREATE if created else AuditAction.CHANGE, report, request=request)
+            signal_zero_report(report, by=by, request=request)
     except IntegrityError:
         # Two submissions at once: the other one created the row; file again as a correction.
         return file_report(

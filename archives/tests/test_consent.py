@@ -12,8 +12,8 @@ from django.utils import timezone
 from archives.models import Invitation, Submission
 from archives.services import screenings
 from archives.tests.factories import phq9_answers, post_data, published
-from counseling.schoolyear.enums import ConsentMethod, ConsentPurpose, ConsentState
-from counseling.schoolyear.services.consent import record_consent
+from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
+from counseling.services.consent import record_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archives.models import Invitation, ScreeningWarning, WarningStatus
-from archives.services import responsible_counselor, screenings
+from archives.services import screenings
 from archives.tests.factories import gad7_answers, phq9_answers, post_data
 from counseling.cases.enums import CaseSource
-from counseling.cases.models import Case, Escalation
+from counseling.cases.models import Case, Escalation, RiskSignal
 from counseling.models import AuditEntry, Notification
+from counseling.roles import responsible_counselor
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,10 @@ def test_a_critical_item_warns_and_escalates_to_the_head(
     assert escalation.student == student
     assert escalation.source == CaseSource.SCREENING_WARNING
     assert escalation.raised_by is None
+    # The crisis path starts from the submission's risk signal, which links the warning.
+    signal = RiskSignal.objects.get()
+    assert signal.escalation == escalation
+    assert signal.source_url == reverse("archives:warning_detail", args=[warning.pk])
     assert Notification.objects.filter(user=counselor).exists()
     assert Notification.objects.filter(user=head).exists()
     assert Notification.objects.filter(user=leader).exists()
@@ -96,6 +101,7 @@ def test_anonymous_or_unscored_warnings_are_not_raised_twice(screening, student,
         screenings.submit(invitation, {"phq9": phq9_answers(20), "gad7": gad7_answers(20)})
     assert ScreeningWarning.objects.count() == 1
     assert Escalation.objects.count() == 1
+    assert RiskSignal.objects.count() == 1
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from archives.models import FocusEntry, ScreeningWarning, WarningStatus
+from archives import access
+from archives.models import FocusEntry, ScreeningWarning
 from archives.services import archive
 from counseling.decorators import require_perm
 from counseling.models import SchoolClass
@@ -15,15 +16,18 @@ from counseling.models import SchoolClass
 
 @require_perm("archives.view_archive")
 def archive_list(request: HttpRequest) -> HttpResponse:
-    """Find a student by name, number or class. Flags show who is on the focus list or has an open warning."""
+    """Find a student by name, number or class. Flags show who is on the focus list or has an open
+    warning the reader may open (both read through their doors)."""
     query = request.GET.get("q", "").strip()[:50]
     class_id = request.GET.get("class", "")
     students = (
-        archive.students_for(request.user)
+        access.students_for(request.user)
         .select_related("student_profile__school_class__grade")
         .annotate(
-            on_focus=Exists(FocusEntry.objects.active().filter(student=OuterRef("pk"))),
-            open_warning=Exists(ScreeningWarning.objects.filter(student=OuterRef("pk"), status=WarningStatus.OPEN)),
+            on_focus=Exists(FocusEntry.objects.visible_to(request.user).active().filter(student=OuterRef("pk"))),
+            open_warning=Exists(
+                ScreeningWarning.objects.visible_to(request.user).open().filter(student=OuterRef("pk"))
+            ),
         )
         .order_by(
             "student_profile__school_class__grade__level",
@@ -46,7 +50,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("archives.view_archive")
 def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = archive.get_student_for(request.user, pk)
+    student = access.get_student_for(request.user, pk)
     context = archive.open_archive(student, viewer=request.user, request=request)
     return render(request, "archives/archive_detail.html", context)
 
@@ -54,6 +58,6 @@ def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("archives.view_archive")
 def archive_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable archive (browser print; the layout hides navigation). Audited as a print."""
-    student = archive.get_student_for(request.user, pk)
+    student = access.get_student_for(request.user, pk)
     context = archive.open_archive(student, viewer=request.user, request=request, printing=True)
     return render(request, "archives/archive_print.html", context)

@@ -11,22 +11,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archives.forms import ClassLogForm
-from archives.models import ClassLogEntry, FocusEntry, Invitation, InvitationStatus, ScreeningStatus
+from archives.models import ClassLogEntry, FocusEntry, Invitation, InvitationStatus, Screening, ScreeningStatus
 from archives.services import focus as service
 from archives.services.screenings import opted_out_filter
 from counseling.decorators import require_perm
 
 
 def _entries(user):
-    return FocusEntry.objects.for_class_teacher(user).select_related("student__student_profile__school_class__grade")
+    """The flagged pupils of the teacher's classes: the only choices of the log form."""
+    return FocusEntry.objects.visible_to(user).select_related("student__student_profile__school_class__grade")
+
+
+def _logs(user) -> list[ClassLogEntry]:
+    return list(ClassLogEntry.objects.visible_to(user).select_related("student").order_by("-date", "-id")[:100])
 
 
 @require_perm("archives.view_class_focus")
 def class_focus(request: HttpRequest) -> HttpResponse:
     entries = list(_entries(request.user).order_by("student__name"))
-    logs = list(
-        ClassLogEntry.objects.filter(teacher=request.user).select_related("student").order_by("-date", "-id")[:100]
-    )
+    logs = _logs(request.user)
     form = ClassLogForm(_entries(request.user)) if entries else None
     return render(request, "archives/class_focus.html", {"entries": entries, "logs": logs, "form": form})
 
@@ -44,15 +47,19 @@ def class_log_add(request: HttpRequest) -> HttpResponse:
                 date=form.cleaned_data["date"],
                 channel=form.cleaned_data["channel"],
                 text=form.cleaned_data["text"],
+                is_concern=form.cleaned_data["is_concern"],
                 request=request,
             )
         except service.FocusError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Added to your log."))
+            if form.cleaned_data["is_concern"]:
+                messages.success(request, _("Added to your log. The counseling office has been told."))
+            else:
+                messages.success(request, _("Added to your log."))
             return redirect("archives:class_focus")
     entries = list(_entries(request.user).order_by("student__name"))
-    logs = list(ClassLogEntry.objects.filter(teacher=request.user).select_related("student")[:100])
+    logs = _logs(request.user)
     return render(request, "archives/class_focus.html", {"entries": entries, "logs": logs, "form": form}, status=400)
 
 
@@ -83,8 +90,6 @@ def class_completion(request: HttpRequest) -> HttpResponse:
         .select_related("student")
         .order_by("student__name")
     )
-    from archives.models import Screening
-
     screenings = {s.pk: s for s in Screening.objects.filter(pk__in=screening_ids)}
     class_by_id = {c.pk: c for c in classes}
     blocks = []

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from archives import access
 from archives.forms import FocusEntryForm, FocusReviewForm
 from archives.models import FocusEntry, FocusLevel, ScreeningWarning
-from archives.services import archive
 from archives.services import focus as service
 from counseling.decorators import require_perm
 from counseling.models import Term
@@ -20,11 +20,12 @@ from counseling.models import Term
 def focus_list(request: HttpRequest) -> HttpResponse:
     """Active entries; ``?due=1`` shows only those not yet reviewed this term."""
     term = Term.objects.current()
-    entries = FocusEntry.objects.active().select_related(
+    visible = FocusEntry.objects.visible_to(request.user)
+    entries = visible.active().select_related(
         "student__student_profile__school_class__grade", "category", "reviewed_term"
     )
     due_only = request.GET.get("due") == "1"
-    due_ids = set(service.due_for_review(FocusEntry.objects.all(), term).values_list("id", flat=True))
+    due_ids = set(service.due_for_review(visible, term).values_list("id", flat=True))
     if due_only:
         entries = entries.filter(id__in=due_ids)
     level = request.GET.get("level", "")
@@ -48,7 +49,7 @@ def focus_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("archives.manage_focus_list")
 def focus_add(request: HttpRequest, student_pk: int) -> HttpResponse:
-    student = archive.get_student_for(request.user, student_pk)
+    student = access.get_student_for(request.user, student_pk)
     warning = None
     if request.GET.get("warning", "").isdigit():
         warning = (
@@ -72,8 +73,11 @@ def focus_add(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 @require_perm("archives.manage_focus_list")
 def focus_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(FocusEntry.objects.active().select_related("student"), pk=pk)
-    form = FocusEntryForm(request.POST or None, instance=FocusEntry.objects.get(pk=entry.pk))
+    entry = access.get_focus_entry_for(request.user, pk)
+    if not entry.is_active:
+        raise Http404  # an ended entry is history: nothing left to edit
+    # The service compares the entry's old values with the posted ones: the form gets its own copy.
+    form = FocusEntryForm(request.POST or None, instance=access.fresh_copy(entry))
     if request.method == "POST":
         if form.is_valid():
             service.update(entry, by=request.user, request=request, **form.cleaned_data)
@@ -88,9 +92,9 @@ def focus_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("archives.manage_focus_list")
 def focus_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The termly review of one entry: keep (at a level) or remove from the list."""
-    entry = get_object_or_404(
-        FocusEntry.objects.active().select_related("student__student_profile__school_class__grade", "category"), pk=pk
-    )
+    entry = access.get_focus_entry_for(request.user, pk)
+    if not entry.is_active:
+        raise Http404  # an ended entry is history: nothing left to review
     form = FocusReviewForm(request.POST or None, initial={"decision": entry.level})
     if request.method == "POST":
         if form.is_valid():

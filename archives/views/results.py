@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from archives import charts
-from archives.models import InvitationStatus, Screening, ScreeningStatus, Submission
+from archives import access, charts
+from archives.models import InvitationStatus, Result, Screening, ScreeningStatus
 from archives.services import aggregates
 from archives.texts import localized
 from counseling.decorators import require_perm
@@ -103,15 +103,13 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("archives.view_archive")
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One named submission's answers and scores, for counselors. Audited as a read."""
-    submission = get_object_or_404(
-        Submission.objects.visible_to(request.user).select_related(
-            "screening", "student__student_profile__school_class__grade", "entered_by"
-        ),
-        pk=pk,
-    )
+    submission = access.get_submission_for(request.user, pk)
     record(request.user, AuditAction.VIEW, submission, request=request, student_id=submission.student_id)
     answers = submission.answer_data()
-    results = {r.instrument_id: r for r in submission.results.select_related("instrument")}
+    results = {
+        r.instrument_id: r
+        for r in Result.objects.visible_to(request.user).filter(submission=submission).select_related("instrument")
+    }
     sections = []
     for part in submission.screening.parts.select_related("instrument"):
         instrument = part.instrument

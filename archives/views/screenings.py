@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archives.forms import AnswerForm, PaperLookupForm, ScreeningForm
-from archives.models import Invitation, InvitationStatus, Screening, ScreeningStatus, SubmissionSource
+from archives.models import (
+    Invitation,
+    InvitationStatus,
+    Screening,
+    ScreeningStatus,
+    ScreeningWarning,
+    SubmissionSource,
+)
 from archives.services import screenings
 from archives.services.participation import may_take_part
 from counseling.decorators import require_perm
@@ -97,7 +104,8 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "classes": list(screening.classes.select_related("grade")),
         "age_mismatches": screenings.age_mismatches(screening) if not screening.is_published else [],
         "targeted": screenings.targeted_profiles(screening).count() if not screening.is_published else None,
-        "open_warnings": screening.warnings.filter(status="open").count(),
+        # The button leads to the warning list: count what it will show this user.
+        "open_warnings": ScreeningWarning.objects.visible_to(request.user).filter(screening=screening).open().count(),
     }
     return render(request, "archives/screening_detail.html", context)
 

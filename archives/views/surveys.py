@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archives import access
 from archives.forms import AnswerForm
-from archives.models import Invitation, Result, ScreeningStatus
+from archives.models import Invitation, ScreeningStatus
 from archives.services import screenings
 from archives.services.participation import Participation, may_take_part
 from counseling.decorators import require_perm
@@ -24,6 +26,13 @@ def _invitation(request: HttpRequest, screening_id: int) -> Invitation | None:
         .filter(student=request.user, screening_id=screening_id, screening__status=ScreeningStatus.PUBLISHED)
         .first()
     )
+
+
+def help_lines() -> list[tuple[str, str]]:
+    """The numbers of the help block (templates/partials/help_block.html): ``settings.HELP_LINES``
+    ("label=number") as (label, number) pairs."""
+    pairs = (line.rpartition("=") for line in settings.HELP_LINES)
+    return [(label.strip(), number.strip()) for label, sep, number in pairs if sep and number.strip()]
 
 
 def _unavailable(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -103,7 +112,8 @@ def survey(request: HttpRequest, screening_id: int) -> HttpResponse:
                     form.add_error(screenings.field_name(part, item_id), _("Please answer this question."))
                 for item_id in invalid:
                     form.add_error(screenings.field_name(part, item_id), _("Choose one of the answers shown."))
-            return render(request, "archives/survey.html", _context(screening, form, invitation), status=400)
+            context = _context(screening, form, invitation, critical=exc.critical)
+            return render(request, "archives/survey.html", context, status=400)
         except screenings.AlreadySubmittedError as exc:
             messages.info(request, str(exc))
             return redirect("archives:survey_done", screening_id=screening.pk)
@@ -118,16 +128,22 @@ def survey(request: HttpRequest, screening_id: int) -> HttpResponse:
             for item_id, value in (draft.get(part.instrument.code) or {}).items()
         }
         form = AnswerForm(parts, initial=initial)
-    return render(request, "archives/survey.html", _context(screening, form, invitation), status=status)
+    # A saved draft that answers a critical item shows the help block until the survey is submitted.
+    critical = screenings.draft_is_critical(invitation, parts)
+    return render(
+        request, "archives/survey.html", _context(screening, form, invitation, critical=critical), status=status
+    )
 
 
-def _context(screening, form, invitation) -> dict:
+def _context(screening, form, invitation, *, critical: bool = False) -> dict:
     return {
         "screening": screening,
         "form": form,
         "groups": form.grouped_fields(),
         "invitation": invitation,
         "question_count": len(form.fields),
+        "critical": critical,
+        "help_lines": help_lines(),
     }
 
 
@@ -137,18 +153,21 @@ def _when(moment) -> str:
 
 @require_perm("archives.answer_survey")
 def survey_done(request: HttpRequest, screening_id: int) -> HttpResponse:
-    """Thank the student. Band labels only when the screening allows it; otherwise encouragement."""
+    """Thank the student. Band labels only when the screening allows it; otherwise encouragement.
+
+    A submission that answered a critical item shows the help block first and no band for that
+    instrument: a "minimal" band next to thoughts of self-harm would tell the student all is well.
+    """
     invitation = _invitation(request, screening_id)
     if invitation is None or not invitation.is_submitted:
         return _unavailable(request, _("This survey is not meant for you, or it does not exist."), 404)
     screening = invitation.screening
-    results = []
-    if screening.show_bands:
-        if screening.is_anonymous:
-            # Anonymous answers carry no name: only this browser knows which submission was its own.
-            submission_id = request.session.get(LAST_SUBMISSION)
-            rows = Result.objects.filter(submission_id=submission_id, screening=screening)
-        else:
-            rows = Result.objects.filter(student=request.user, screening=screening)
-        results = [r for r in rows.select_related("instrument") if r.band]
-    return render(request, "archives/survey_done.html", {"screening": screening, "results": results})
+    rows = list(
+        access.own_results_for(
+            request.user, screening, last_submission_id=request.session.get(LAST_SUBMISSION)
+        ).select_related("instrument")
+    )
+    critical = any(r.is_critical for r in rows)
+    results = [r for r in rows if r.band and not r.is_critical] if screening.show_bands else []
+    context = {"screening": screening, "results": results, "critical": critical, "help_lines": help_lines()}
+    return render(request, "archives/survey_done.html", context)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from archives import access
 from archives.forms import ContactedForm, DismissForm, ReassignForm
-from archives.models import ScreeningWarning, WarningStatus
+from archives.models import Result, ScreeningWarning, WarningStatus
 from archives.services import warnings as service
 from counseling.decorators import require_perm
 from counseling.models.audit import AuditAction
@@ -26,15 +27,6 @@ FILTERS = {
     ),
     "all": (gettext_lazy("All"), {}),
 }
-
-
-def _get_warning_for(user, pk: int) -> ScreeningWarning:
-    return get_object_or_404(
-        ScreeningWarning.objects.visible_to(user).select_related(
-            "student__student_profile__school_class__grade", "screening", "counselor", "handled_by", "submission"
-        ),
-        pk=pk,
-    )
 
 
 @require_perm("archives.handle_warnings")
@@ -64,9 +56,11 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("archives.handle_warnings")
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = _get_warning_for(request.user, pk)
+    warning = access.get_warning_for(request.user, pk)
     record(request.user, AuditAction.VIEW, warning, request=request, student_id=warning.student_id)
-    results = list(warning.submission.results.select_related("instrument"))
+    results = list(
+        Result.objects.visible_to(request.user).filter(submission_id=warning.submission_id).select_related("instrument")
+    )
     contacted_form, dismiss_form = ContactedForm(), DismissForm()
     contacted_form.helper.form_action = reverse("archives:warning_contacted", args=[warning.pk])
     dismiss_form.helper.form_action = reverse("archives:warning_dismiss", args=[warning.pk])
@@ -99,7 +93,7 @@ def _after(request: HttpRequest, warning: ScreeningWarning) -> HttpResponse:
 @require_perm("archives.handle_warnings")
 @require_POST
 def warning_contacted(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = _get_warning_for(request.user, pk)
+    warning = access.get_warning_for(request.user, pk)
     form = ContactedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write how and when you talked with the student."))
@@ -116,7 +110,7 @@ def warning_contacted(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("archives.handle_warnings")
 @require_POST
 def warning_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = _get_warning_for(request.user, pk)
+    warning = access.get_warning_for(request.user, pk)
     form = DismissForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for dismissing the warning."))
@@ -133,7 +127,7 @@ def warning_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("archives.handle_warnings")
 @require_POST
 def warning_open_case(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = _get_warning_for(request.user, pk)
+    warning = access.get_warning_for(request.user, pk)
     try:
         case = service.open_case(warning, by=request.user, request=request)
     except service.WarningError as exc:
@@ -149,7 +143,7 @@ def warning_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("archives.view_all_warnings")
 @require_POST
 def warning_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = _get_warning_for(request.user, pk)
+    warning = access.get_warning_for(request.user, pk)
     form = ReassignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a counselor."))

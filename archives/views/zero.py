@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -76,8 +77,6 @@ def zero_file(request: HttpRequest, window_pk: int, class_pk: int) -> HttpRespon
 def zero_windows(request: HttpRequest) -> HttpResponse:
     windows = list(ReportingWindow.objects.order_by("-opens_on")[:50])
     expected = service.expected_classes().count()
-    from django.db.models import Count
-
     filed = dict(
         ZeroReport.objects.filter(window__in=windows).values_list("window_id").annotate(n=Count("id")).order_by()
     )

@@ -1,0 +1,124 @@
+"""Who may reach which archive object: one door per confidential object of the archives.
+
+The scopes are the models' ``visible_to(user)`` querysets, one per model; every view, service,
+form and template context that lists archive objects starts from them:
+
+- ``ScreeningWarning.objects.visible_to(user)``: the head counselor all, a counselor those assigned
+  to them.
+- ``Submission.objects.visible_to(user)``: named answers, for archive readers.
+- ``Result.objects.visible_to(user)``: named scores for archive readers, a student's own for them.
+- ``FocusEntry.objects.visible_to(user)``: every entry for the counseling staff, the active entries
+  of their own classes for a class teacher.
+- ``ClassLogEntry.objects.visible_to(user)``: every entry for archive readers, their own for a
+  class teacher.
+- ``students_for(user)`` (below): the students whose archive ``user`` may open.
+
+The getters below fetch one object through its scope. Outside the scope the answer is 404, never
+403, so nobody learns that a record exists. Views, services and forms never call ``.get(pk=...)``
+on these models: the only two re-reads by primary key are ``fresh_copy`` and ``locked`` here, for
+an object that has already come through its door.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+from archives.models import FocusEntry, Result, Screening, ScreeningWarning, Submission
+from counseling.enums import Role
+from counseling.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+def students_for(user) -> QuerySet[User]:
+    """The students whose archive ``user`` may open: every student, for archive readers."""
+    if user is None or not user.is_authenticated or not user.has_perm("archives.view_archive"):
+        return User.objects.none()
+    return User.objects.filter(role=Role.STUDENT, student_profile__isnull=False)
+
+
+def get_student_for(user, pk: int) -> User:
+    """One student for an archive reader, or 404."""
+    return get_object_or_404(
+        students_for(user).select_related(
+            "student_profile__school_class__grade", "student_profile__school_class__class_teacher"
+        ),
+        pk=pk,
+    )
+
+
+def get_warning_for(user, pk: int) -> ScreeningWarning:
+    """One screening warning within ``ScreeningWarning.objects.visible_to(user)``, or 404."""
+    return get_object_or_404(
+        ScreeningWarning.objects.visible_to(user).select_related(
+            "student__student_profile__school_class__grade", "screening", "counselor", "handled_by", "submission"
+        ),
+        pk=pk,
+    )
+
+
+def get_submission_for(user, pk: int) -> Submission:
+    """One named submission (the answers) within ``Submission.objects.visible_to(user)``, or 404."""
+    return get_object_or_404(
+        Submission.objects.visible_to(user).select_related(
+            "screening", "student__student_profile__school_class__grade", "entered_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_result_for(user, pk: int) -> Result:
+    """One result (a score) within ``Result.objects.visible_to(user)``, or 404."""
+    return get_object_or_404(
+        Result.objects.visible_to(user).select_related("instrument", "screening", "submission", "student"), pk=pk
+    )
+
+
+def get_focus_entry_for(user, pk: int) -> FocusEntry:
+    """One focus-list entry, active or ended, within ``FocusEntry.objects.visible_to(user)``, or 404."""
+    return get_object_or_404(
+        FocusEntry.objects.visible_to(user).select_related(
+            "student__student_profile__school_class__grade", "category", "reviewed_term"
+        ),
+        pk=pk,
+    )
+
+
+def own_results_for(user, screening: Screening, *, last_submission_id: int | None) -> QuerySet[Result]:
+    """A student's own results of ``screening``, for the thank-you page.
+
+    Named results through ``Result.objects.visible_to(user)``. Anonymous results carry no name: the
+    only proof that one is the student's own is the submission id their browser's session kept when
+    they submitted (``last_submission_id``); without it they see nothing.
+    """
+    if not screening.is_anonymous:
+        return Result.objects.visible_to(user).filter(student=user, screening=screening)
+    if last_submission_id is None or not user.has_perm("archives.answer_survey"):
+        return Result.objects.none()
+    return Result.objects.filter(screening=screening, student__isnull=True, submission_id=last_submission_id)
+
+
+def fresh_copy(obj: M) -> M:
+    """A second copy of ``obj`` from the database, for a ModelForm to write into.
+
+    A ModelForm copies the posted values onto its instance while it validates (``is_valid``), before
+    anything is saved. The services compare the object's old values with the new ones -- to save
+    and audit only the fields that changed -- so the view keeps the object it fetched through its
+    door untouched and gives the form this copy instead. Only for an object the caller has already
+    reached through its door: the copy is read by primary key and opens no door of its own.
+    """
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def locked(obj: M) -> M:
+    """``obj`` again from the database, its row locked until the transaction ends.
+
+    For a service that must decide on the current state of an object (has someone handled this
+    warning meanwhile?) before it changes it, so two people clicking at once do the work once. Call
+    inside ``transaction.atomic()``. Like ``fresh_copy``, only for an object the caller has already
+    reached through its door: it opens no door of its own.
+    """
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)

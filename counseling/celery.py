@@ -28,6 +28,7 @@ app.conf.beat_schedule = {
     "campaigns-advance-statuses": {"task": "campaigns.advance_statuses", "schedule": 900.0},
     "campaigns-send-reminders": {"task": "campaigns.send_reminders", "schedule": 900.0},
     "cases-resend-escalations": {"task": "cases.resend_unacknowledged_escalations", "schedule": 60.0},
+    "cases-resend-signals": {"task": "cases.resend_unacknowledged_signals", "schedule": 60.0},
     "daily-digests": {"task": "counseling.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
     "weekly-note": {"task": "counseling.send_weekly_note", "schedule": crontab(day_of_week="mon", hour=7, minute=30)},
     "reports-build-pending": {"task": "reports.build_pending", "schedule": 60.0},

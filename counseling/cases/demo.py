@@ -35,7 +35,7 @@ from counseling.cases.services.plan import add_follow_up, save_goal, save_intake
 from counseling.cases.services.referrals import create_referral
 from counseling.cases.services.trail import log
 from counseling.enums import Channel
-from counseling.models import ConcernCategory, StudentProfile
+from counseling.models import ConcernCategory, StudentProfile, User
 from counseling.models.audit import AuditAction
 from counseling.services import notify
 
@@ -77,8 +77,6 @@ def _students(ctx: SimpleNamespace) -> list:
         .values_list("user", flat=True)[4]
         for school_class in ctx.classes[5:12]
     ]
-    from counseling.models import User
-
     by_id = User.objects.in_bulk(own + others)
     return [by_id[pk] for pk in own + others]
 

@@ -6,14 +6,16 @@ import datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from counseling.cases.enums import FollowUpStatus
-from counseling.cases.models import Case, Escalation, FollowUp, SessionNote
+from counseling.cases.enums import FollowUpStatus, Severity
+from counseling.cases.models import Case, Escalation, FollowUp, RiskSignal, SessionNote
 
 
 def items_for(user, day: datetime.date) -> list[str]:
-    """Unsigned notes and follow-ups due (by ``day``) on the user's cases; unacknowledged crises
-    for the head counselor and leaders."""
+    """Unsigned notes and follow-ups due (by ``day``) on the user's cases; how many open "watch"
+    risk signals wait in triage (a number, never a name: they are not sent as notices); unacknowledged
+    crises for the head counselor and leaders."""
     lines: list[str] = []
     if user.has_perm("cases.view_cases"):
         notes = (
@@ -50,6 +52,12 @@ def items_for(user, day: datetime.date) -> list[str]:
             }
             for item in follow_ups
         ]
+    if user.has_perm("cases.triage_signals"):
+        watch = RiskSignal.objects.visible_to(user).open().filter(severity=Severity.WATCH).count()
+        if watch:
+            lines.append(
+                ngettext("%(count)d risk signal to watch", "%(count)d risk signals to watch", watch) % {"count": watch}
+            )
     if user.has_perm("cases.receive_escalations"):
         escalations = (
             Escalation.objects.visible_to(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseSource(models.TextChoices):
@@ -118,3 +119,54 @@ class ConcernStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Taken up")
     NO_CASE = "no_case", _("Handled without a case")
+
+
+class SignalSource(models.TextChoices):
+    """Where a risk signal came from (预防·预警·干预: every road where a student may not be safe)."""
+
+    SCREENING_ITEM = "screening_item", _("Screening: critical item answered")
+    SCREENING_TOTAL = "screening_total", _("Screening: total over the threshold")
+    ANONYMOUS_SCREENING = "anonymous_screening", _("Anonymous screening: critical item answered")
+    REFERRAL = "referral", _("Referral")
+    BOOKING_TOPIC = "booking_topic", _("Booking topic")
+    MAILBOX = "mailbox", _("Mailbox letter")
+    ZERO_REPORT = "zero_report", _("Zero report: incident reported")
+    CLASS_LOG = "class_log", _("Class log: concern")
+    CASE_RISK = "case_risk", _("Case risk raised")
+
+
+class Severity(models.TextChoices):
+    """How soon a responsible adult must act on a risk signal."""
+
+    WATCH = "watch", _("Watch")
+    URGENT = "urgent", _("Urgent")
+    CRISIS = "crisis", _("Crisis")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return list(cls.values).index(value)
+
+    @classmethod
+    def risk_level(cls, value: str) -> str:
+        """The least risk level a case may show while a signal of this severity is open."""
+        return {cls.WATCH: RiskLevel.LOW, cls.URGENT: RiskLevel.MEDIUM, cls.CRISIS: RiskLevel.HIGH}[value]
+
+
+class SignalStatus(models.TextChoices):
+    # "Open" alone is a case's status (进行中); an open signal is one nobody has handled (未处理).
+    OPEN = "open", pgettext_lazy("risk signal", "Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class SignalReason(models.TextChoices):
+    """The short neutral reason a signal carries: what kind of thing happened, never its content."""
+
+    CRITICAL_ITEM = "critical_item", _("A critical item was answered")
+    HIGH_TOTAL = "high_total", _("A screening total is over the threshold")
+    RISK_CATEGORY = "risk_category", _("A concern category that signals risk")
+    URGENT = "urgent", _("Marked urgent")
+    RISK_WORDS = "risk_words", _("Words on the school's risk list")
+    INCIDENT = "incident", _("An incident was reported")
+    TEACHER_CONCERN = "teacher_concern", _("A class teacher's concern")
+    RISK_RAISED = "risk_raised", _("The case's risk level was raised")

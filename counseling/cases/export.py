@@ -1,4 +1,4 @@
-"""The case records' part of a student's data export (see counseling.schoolyear.registry).
+"""The case records' part of a student's data export (the ``export`` hook, see counseling.schoolyear.registry).
 
 CONFIDENTIAL: the head counselor includes these files only after a second confirmation with a
 reason. Every case, intake, note, referral and escalation exported is audited one by one, as a
@@ -39,6 +39,7 @@ def _cases(student):
             "notes__addenda__author",
             "escalations__raised_by",
             "escalations__acknowledged_by",
+            "risk_lowerings__by",
         )
         .order_by("opened_at", "id")
     )
@@ -68,6 +69,7 @@ def _labels() -> dict[str, str]:
         "outcome": _("outcome"),
         "escalation": _("crisis escalation"),
         "guardian": _("guardian called"),
+        "lowered": _("risk lowered below open signals"),
     }
     return {key: capfirst(value) for key, value in names.items()}
 
@@ -131,6 +133,13 @@ def _case_text(case: Case) -> str:
             escalation.narrative or "—",
             f"{label['guardian']}: {called} {escalation.guardian_contact_by}".rstrip(),
             escalation.guardian_contact_outcome or escalation.guardian_not_contacted_reason or "",
+        ]
+    for lowering in case.risk_lowerings.all():
+        lines += [
+            "",
+            f"== {label['lowered']} {_when(lowering.created_at)} · {_name(lowering.by)}: "
+            f"{lowering.get_from_level_display()} → {lowering.get_to_level_display()} ({lowering.get_floor_display()})",
+            lowering.reason,
         ]
     return "\n".join(lines) + "\n"
 

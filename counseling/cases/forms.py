@@ -10,10 +10,10 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import Appointment, AppointmentStatus
-from archives.models import Result
+from appointments.contract import Appointment, attended_appointments
 from counseling.cases.enums import (
     CaseSource,
     CaseStatus,
@@ -93,12 +93,55 @@ class CaseForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, floor: str = RiskLevel.NONE, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # While the student has open risk signals, the risk may go below what they ask only with
+        # a reason: the field is offered only then (there is no script to show it on lowering).
+        self.floor = floor
+        if RiskLevel.rank(floor) > RiskLevel.rank(RiskLevel.NONE):
+            self.fields["lower_reason"] = forms.CharField(
+                label=_("Why the risk is lower than the open risk signals ask"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                help_text=_(
+                    "The student has open risk signals that ask for at least “%(level)s”. Needed only when you set a lower risk level; kept encrypted with the case."
+                )
+                % {"level": RiskLevel(floor).label},
+            )
+            _limit(self, "lower_reason")
         self.helper = _helper(_("Save"))
 
+    def clean(self):
+        data = super().clean()
+        level = data.get("risk_level")
+        lowering = level is not None and RiskLevel.rank(level) < RiskLevel.rank(self.floor)
+        if lowering and not (data.get("lower_reason") or "").strip():
+            self.add_error(
+                "lower_reason" if "lower_reason" in self.fields else "risk_level",
+                _(
+                    "The student's open risk signals ask for at least “%(level)s”. Say why the risk is lower, or handle the signals first."
+                )
+                % {"level": RiskLevel(self.floor).label},
+            )
+        return data
 
-def _result_label(result: Result) -> str:
+
+class SignalDismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you dismiss it"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept encrypted; the audit trail records only that the signal was dismissed."),
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, "reason")
+        self.helper = _helper(_("Dismiss the signal"))
+        self.helper.form_action = action
+        self.helper.attrs = {"data-testid": "dismiss-form"}
+
+
+def _result_label(result) -> str:
     parts = [timezone.localtime(result.submitted_at).strftime("%Y-%m-%d"), str(result.instrument)]
     if result.total is not None:
         parts.append(str(result.total))
@@ -108,6 +151,12 @@ def _result_label(result: Result) -> str:
 
 
 class IntakeForm(forms.ModelForm):
+    # The relation is declared by the archives (Result.intakes), so it is not a model field of the
+    # intake: the form lists the student's results through it and the service saves the choice.
+    screening_results = forms.ModelMultipleChoiceField(
+        queryset=Intake.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=capfirst(_("screening results"))
+    )
+
     class Meta:
         model = Intake
         fields = [
@@ -120,21 +169,22 @@ class IntakeForm(forms.ModelForm):
             "asked_about_self_harm",
             "risk_level",
             "narrative",
-            "screening_results",
         ]
         widgets = {
             "assessed_on": DateInput(),
             "narrative": forms.Textarea(attrs={"rows": 10}),
-            "screening_results": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _limit(self, "narrative")
         field = self.fields["screening_results"]
+        results = Intake._meta.get_field("screening_results").related_model
         field.queryset = (
-            Result.objects.filter(student=case.student).select_related("instrument").order_by("-submitted_at")
+            results.objects.filter(student=case.student).select_related("instrument").order_by("-submitted_at")
         )
+        if self.instance.pk:
+            field.initial = list(self.instance.screening_results.values_list("pk", flat=True))
         field.label_from_instance = _result_label
         field.help_text = _("The student's screening results this assessment draws on (optional).")
         self.helper = _helper(_("Save the intake"))
@@ -224,11 +274,8 @@ class NoteForm(forms.ModelForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         # The student's attended appointments in this user's scope that have no note yet.
-        self.fields["appointment"].queryset = (
-            Appointment.objects.visible_to(user)
-            .filter(student=case.student, status=AppointmentStatus.ATTENDED)
-            .exclude(pk__in=taken.values("appointment_id"))
-            .order_by("-starts_at")
+        self.fields["appointment"].queryset = attended_appointments(user, case.student).exclude(
+            pk__in=taken.values("appointment_id")
         )
         self.helper = _helper(_("Save the note"))
         self.helper.layout = Layout(

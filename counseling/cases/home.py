@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from counseling.cases.enums import ComplaintStatus, ConcernStatus, FollowUpStatus
-from counseling.cases.models import Case, Complaint, Concern, Escalation, FollowUp, SessionNote
+from counseling.cases.enums import ComplaintStatus, ConcernStatus, FollowUpStatus, Severity
+from counseling.cases.models import Case, Complaint, Concern, Escalation, FollowUp, RiskSignal, SessionNote
 from counseling.hooks import Panel
 
 # A note still unsigned this long after it was written is listed on the author's home page.
@@ -30,6 +31,17 @@ def panels(request: HttpRequest) -> list[Panel]:
         )
         if open_escalations:
             result.append(Panel("cases/panels/escalations.html", {"escalations": open_escalations}, order=1))
+    if user.has_perm("cases.triage_signals"):
+        counts = (
+            RiskSignal.objects.visible_to(user)
+            .open()
+            .aggregate(
+                crisis=Count("pk", filter=Q(severity=Severity.CRISIS)),
+                urgent=Count("pk", filter=Q(severity=Severity.URGENT)),
+            )
+        )
+        if counts["crisis"] or counts["urgent"]:
+            result.append(Panel("cases/panels/signals.html", counts, order=2))
     if user.has_perm("cases.view_cases"):
         now = timezone.now()
         mine = Case.objects.visible_to(user).filter(counselor=user)

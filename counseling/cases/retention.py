@@ -1,4 +1,4 @@
-"""Retainable kinds of the case records (see counseling.schoolyear.registry).
+"""Retainable kinds of the case records (the ``retention`` hook, see counseling.hooks).
 
 Both periods count from the day the case was closed; an open case is never touched.
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.cases.enums import CaseStatus
 from counseling.cases.models import Case, Concern, Escalation, SessionNote
-from counseling.schoolyear.registry import RetentionKind
+from counseling.hooks import RetentionKind
 
 
 def expired_notes(cutoff: datetime.datetime) -> QuerySet:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counseling.cases.views import cases, complaints, concerns, crisis, handover, notes, plan, referrals, stats
+from counseling.cases.views import cases, complaints, concerns, crisis, handover, notes, plan, referrals, signals, stats
 
 app_name = "cases"
 
@@ -46,4 +46,10 @@ urlpatterns = [
     path("complaints/mine/", complaints.complaint_mine, name="complaint_mine"),
     path("complaints/<int:pk>/", complaints.complaint_handle, name="complaint_handle"),
     path("statistics/", stats.statistics, name="statistics"),
+    path("signals/", signals.triage_list, name="triage"),
+    path("signals/<int:pk>/", signals.signal_detail, name="signal_detail"),
+    path("signals/<int:pk>/acknowledge/", signals.signal_acknowledge, name="signal_acknowledge"),
+    path("signals/<int:pk>/dismiss/", signals.signal_dismiss, name="signal_dismiss"),
+    path("signals/<int:pk>/case/", signals.signal_open_case, name="signal_open_case"),
+    path("signals/<int:pk>/crisis/", signals.signal_crisis, name="signal_crisis"),
 ]

@@ -3,12 +3,13 @@
 Nothing here is registered in the Django admin: administrators never see case content.
 """
 
-from .cases import Case, FollowUp, Goal, Handover, Intake
+from .cases import Case, FollowUp, Goal, Handover, Intake, RiskLowering
 from .complaints import Complaint
 from .concerns import Concern
 from .crisis import Escalation
 from .notes import NoteAddendum, SessionNote
 from .referrals import Referral
+from .signals import RiskSignal
 
 __all__ = [
     "Case",
@@ -21,5 +22,7 @@ __all__ = [
     "Intake",
     "NoteAddendum",
     "Referral",
+    "RiskLowering",
+    "RiskSignal",
     "SessionNote",
 ]

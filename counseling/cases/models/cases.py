@@ -112,10 +112,8 @@ class Intake(models.Model):
     asked_about_self_harm = models.BooleanField(_("asked about thoughts of self-harm"), default=False)
     risk_level = models.CharField(_("risk at intake"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE)
     narrative = EncryptedTextField(_("assessment narrative"), blank=True)
-    # Optional: the student's screening results the assessment drew on (archives app).
-    screening_results = models.ManyToManyField(
-        "archives.Result", blank=True, related_name="+", verbose_name=_("screening results")
-    )
+    # The screening results the assessment drew on are ``intake.screening_results``, a relation
+    # the archives declare (Result.intakes): the case records do not depend on the archives.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,6 +168,31 @@ class FollowUp(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == FollowUpStatus.DUE and self.due_on < timezone.localdate()
+
+
+class RiskLowering(models.Model):
+    """A counselor set a case's risk below what its student's open risk signals ask, and said why.
+
+    The reason is the counselor's judgement about the student, so it is encrypted and read only
+    inside the case; the audit entry of the change says "lowered below open signals", never why.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_lowerings")
+    from_level = models.CharField(_("from"), max_length=10, choices=RiskLevel.choices)
+    to_level = models.CharField(_("to"), max_length=10, choices=RiskLevel.choices)
+    # The least level the open signals asked for at the time.
+    floor = models.CharField(_("open signals ask for"), max_length=10, choices=RiskLevel.choices)
+    reason = EncryptedTextField(_("why the risk is lower than the open signals ask"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("risk lowered below open signals")
+        verbose_name_plural = _("risks lowered below open signals")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_level} → {self.to_level}"
 
 
 class Handover(models.Model):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counseling.cases.enums import Technique
 from counseling.crypto import EncryptedTextField
 from counseling.enums import Channel
 
@@ -81,8 +82,6 @@ class SessionNote(models.Model):
         return self.signed_at is not None
 
     def technique_labels(self) -> list[str]:
-        from counseling.cases.enums import Technique
-
         labels = dict(Technique.choices)
         return [str(labels.get(code, code)) for code in self.techniques]
 

@@ -1,16 +1,18 @@
 """What the case records can do, as named functions; each docstring lists its side effects.
 
-Other apps use ``open_case``, ``escalate`` and ``archive_facts`` (see the contracts between the
-apps); views call the functions of the submodules.
+Other apps reach them only through ``counseling.cases.contract`` (docs/architecture.md); views
+call the functions of the submodules.
 """
 
-from .cases import CaseAlreadyOpenError, GuardianContactMissingError, colleague_holding, open_case, update_case
+from .cases import CaseAlreadyOpenError, GuardianContactMissingError, colleague_holding, open_case
 from .crisis import acknowledge, escalate, record_crisis_event, resend_unacknowledged
 from .facts import archive_facts
+from .risk import RiskFloorError, update_case
 
 __all__ = [
     "CaseAlreadyOpenError",
     "GuardianContactMissingError",
+    "RiskFloorError",
     "acknowledge",
     "archive_facts",
     "colleague_holding",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from counseling.cases.models import Case, Complaint, Concern, Escalation, Referral, SessionNote
+from counseling.cases.models import Case, Complaint, Concern, Escalation, Referral, RiskSignal, SessionNote
 
 
 def get_case_for(user, pk: int) -> Case:
@@ -68,3 +68,20 @@ def get_concern_for_referrer(user, pk: int) -> Concern:
 
 def get_complaint_for(user, pk: int) -> Complaint:
     return get_object_or_404(Complaint.objects.visible_to(user).select_related("filed_by", "handled_by"), pk=pk)
+
+
+def get_signal_for(user, pk: int) -> RiskSignal:
+    """A risk signal the user may triage: the head counselor any; a counselor those routed to them,
+    those of students whose case they hold, and anonymous ones (``RiskSignal.objects.visible_to``)."""
+    return get_object_or_404(
+        RiskSignal.objects.visible_to(user).select_related(
+            "student__student_profile__school_class__grade",
+            "school_class__grade",
+            "counselor",
+            "case__counselor",
+            "escalation",
+            "raised_by",
+            "handled_by",
+        ),
+        pk=pk,
+    )

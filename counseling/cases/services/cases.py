@@ -1,4 +1,4 @@
-"""Opening and changing cases."""
+"""Opening cases (changing one, which may raise a risk signal, is ``services/risk.py``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from counseling.cases.enums import CaseSource, CaseStatus, RiskLevel
+from counseling.cases.enums import CaseSource, RiskLevel
 from counseling.cases.models import Case
 from counseling.models.audit import AuditAction
 
+from .crisis import escalate
 from .trail import log
 
 
@@ -82,8 +83,6 @@ def open_case(
             case.categories.set(categories)
             log(opened_by, AuditAction.CREATE, case, request=request, detail=f"source={source}")
             if risk_level in RiskLevel.escalating():
-                from .crisis import escalate
-
                 escalate(
                     student=student,
                     raised_by=opened_by,
@@ -99,65 +98,6 @@ def open_case(
             raise
         return existing
     return case
-
-
-def update_case(
-    case: Case,
-    *,
-    by,
-    categories: Iterable | None = None,
-    risk_level: str | None = None,
-    status: str | None = None,
-    request: HttpRequest | None = None,
-) -> list[str]:
-    """Change a case's categories, risk level or status; return the names of the changed fields.
-
-    Side effects, in one transaction: the case row; an audit entry (change) naming the fields;
-    when the risk rises to high or imminent, an escalation to the head counselor and leaders.
-    Closing sets ``closed_at``; it fails with GuardianContactMissingError while a crisis escalation
-    of the case has neither the guardian contact (time, by whom, outcome) nor the reason why not.
-    Reopening clears it (and fails with CaseAlreadyOpenError when the student has another open case).
-    """
-    changed: list[str] = []
-    previous_risk = case.risk_level
-    with transaction.atomic():
-        if categories is not None:
-            new_ids = {c.pk for c in categories}
-            if new_ids != set(case.categories.values_list("pk", flat=True)):
-                case.categories.set(categories)
-                changed.append("categories")
-        if risk_level is not None and risk_level != case.risk_level:
-            case.risk_level = risk_level
-            changed.append("risk_level")
-        if status is not None and status != case.status:
-            if status == CaseStatus.CLOSED:
-                missing = escalations_without_guardian_contact(case)
-                if missing:
-                    raise GuardianContactMissingError(missing)
-                case.closed_at = timezone.now()
-            elif case.status == CaseStatus.CLOSED:
-                other = Case.objects.active().filter(student_id=case.student_id).exclude(pk=case.pk).first()
-                if other is not None:
-                    raise CaseAlreadyOpenError(other)
-                case.closed_at = None
-            case.status = status
-            changed.extend(["status", "closed_at"])
-        if not changed:
-            return []
-        case.save(update_fields=[f for f in changed if f != "categories"] + ["updated_at"])
-        log(by, AuditAction.CHANGE, case, request=request, detail="fields: " + ", ".join(changed))
-        if risk_rose_to_crisis(previous_risk, case.risk_level):
-            from .crisis import escalate
-
-            escalate(
-                student=case.student,
-                raised_by=by,
-                source=case.source,
-                risk_level=case.risk_level,
-                case=case,
-                request=request,
-            )
-    return changed
 
 
 def risk_rose_to_crisis(before: str, after: str) -> bool:

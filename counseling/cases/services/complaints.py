@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from counseling.cases.enums import ComplaintStatus
 from counseling.cases.models import Complaint
+from counseling.roles import users_with_perm
 from counseling.services import notify
 
-from .crisis import holders_of
 from .language import in_school_language
 
 
@@ -29,7 +29,7 @@ def file_complaint(*, by, topic: str, description: str) -> Complaint:
 
 @in_school_language
 def _tell_heads(complaint: Complaint) -> None:
-    for head in holders_of("cases.handle_complaints"):
+    for head in users_with_perm("cases.handle_complaints").order_by("pk"):
         notify.notify(
             head,
             key=f"cases:complaint:{complaint.pk}:to:{head.pk}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-import rules
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,6 +16,7 @@ from counseling.cases.enums import CaseSource, RiskLevel
 from counseling.cases.models import Case, Escalation
 from counseling.models import User
 from counseling.models.audit import AuditAction
+from counseling.roles import users_with_perm
 from counseling.services import notify
 
 from .language import in_school_language
@@ -34,15 +34,9 @@ def ack_minutes() -> int:
     return int(getattr(settings, "CRISIS_ACK_MINUTES", 15))
 
 
-def holders_of(perm: str) -> list[User]:
-    """Active staff members holding ``perm`` in the role table (no per-user database query)."""
-    staff = User.objects.filter(is_active=True, student_profile__isnull=True).order_by("id")
-    return [user for user in staff if rules.has_perm(perm, user)]
-
-
 def recipients(escalation: Escalation) -> list[User]:
     """The head counselor(s) and the leaders, and the case's counselor when someone else raised it."""
-    people = holders_of("cases.receive_escalations")
+    people = list(users_with_perm("cases.receive_escalations").order_by("pk"))
     case = escalation.case
     if case is not None and case.counselor_id != escalation.raised_by_id and case.counselor not in people:
         people.append(case.counselor)

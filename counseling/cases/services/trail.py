@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
+from counseling.cases.models import Intake, NoteAddendum
 from counseling.models import AuditEntry
 from counseling.models.audit import AuditAction
 from counseling.services import audit
@@ -31,8 +32,6 @@ def log(actor, action: AuditAction, obj: models.Model, *, request: HttpRequest |
 
 def case_history(case) -> models.QuerySet[AuditEntry]:
     """Every audit entry about the case and the records that hang off it, oldest first."""
-    from counseling.cases.models import Intake, NoteAddendum
-
     related = {
         "cases.case": [case.pk],
         "cases.intake": list(Intake.objects.filter(case=case).values_list("pk", flat=True)),

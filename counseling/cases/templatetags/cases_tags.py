@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from counseling.cases.enums import RiskLevel
+
 register = template.Library()
 
 RISK_CLASSES = {"imminent": "text-bg-danger", "high": "text-bg-warning", "medium": "text-bg-info"}
@@ -20,3 +22,22 @@ def risk_badge(level: str, label: str) -> str:
         _("Risk"),
         label,
     )
+
+
+SEVERITY_CLASSES = {"crisis": "text-bg-danger", "urgent": "text-bg-warning", "watch": "text-bg-info"}
+
+
+@register.simple_tag
+def severity_badge(severity: str, label: str) -> str:
+    """A risk signal's severity as a coloured badge (the triage list draws one per signal)."""
+    return format_html(
+        '<span class="badge {}" data-testid="severity">{}</span>',
+        SEVERITY_CLASSES.get(severity, "text-bg-secondary"),
+        label,
+    )
+
+
+@register.filter
+def risk_label(level: str) -> str:
+    """The translated label of a risk level given by its value."""
+    return RiskLevel(level).label if level in RiskLevel.values else level

@@ -19,6 +19,7 @@ from counseling.cases.tests.factories import (
     IntakeFactory,
     NoteFactory,
     ReferralFactory,
+    RiskSignalFactory,
 )
 from counseling.tests.access import COUNSELING, Route, expect
 
@@ -35,6 +36,8 @@ def routes(cast, world: dict) -> dict[str, Route]:
         student=cast.student, referred_by=cast.class_teacher, case=case, status=ConcernStatus.ACCEPTED
     )
     complaint = ComplaintFactory(filed_by=cast.student)
+    # Routed to the counselor who holds the student's case: a colleague does not learn it exists.
+    signal = RiskSignalFactory(student=cast.student, counselor=cast.counselor, case=case)
     world["case"] = case
 
     counseling = expect(200, roles=COUNSELING)
@@ -103,4 +106,11 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "cases:complaint_list": Route(url("complaint_list"), head_only),
         "cases:complaint_handle": Route(url("complaint_handle", complaint.pk), head_only),
         "cases:statistics": Route(url("statistics"), expect(200, roles=("head", "leader", "administrator"))),
+        # Risk signals: counseling staff triage them; class teachers, students, leaders never see one.
+        "cases:triage": Route(url("triage"), counseling),
+        "cases:signal_detail": Route(url("signal_detail", signal.pk), scoped),
+        "cases:signal_acknowledge": Route(url("signal_acknowledge", signal.pk), post_only),
+        "cases:signal_dismiss": Route(url("signal_dismiss", signal.pk), post_only),
+        "cases:signal_open_case": Route(url("signal_open_case", signal.pk), post_only),
+        "cases:signal_crisis": Route(url("signal_crisis", signal.pk), post_only),
     }

@@ -7,7 +7,15 @@ import datetime
 import factory
 from django.utils import timezone
 
-from counseling.cases.enums import CaseSource, CaseStatus, ComplaintTopic, RiskLevel
+from counseling.cases.enums import (
+    CaseSource,
+    CaseStatus,
+    ComplaintTopic,
+    RiskLevel,
+    Severity,
+    SignalReason,
+    SignalSource,
+)
 from counseling.cases.models import (
     Case,
     Complaint,
@@ -18,6 +26,7 @@ from counseling.cases.models import (
     Intake,
     NoteAddendum,
     Referral,
+    RiskSignal,
     SessionNote,
 )
 from counseling.enums import Channel
@@ -117,3 +126,17 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
 
     topic = ComplaintTopic.SERVICE
     description = "预约后等了很久没人接待"
+
+
+class RiskSignalFactory(factory.django.DjangoModelFactory):
+    """A signal row as ``raise_signal`` leaves it, without its notices (use the service for those)."""
+
+    class Meta:
+        model = RiskSignal
+
+    source = SignalSource.REFERRAL
+    severity = Severity.URGENT
+    reason = SignalReason.URGENT
+    source_key = factory.Sequence(lambda n: f"tests:signal:{n}")
+    rounds_sent = 1
+    last_sent_at = factory.LazyFunction(timezone.now)

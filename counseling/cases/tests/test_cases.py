@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from counseling.cases.enums import CaseSource, CaseStatus, RiskLevel
-from counseling.cases.models import Case, Escalation
+from counseling.cases.models import Case, Escalation, RiskSignal
 from counseling.cases.services import open_case
 from counseling.cases.tests.factories import CaseFactory
 from counseling.models import AuditEntry, ConcernCategory
@@ -116,11 +116,17 @@ def test_raising_the_risk_to_high_notifies_head_and_leaders(
     assert case.risk_level == RiskLevel.HIGH
     escalation = Escalation.objects.get()
     assert (escalation.student, escalation.case, escalation.raised_by) == (case.student, case, counselor)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([head.email, leader.email, second_leader.email])
-    assert all(case.student.get_full_name() in m.subject for m in mail.outbox)
-    assert set(head.notifications.values_list("url", flat=True)) == {
-        reverse("cases:crisis_detail", args=[escalation.pk])
-    }
+    crisis_url = reverse("cases:crisis_detail", args=[escalation.pk])
+    escalation_mail = [m for m in mail.outbox if case.student.get_full_name() in m.subject]
+    assert sorted(m.to[0] for m in escalation_mail) == sorted([head.email, leader.email, second_leader.email])
+    # The raise is also a "case risk" signal: a quiet notice (no name) to the counselor and the head.
+    signal = RiskSignal.objects.get()
+    assert (signal.source, signal.severity, signal.escalation) == ("case_risk", "urgent", escalation)
+    signal_url = reverse("cases:signal_detail", args=[signal.pk])
+    assert set(head.notifications.values_list("url", flat=True)) == {crisis_url, signal_url}
+    assert set(leader.notifications.values_list("url", flat=True)) == {crisis_url}
+    # The counselor raised it: no notice of their own signal.
+    assert set(counselor.notifications.values_list("url", flat=True)) == set()
 
 
 def test_lowering_the_risk_or_staying_high_does_not_escalate_again(client_for, case, counselor) -> None:

@@ -14,23 +14,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counseling.cases.enums import CaseStatus, FollowUpStatus
+from counseling.cases.enums import CaseStatus, FollowUpStatus, RiskLevel
 from counseling.cases.forms import CaseForm, OpenCaseForm, StudentSearchForm
-from counseling.cases.models import Case, FollowUp, Intake, SessionNote
+from counseling.cases.models import Case, FollowUp, Intake, RiskSignal, SessionNote
 from counseling.cases.services import (
     CaseAlreadyOpenError,
     GuardianContactMissingError,
+    RiskFloorError,
     colleague_holding,
     open_case,
     update_case,
 )
 from counseling.cases.services.access import get_case_for
-from counseling.cases.services.crisis import holders_of
 from counseling.cases.services.notes import can_sign
+from counseling.cases.services.signals import open_signal_floor
 from counseling.cases.services.trail import case_history
 from counseling.decorators import require_perm
 from counseling.models import User
 from counseling.models.audit import AuditAction
+from counseling.roles import users_with_perm
 
 from .common import audit_read, form_page
 
@@ -86,7 +88,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "counselor": counselor,
         "statuses": CaseStatus.choices,
-        "counselors": holders_of("cases.view_cases") if see_all else [],
+        "counselors": list(users_with_perm("cases.view_cases").order_by("pk")) if see_all else [],
     }
     return render(request, "cases/case_list.html", context)
 
@@ -218,6 +220,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handovers": case.handovers.select_related("from_counselor", "to_counselor", "handed_over_by"),
         "categories": case.categories.all(),
         "today": timezone.localdate(),
+        # The student's risk signals (through the triage door), newest first, and why the risk
+        # was set below what open ones asked.
+        "signals": RiskSignal.objects.visible_to(request.user)
+        .filter(student_id=case.student_id)
+        .select_related("handled_by")
+        .defer("dismiss_reason"),
+        "signal_floor": open_signal_floor(case),
+        "risk_lowerings": case.risk_lowerings.select_related("by"),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -227,14 +237,21 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change categories, risk level and status; raising the risk to high or imminent escalates.
 
     A case with a crisis closes only once every escalation has its guardian contact on record.
+    The risk goes below what the student's open risk signals ask only with a reason.
     """
     case = get_case_for(request.user, pk)
     initial = {"categories": case.categories.all(), "risk_level": case.risk_level, "status": case.status}
-    form = CaseForm(request.POST or None, initial=initial)
+    form = CaseForm(request.POST or None, initial=initial, floor=open_signal_floor(case))
     unsettled = []
     if request.method == "POST" and form.is_valid():
         try:
             changed = update_case(case, by=request.user, request=request, **form.cleaned_data)
+        except RiskFloorError as exc:
+            form.add_error(
+                None,
+                _("A risk signal arrived meanwhile: its level asks for at least “%(level)s”. Check the risk again.")
+                % {"level": RiskLevel(exc.floor).label},
+            )
         except CaseAlreadyOpenError:
             form.add_error("status", _("This student has another open case; it cannot be reopened."))
         except GuardianContactMissingError as exc:

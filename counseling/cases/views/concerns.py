@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from counseling.cases.enums import ConcernStatus
 from counseling.cases.forms import ConcernForm
-from counseling.cases.models import Concern
+from counseling.cases.models import Concern, RiskSignal
 from counseling.cases.services.access import get_concern_for_office, get_concern_for_referrer
 from counseling.cases.services.cases import colleague_holding
 from counseling.cases.services.concerns import (
+    ConcernError,
     close_concern_without_case,
+    concern_signal,
     pass_on_concern,
     referable_students,
     take_up_concern,
@@ -98,7 +100,15 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = get_concern_for_office(request.user, pk)
     audit_read(request, concern)
     holder = colleague_holding(concern.student)
-    context = {"concern": concern, "holder": holder}
+    # An urgent or risky concern raised a risk signal: the page leads to its triage actions.
+    signal = concern_signal(concern)
+    context = {
+        "concern": concern,
+        "holder": holder,
+        "signal": signal,
+        "signal_visible": signal is not None
+        and RiskSignal.objects.visible_to(request.user).filter(pk=signal.pk).exists(),
+    }
     return render(request, "cases/concern_detail.html", context)
 
 
@@ -129,6 +139,10 @@ def concern_no_case(request: HttpRequest, pk: int) -> HttpResponse:
     if concern.status != ConcernStatus.RECEIVED:
         messages.info(request, _("This concern was already handled."))
         return redirect("cases:concern_detail", pk=concern.pk)
-    close_concern_without_case(concern, by=request.user, request=request)
+    try:
+        close_concern_without_case(concern, by=request.user, request=request)
+    except ConcernError as error:
+        messages.error(request, error.message)
+        return redirect("cases:concern_detail", pk=concern.pk)
     messages.success(request, _("The concern is marked as handled without a case."))
     return redirect("cases:concern_inbox")

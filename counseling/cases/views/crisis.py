@@ -79,6 +79,11 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_acknowledge": user.has_perm("cases.view_escalations") and not escalation.is_acknowledged,
         "can_record_actions": user.has_perm("cases.view_cases"),
         "case_visible": escalation.case_id is not None and user.has_perm("cases.view_cases"),
+        # What started it: the risk signals behind it (neutral source and reason, which leaders may
+        # read too); none for a crisis event or a risk raised on the case before signals existed.
+        "triggers": list(
+            escalation.signals.only("pk", "source", "reason", "severity", "raised_at").order_by("raised_at")
+        ),
     }
     return render(request, "cases/crisis_detail.html", context)
 

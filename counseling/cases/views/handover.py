@@ -12,23 +12,17 @@ from django.utils.translation import ngettext
 
 from counseling.cases.forms import HandoverAllForm, HandoverForm
 from counseling.cases.services.access import get_case_for
-from counseling.cases.services.crisis import holders_of
 from counseling.cases.services.handover import hand_over_all, hand_over_case
 from counseling.decorators import require_perm
-from counseling.models import User
+from counseling.roles import users_with_perm
 
 from .common import form_page
-
-
-def _counseling_staff():
-    ids = [user.pk for user in holders_of("cases.view_cases")]
-    return User.objects.filter(pk__in=ids).order_by("name")
 
 
 @require_perm("cases.handover")
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
-    form = HandoverForm(request.POST or None, counselors=_counseling_staff(), exclude=case.counselor)
+    form = HandoverForm(request.POST or None, counselors=users_with_perm("cases.view_cases").order_by("name"), exclude=case.counselor)
     if request.method == "POST" and form.is_valid():
         try:
             hand_over_case(
@@ -57,7 +51,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("cases.handover")
 def handover_all(request: HttpRequest) -> HttpResponse:
-    form = HandoverAllForm(request.POST or None, counselors=_counseling_staff())
+    form = HandoverAllForm(request.POST or None, counselors=users_with_perm("cases.view_cases").order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

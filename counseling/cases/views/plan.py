@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives.models import ScreeningWarning
 from counseling.cases.enums import FollowUpStatus
 from counseling.cases.forms import FollowUpForm, GoalForm, IntakeForm
 from counseling.cases.models import Intake
@@ -21,9 +20,10 @@ from counseling.decorators import require_perm
 from .common import audit_read, form_page
 
 
-def _linked_screening_warnings(case) -> list[ScreeningWarning]:
-    """Screening warnings the archives app linked to this case when it was opened from one."""
-    return list(ScreeningWarning.objects.filter(case=case).select_related("screening").order_by("-created_at"))
+def _linked_screening_warnings(case) -> list:
+    """Screening warnings the archives linked to this case when it was opened from one (through the
+    relation the archives declare, ScreeningWarning.case: the case records never import them)."""
+    return list(case.screening_warnings.select_related("screening").order_by("-created_at"))
 
 
 @require_perm("cases.view_cases")
@@ -48,7 +48,7 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = Intake.objects.filter(case=case).first()
     form = IntakeForm(request.POST or None, instance=record, case=case)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in IntakeForm.Meta.fields}
+        values = {name: form.cleaned_data[name] for name in [*IntakeForm.Meta.fields, "screening_results"]}
         save_intake(case, by=request.user, values=values, request=request)
         messages.success(request, _("The intake was saved."))
         return redirect("cases:intake", pk=case.pk)

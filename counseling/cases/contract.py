@@ -1,0 +1,26 @@
+"""What the other feature apps may ask of the case records: this module, and nothing else.
+
+The allowed cross-app calls (docs/architecture.md, "The contract between the features"): raise a
+risk signal (every road where a student may not be safe; a crisis signal starts the crisis path),
+open a case for a student (or find the open one), and the few non-clinical facts about a
+student's case that the archive page shows. The enums are the arguments of those calls.
+A feature that needs more adds it here, where the whole contract can be read at once.
+"""
+
+from __future__ import annotations
+
+from counseling.cases.enums import CaseSource, RiskLevel, Severity, SignalReason, SignalSource
+from counseling.cases.services.cases import open_case
+from counseling.cases.services.facts import archive_facts
+from counseling.cases.services.signals import raise_signal
+
+__all__ = [
+    "CaseSource",
+    "RiskLevel",
+    "Severity",
+    "SignalReason",
+    "SignalSource",
+    "archive_facts",
+    "open_case",
+    "raise_signal",
+]

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from appointments.enums import OPEN_STATUSES
 from appointments.models import Appointment, MailboxItem
+from appointments.reporting import summary
 from appointments.services.mailbox import duty_counselor
 from appointments.services.slots import day_bounds
 
@@ -60,8 +61,6 @@ def items_for(user, day: datetime.date) -> list[str]:
 
 def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
     """Counts for the head counselor's weekly note (aggregates only)."""
-    from appointments.reporting import summary
-
     numbers = summary(start, end)
     return {
         _("Sessions held"): numbers["sessions"],

@@ -1,4 +1,4 @@
-"""The appointments app's part of a student's data export (see counseling.schoolyear.registry):
+"""The appointments app's part of a student's data export (the ``export`` hook, see counseling.schoolyear.registry):
 the student's appointments, group sessions, waiting-list entries and the letters they sent."""
 
 from __future__ import annotations

@@ -13,16 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.enums import AppointmentSource, CloseReason, MailboxKind, Recurrence, TimeOfDay, Weekday
 from appointments.models import ClosedDay, DutyRota, ExtraSession, OfficeRules, WeeklySchedule
-from appointments.models.hours import COUNSELING_ROLES
 from counseling.enums import Channel
 from counseling.models import ConcernCategory, StudentProfile, User
+from counseling.roles import counselors
 
 DURATIONS = [(15, "15"), (30, "30"), (45, "45"), (50, "50"), (60, "60"), (90, "90"), (120, "120")]
 MAX_TEXT = 5000
-
-
-def counselors():
-    return User.objects.filter(is_active=True, **COUNSELING_ROLES).order_by("name", "username")
 
 
 def _helper(submit_label, *, method: str = "post", css: str = "btn-primary") -> FormHelper:

@@ -1,4 +1,4 @@
-"""Retainable kinds of the appointments app (see counseling.schoolyear.registry).
+"""Retainable kinds of the appointments app (the ``retention`` hook, see counseling.hooks).
 
 Mailbox letters: the text (the letter and the office's reply) is removed and the item kept,
 marked ``redacted_at``, so the number of letters per term stays. A letter written about a
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import MailboxItem
-from counseling.schoolyear.registry import RetentionKind
+from counseling.hooks import RetentionKind
 
 
 def expired_letters(cutoff: datetime.datetime) -> QuerySet:

@@ -65,7 +65,8 @@ class RequirePasswordChangeMiddleware:
     page except the sign-in pages (/accounts/: password change, sign-out) redirects to the change.
     """
 
-    EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/live")
+    # The help and privacy pages stay open: a student in danger reaches the help lines whatever else waits.
+    EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/live", "/help/", "/privacy/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

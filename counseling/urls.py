@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from counseling.views import health, home, notifications, roster, signin, twofactor
+from counseling.views import health, home, notifications, privacy, roster, signin, twofactor
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -24,5 +24,7 @@ urlpatterns = [
     path("reports/", include("counseling.reports.urls")),
     path("schoolyear/", include("counseling.schoolyear.urls")),
     path("health/", health.health, name="health"),
+    path("help/", privacy.help_page, name="help"),
+    path("privacy/", privacy.privacy, name="privacy"),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models.hours import COUNSELING_ROLES
+from counseling.roles import counselor_choices
 
 
 class GroupSessionQuerySet(models.QuerySet):
@@ -33,7 +33,7 @@ class GroupSession(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        limit_choices_to=COUNSELING_ROLES,
+        limit_choices_to=counselor_choices,
         verbose_name=_("counselor"),
     )
     title = models.CharField(_("title"), max_length=100)

@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from appointments.enums import Weekday
-from counseling.enums import Role
-
-COUNSELING_ROLES = {"role__in": [Role.COUNSELOR, Role.HEAD_COUNSELOR]}
+from counseling.roles import counselor_choices
 
 
 class OfficeRules(models.Model):
@@ -102,7 +100,7 @@ class HoursBlock(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        limit_choices_to=COUNSELING_ROLES,
+        limit_choices_to=counselor_choices,
         verbose_name=_("counselor"),
     )
     start_time = models.TimeField(pgettext_lazy("opening hours", "from"))
@@ -179,7 +177,7 @@ class ClosedDay(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        limit_choices_to=COUNSELING_ROLES,
+        limit_choices_to=counselor_choices,
         verbose_name=_("counselor"),
         help_text=_("Leave empty when the whole office is closed."),
     )
@@ -204,6 +202,13 @@ class ClosedDay(models.Model):
         return self.start_date <= day <= self.end_date and self.counselor_id in (None, counselor_id)
 
 
+class DutyRotaQuerySet(models.QuerySet):
+    def counselor_on(self, day: datetime.date):
+        """The active counselor on the rota for ``day``'s weekday, or None."""
+        entry = self.select_related("counselor").filter(weekday=day.weekday(), counselor__is_active=True).first()
+        return entry.counselor if entry is not None else None
+
+
 class DutyRota(models.Model):
     """Who opens the mailbox on each weekday (信箱每天由专人开箱)."""
 
@@ -212,9 +217,11 @@ class DutyRota(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        limit_choices_to=COUNSELING_ROLES,
+        limit_choices_to=counselor_choices,
         verbose_name=_("counselor"),
     )
+
+    objects = DutyRotaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mailbox duty")

@@ -66,6 +66,9 @@ class MailboxItem(models.Model):
     appointment = models.ForeignKey(
         "appointments.Appointment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The letter held a phrase of the risk lexicon when it was sent (appointments/services/lexicon.py).
+    # A flag for the office, never a diagnosis, and never which words: the text stays in ``body``.
+    risk_flagged = models.BooleanField(_("risk words"), default=False)
     # Set when retention removed the text (see appointments/retention.py); the item stays counted.
     redacted_at = models.DateTimeField(_("text removed"), null=True, blank=True)
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.enums import OfferStatus, TimeOfDay, WaitlistStatus
-from appointments.models.hours import COUNSELING_ROLES
 from counseling.enums import Channel
+from counseling.roles import counselor_choices
 
 
 class WaitlistEntryQuerySet(models.QuerySet):
@@ -26,7 +26,7 @@ class WaitlistEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        limit_choices_to=COUNSELING_ROLES,
+        limit_choices_to=counselor_choices,
         verbose_name=_("counselor"),
         help_text=_("Leave empty for any counselor."),
     )

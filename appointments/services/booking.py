@@ -21,12 +21,15 @@ from django.utils.translation import ngettext
 
 from appointments.enums import OPEN_STATUSES, AppointmentSource, AppointmentStatus
 from appointments.models import Appointment, GroupParticipant, GroupSession, OfficeRules, WaitlistOffer
-from appointments.services import notices
+from appointments.services import notices, waitlist
 from appointments.services.errors import BookingError, SlotTakenError
+from appointments.services.limits import check_student_limit
 from appointments.services.slots import Slot, busy_between, closed_days, closure_for, office_slots
+from counseling.cases import contract as cases
 from counseling.enums import Channel
 from counseling.models import User
 from counseling.models.audit import AuditAction
+from counseling.services import notify
 from counseling.services.audit import record
 
 
@@ -44,21 +47,6 @@ def is_first_visit(student, exclude_pk: int | None = None) -> bool:
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     return not others.exists()
-
-
-def check_student_limit(student, rules: OfficeRules, exclude_pk: int | None = None) -> None:
-    upcoming = Appointment.objects.upcoming().filter(student=student)
-    if exclude_pk:
-        upcoming = upcoming.exclude(pk=exclude_pk)
-    if upcoming.count() >= rules.max_upcoming_per_student:
-        raise BookingError(
-            ngettext(
-                "You already have an upcoming appointment. Move or cancel it before booking another.",
-                "You already have %(count)d upcoming appointments, the most you can hold. Move or cancel one first.",
-                rules.max_upcoming_per_student,
-            )
-            % {"count": rules.max_upcoming_per_student}
-        )
 
 
 def check_slot(
@@ -139,6 +127,27 @@ def _save_or_taken(appointment: Appointment, update_fields: list[str] | None = N
         raise SlotTakenError() from exc
 
 
+def signal_risk_topic(appointment: Appointment, *, raised_by=None, request=None) -> None:
+    """An appointment whose topic signals risk raises an urgent risk signal about its student.
+
+    Once per appointment (the signal's key is the appointment's). The signal routes to the
+    student's responsible counselor and the head counselor and links to the appointment; the
+    notices they get name neither the student nor the topic.
+    """
+    if appointment.topic is None or not appointment.topic.signals_risk:
+        return
+    cases.raise_signal(
+        source=cases.SignalSource.BOOKING_TOPIC,
+        severity=cases.Severity.URGENT,
+        reason=cases.SignalReason.RISK_CATEGORY,
+        key=f"appointments:appointment:{appointment.pk}",
+        student=appointment.student,
+        url=reverse("appointments:detail", args=[appointment.pk]),
+        raised_by=raised_by,
+        request=request,
+    )
+
+
 def _valid_channel(channel: str) -> str:
     if channel not in Channel.values:
         raise BookingError(_("Choose how you want to meet."))
@@ -161,11 +170,10 @@ def book(
     Side effects, in order: locks the student's row; checks the student's limit and the slot;
     inserts the appointment (REQUESTED in approval mode, else CONFIRMED), marked first visit
     when it is; writes the audit entry; queues notices to student and counselor and, when
-    confirmed, the reminders; settles the student's waitlist entry and offers. Raises
+    confirmed, the reminders; raises an urgent risk signal when the topic signals risk
+    (``signal_risk_topic``); settles the student's waitlist entry and offers. Raises
     BookingError (or SlotTakenError when someone else got the time first); nothing changes then.
     """
-    from appointments.services import waitlist
-
     rules = OfficeRules.load()
     _valid_channel(channel)
     try:
@@ -217,10 +225,27 @@ def book(
             notices.booked(appointment, by=student)
             if appointment.status == AppointmentStatus.CONFIRMED:
                 notices.schedule_reminders(appointment, rules)
+            # The student chose the topic; the rule, not the student, raises the signal.
+            signal_risk_topic(appointment, request=request)
             waitlist.after_booking(student, offer)
     except IntegrityError as exc:
         raise SlotTakenError() from exc
     return appointment
+
+
+def accept_offer(offer: WaitlistOffer, *, request=None) -> Appointment:
+    """Book the held slot of a waitlist offer for the student it was offered to (see ``book``)."""
+    if not offer.is_live:
+        raise BookingError(_("This offer has run out. You are still on the waitlist."))
+    return book(
+        offer.entry.student,
+        counselor=offer.counselor,
+        starts_at=offer.starts_at,
+        channel=offer.entry.channel,
+        source=AppointmentSource.WAITLIST,
+        offer=offer,
+        request=request,
+    )
 
 
 def check_time_free(
@@ -271,7 +296,9 @@ def create_for_student(
 
     Side effects, in order: locks the student's row; checks the day, closures and both agendas;
     inserts a CONFIRMED appointment (first visit when it is); writes the audit entry; queues the
-    notice to the student (unless ``send_notice`` is off) and the reminders.
+    notice to the student (unless ``send_notice`` is off) and the reminders; raises an urgent
+    risk signal when the topic signals risk (``signal_risk_topic``), except for follow-ups, which
+    copy the topic of an appointment the counselor is already seeing.
     """
     _valid_channel(channel)
     rules = OfficeRules.load()
@@ -299,6 +326,8 @@ def create_for_student(
             if send_notice:
                 notices.booked(appointment, by=by)
             notices.schedule_reminders(appointment, rules)
+            if source != AppointmentSource.FOLLOW_UP:
+                signal_risk_topic(appointment, raised_by=by, request=request)
     except IntegrityError as exc:
         raise SlotTakenError() from exc
     return appointment
@@ -345,8 +374,6 @@ def move(
     reminders and schedules new ones; queues notices to both people; audits; offers the freed
     time to the waitlist.
     """
-    from appointments.services import waitlist
-
     rules = OfficeRules.load()
     try:
         with transaction.atomic():
@@ -405,8 +432,6 @@ def cancel(appointment: Appointment, *, by, request=None) -> Appointment:
     Side effects, in order: marks it CANCELLED; withdraws its reminders; queues a notice to the
     other person; audits; offers the freed time to the waitlist.
     """
-    from appointments.services import waitlist
-
     rules = OfficeRules.load()
     with transaction.atomic():
         appointment = _locked(appointment)
@@ -445,8 +470,6 @@ def confirm(appointment: Appointment, *, by, request=None) -> Appointment:
 
 def decline(appointment: Appointment, *, by, request=None) -> Appointment:
     """Decline a requested appointment: notice to the student, audit, the time goes to the waitlist."""
-    from appointments.services import waitlist
-
     with transaction.atomic():
         appointment = _locked(appointment)
         if appointment.status != AppointmentStatus.REQUESTED:
@@ -584,8 +607,6 @@ def book_follow_ups(
                 occurrence.problem = exc.message
                 skipped.append(occurrence)
         if booked:
-            from counseling.services import notify
-
             notify.notify(
                 appointment.student,
                 key=f"series:{series}:booked",

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from appointments.enums import AppointmentSource, MailboxStatus
 from appointments.models import DutyRota, MailboxItem
+from appointments.services import lexicon
 from appointments.services.booking import create_for_student
 from appointments.services.errors import BookingError
-from counseling.enums import Role
-from counseling.models import User
+from counseling.cases import contract as cases
 from counseling.models.audit import AuditAction
+from counseling.roles import head_counselor
 from counseling.services import notify
 from counseling.services.audit import record
 
@@ -30,12 +31,7 @@ OVERDUE_AFTER = datetime.timedelta(days=1)
 
 def duty_counselor(day: datetime.date):
     """The counselor who opens the mailbox on ``day`` (the rota), else the head counselor."""
-    entry = (
-        DutyRota.objects.select_related("counselor").filter(weekday=day.weekday(), counselor__is_active=True).first()
-    )
-    if entry is not None:
-        return entry.counselor
-    return User.objects.filter(role=Role.HEAD_COUNSELOR, is_active=True).order_by("pk").first()
+    return DutyRota.objects.counselor_on(day) or head_counselor()
 
 
 def overdue(queryset: QuerySet | None = None) -> QuerySet:
@@ -44,7 +40,15 @@ def overdue(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_student=None, preferred_channel: str = ""):
-    """Post an item to the mailbox. Side effects: the item; a notice to today's duty counselor."""
+    """Post an item to the mailbox.
+
+    Side effects, in order, in one transaction: the item, flagged when its text holds a phrase of
+    the risk lexicon; for a flagged item, an urgent risk signal (reason: risk words) about the
+    student it concerns (the sender, or the student a teacher wrote about; nobody when the letter
+    is anonymous and names no one), which tells the responsible counselor and the head counselor;
+    a notice to today's duty counselor. No word of the letter, and not the phrase that matched,
+    goes into the signal, a notice, a log line or the audit trail.
+    """
     with transaction.atomic():
         item = MailboxItem.objects.create(
             sender=sender,
@@ -53,7 +57,20 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
             is_anonymous=is_anonymous,
             about_student=about_student,
             preferred_channel=preferred_channel,
+            risk_flagged=lexicon.matches(body),
         )
+        if item.risk_flagged:
+            cases.raise_signal(
+                source=cases.SignalSource.MAILBOX,
+                severity=cases.Severity.URGENT,
+                reason=cases.SignalReason.RISK_WORDS,
+                key=f"appointments:mailbox:{item.pk}",
+                student=item.student,
+                url=reverse("appointments:mailbox_item", args=[item.pk]),
+                # The lexicon raised it, not the sender. Neither the sender nor the request (its
+                # address) goes into the signal's audit entry, so an anonymous letter stays anonymous.
+                raised_by=None,
+            )
         duty = duty_counselor(timezone.localdate())
         if duty is not None:
             notify.notify(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from appointments.enums import AppointmentStatus
 
@@ -32,4 +33,18 @@ def status_badge(appointment) -> str:
         '<span class="badge {}" data-testid="status">{}</span>',
         status_class(appointment.status),
         appointment.get_status_display(),
+    )
+
+
+@register.simple_tag
+def risk_badge(topic=None) -> str:
+    """The "needs attention" badge (with the topic when given) of an appointment whose topic signals risk.
+
+    Said in words and marked with a sign, not only in red. For staff pages only: a student never
+    sees it.
+    """
+    text = _("Needs attention") if topic is None else _("Needs attention: %(topic)s") % {"topic": topic}
+    return format_html(
+        '<span class="badge text-bg-danger badge-risk" data-testid="risk-topic"><span aria-hidden="true">⚠ </span>{}</span>',
+        text,
     )

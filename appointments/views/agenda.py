@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from appointments.forms import AppointmentCreateForm, FollowUpForm, counselors
+from appointments.forms import AppointmentCreateForm, FollowUpForm
 from appointments.models import CalendarFeed
 from appointments.services import booking
 from appointments.services.agenda import agenda, week_of
@@ -23,6 +23,7 @@ from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.slots import parse_slot_key
 from appointments.views.common import get_appointment_for, parse_day
 from counseling.decorators import require_perm
+from counseling.roles import counselors
 
 
 def _scope(request: HttpRequest) -> tuple[list[int] | None, str]:

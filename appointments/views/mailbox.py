@@ -67,20 +67,24 @@ def letter_new(request: HttpRequest) -> HttpResponse:
 
 @require_perm(SEND)
 def my_letters(request: HttpRequest) -> HttpResponse:
-    items = MailboxItem.objects.visible_to(request.user).select_related("about_student", "appointment")
+    """What the sender wrote; the help block while a letter of theirs with risk words waits."""
+    own = MailboxItem.objects.visible_to(request.user).filter(sender=request.user)
+    items = own.select_related("about_student", "appointment")
     page = Paginator(items, 20).get_page(request.GET.get("page"))
-    return render(request, "appointments/mailbox/mine.html", {"page": page})
+    show_help = own.filter(risk_flagged=True, status=MailboxStatus.NEW).exists()
+    return render(request, "appointments/mailbox/mine.html", {"page": page, "show_help": show_help})
 
 
 @require_perm(WORK)
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The office's inbox: new items first (oldest first, overdue flagged), then the handled ones."""
+    """The office's inbox: new items first (letters with risk words on top, then oldest first,
+    overdue flagged), then the handled ones."""
     items = MailboxItem.objects.visible_to(request.user).select_related(
         "sender", "about_student", "handled_by", "appointment__counselor"
     )
     show = request.GET.get("show", "new")
     if show == "new":
-        items = items.filter(status=MailboxStatus.NEW).order_by("created_at", "id")
+        items = items.filter(status=MailboxStatus.NEW).order_by("-risk_flagged", "created_at", "id")
     else:
         show = "handled"
         items = items.exclude(status=MailboxStatus.NEW).order_by("-handled_at", "-id")

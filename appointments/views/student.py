@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appointments.enums import OPEN_STATUSES, AppointmentStatus, OfferStatus
-from appointments.forms import BookForm, CounselorFilterForm, WaitlistForm, counselors
+from appointments.forms import BookForm, CounselorFilterForm, WaitlistForm
 from appointments.models import Appointment, GroupSession, OfficeRules, WaitlistEntry, WaitlistOffer, WeeklySchedule
 from appointments.services import booking, waitlist
 from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.slots import free_slots, group_by_day, merge_any_counselor, parse_slot_key
 from counseling.decorators import require_perm
+from counseling.roles import counselors
 
 
 @require_perm("appointments.book")
@@ -169,7 +170,7 @@ def _own_offer(request: HttpRequest, pk: int) -> WaitlistOffer:
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
     try:
-        appointment = waitlist.accept(offer, request=request)
+        appointment = booking.accept_offer(offer, request=request)
     except BookingError as exc:
         messages.error(request, exc.message)
         return redirect("appointments:mine")

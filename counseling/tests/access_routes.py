@@ -25,4 +25,7 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "roster_import": Route(reverse("roster_import"), expect(200, roles=("administrator",))),
         "signin_sheets": Route(reverse("signin_sheets"), expect(200, roles=("administrator",))),
         "health": Route(reverse("health"), expect(200, roles=("head", "administrator"))),
+        # Public: help right now and the privacy promise are for everyone, signed in or not.
+        "help": Route(reverse("help"), expect(200, anonymous=200)),
+        "privacy": Route(reverse("privacy"), expect(200, anonymous=200)),
     }

@@ -183,3 +183,9 @@ def test_my_surveys_lists_open_and_answered(screening, student, client_for) -> N
 def test_builtin_helper_is_idempotent(db) -> None:
     first = builtin("phq9")
     assert builtin("phq9").pk == first.pk
+
+
+def test_the_survey_says_when_the_office_must_tell_someone(screening, student, client_for) -> None:
+    page = client_for(student).get(url(screening), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "如果你的回答让我们知道你可能不安全，心理老师会马上得知。" in page
+    assert f'href="{reverse("privacy")}" data-testid="privacy-link"' in page

@@ -16,6 +16,7 @@ from appointments.models import ClosedDay, DutyRota, ExtraSession, OfficeRules, 
 from counseling.enums import Channel
 from counseling.models import ConcernCategory, StudentProfile, User
 from counseling.roles import counselors
+from counseling.widgets import DateInput, TimeInput
 
 DURATIONS = [(15, "15"), (30, "30"), (45, "45"), (50, "50"), (60, "60"), (90, "90"), (120, "120")]
 MAX_TEXT = 5000
@@ -33,14 +34,6 @@ def _helper(submit_label, *, method: str = "post", css: str = "btn-primary") -> 
 
 def aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class WhenMixin(forms.Form):

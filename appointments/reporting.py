@@ -109,6 +109,7 @@ def section(current: dict, previous: dict | None) -> Section:
             current.get("sessions_by_channel", {}),
             previous.get("sessions_by_channel") if previous else None,
             choice_label(Channel),
+            order=Channel.values,
         ),
         breakdown(
             "sessions_by_grade",
@@ -130,6 +131,7 @@ def section(current: dict, previous: dict | None) -> Section:
             current.get("appointments_by_status", {}),
             previous.get("appointments_by_status") if previous else None,
             choice_label(AppointmentStatus),
+            order=AppointmentStatus.values,
         ),
         breakdown(
             "mailbox_by_kind",
@@ -138,6 +140,7 @@ def section(current: dict, previous: dict | None) -> Section:
             previous.get("mailbox_by_kind") if previous else None,
             choice_label(MailboxKind),
             chart=False,
+            order=MailboxKind.values,
         ),
     ]
     section.tables = [table for table in tables if table]

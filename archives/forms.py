@@ -26,6 +26,7 @@ from archives.texts import localized
 from counseling.enums import Channel
 from counseling.models import ConcernCategory, Grade, SchoolClass, User
 from counseling.roles import counselors
+from counseling.widgets import DateInput, DateTimeLocalInput
 
 
 def _helper(label, *, method: str = "post", name: str = "submit") -> FormHelper:
@@ -34,20 +35,6 @@ def _helper(label, *, method: str = "post", name: str = "submit") -> FormHelper:
     if label:
         helper.add_input(Submit(name, label))
     return helper
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 # Instruments ---------------------------------------------------------------------------------
@@ -191,8 +178,8 @@ class ScreeningForm(forms.ModelForm):
             "scope": forms.RadioSelect,
             "grades": forms.CheckboxSelectMultiple,
             "classes": forms.CheckboxSelectMultiple,
-            "opens_at": DateTimeInput(),
-            "closes_at": DateTimeInput(),
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
         }
 
     def __init__(self, *args, **kwargs) -> None:

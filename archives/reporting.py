@@ -148,6 +148,7 @@ def section(current: dict, previous: dict | None) -> Section:
             bands,
             (previous.get("bands", {}) or {}).get(code) if previous else None,
             (lambda band, i=instrument: i.band_label(band) or band) if instrument else str,
+            order=[band["code"] for band in instrument.bands] if instrument else None,
         )
         if table:
             section.tables.append(table)
@@ -158,6 +159,7 @@ def section(current: dict, previous: dict | None) -> Section:
         handled,
         {status: prev_warnings.get(status, 0) for status in WarningStatus.values} if previous else None,
         choice_label(WarningStatus),
+        order=WarningStatus.values,
     )
     if table and any(handled.values()):
         section.tables.append(table)

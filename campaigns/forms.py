@@ -14,9 +14,10 @@ from campaigns.models import Campaign, Contest, Event, RequiredReport, Summary, 
 from campaigns.services import files
 from counseling.models import Grade
 from counseling.roles import users_with_perm
+from counseling.widgets import DateInput, DateTimeLocalInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DateInput()
+DATETIME = DateTimeLocalInput()
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):

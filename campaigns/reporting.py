@@ -84,6 +84,7 @@ def section(current: dict, previous: dict | None) -> Section:
             previous.get("events_by_kind") if previous else None,
             choice_label(EventKind),
             headcount=False,
+            order=EventKind.values,
         ),
         breakdown(
             "campaigns_by_kind",
@@ -92,6 +93,7 @@ def section(current: dict, previous: dict | None) -> Section:
             previous.get("campaigns_by_kind") if previous else None,
             choice_label(CampaignKind),
             headcount=False,
+            order=CampaignKind.values,
             chart=False,
         ),
     ]

@@ -27,6 +27,7 @@ from counseling.cases.enums import (
 )
 from counseling.cases.models import Escalation, Goal, Intake, Referral, SessionNote
 from counseling.models import ConcernCategory, User
+from counseling.widgets import DateInput, DateTimeLocalInput
 
 # Long enough for a thorough note, short enough that garbage cannot fill the database.
 TEXT_LIMIT = 20_000
@@ -45,20 +46,6 @@ def _limit(form: forms.Form, *names: str) -> None:
         field.max_length = TEXT_LIMIT
         field.validators.append(MaxLengthValidator(TEXT_LIMIT))
         field.widget.attrs["maxlength"] = str(TEXT_LIMIT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class StudentSearchForm(forms.Form):
@@ -381,7 +368,7 @@ class CrisisActionsForm(forms.ModelForm):
             "hospital_name",
         ]
         widgets = {
-            "guardian_called_at": DateTimeInput(),
+            "guardian_called_at": DateTimeLocalInput(),
             "guardian_contact_outcome": forms.Textarea(attrs={"rows": 2}),
             "guardian_not_contacted_reason": forms.Textarea(attrs={"rows": 2}),
         }
@@ -420,7 +407,7 @@ class CrisisEventForm(CrisisActionsForm):
         fields = ["risk_level", "occurred_at", "narrative", *CrisisActionsForm.Meta.fields]
         widgets = {
             **CrisisActionsForm.Meta.widgets,
-            "occurred_at": DateTimeInput(),
+            "occurred_at": DateTimeLocalInput(),
             "narrative": forms.Textarea(attrs={"rows": 6}),
         }
 

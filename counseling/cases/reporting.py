@@ -104,6 +104,7 @@ def section(current: dict, previous: dict | None) -> Section:
             ("ack_minutes_max", _("Minutes to acknowledge (longest)")),
         ],
     )
+    # The categories in the school's own order (the model's ordering), as the forms list them.
     categories = {c.code: str(c) for c in ConcernCategory.objects.all()}
     tables = [
         breakdown(
@@ -112,6 +113,7 @@ def section(current: dict, previous: dict | None) -> Section:
             current.get("cases_by_source", {}),
             previous.get("cases_by_source") if previous else None,
             choice_label(CaseSource),
+            order=CaseSource.values,
         ),
         breakdown(
             "cases_by_category",
@@ -119,6 +121,7 @@ def section(current: dict, previous: dict | None) -> Section:
             current.get("cases_by_category", {}),
             previous.get("cases_by_category") if previous else None,
             lambda code: categories.get(code, code),
+            order=categories,
         ),
         breakdown(
             "cases_by_risk",
@@ -126,6 +129,7 @@ def section(current: dict, previous: dict | None) -> Section:
             current.get("cases_by_risk", {}),
             previous.get("cases_by_risk") if previous else None,
             choice_label(RiskLevel),
+            order=RiskLevel.values,
         ),
         breakdown(
             "referrals_by_status",
@@ -134,6 +138,7 @@ def section(current: dict, previous: dict | None) -> Section:
             previous.get("referrals_by_status") if previous else None,
             choice_label(ReferralStatus),
             chart=False,
+            order=ReferralStatus.values,
         ),
         breakdown(
             "notes_by_channel",
@@ -141,6 +146,7 @@ def section(current: dict, previous: dict | None) -> Section:
             current.get("notes_by_channel", {}),
             previous.get("notes_by_channel") if previous else None,
             choice_label(Channel),
+            order=Channel.values,
         ),
     ]
     section.tables = [table for table in tables if table]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from counseling.models import User
-from counseling.reports.services import reporting_apps
+from counseling.reports.services import reporting_apps, restore
 from counseling.services.sections import Section, Table, list_to_map
 
 # The order of the apps' sections in the report, by the key of their numbers in the stored data;
@@ -59,6 +59,7 @@ def _workload(data: dict) -> Section | None:
 
 def sections(data: dict) -> list[Section]:
     """The report's sections from its stored ``data``: each app's whose numbers it holds, then the workload."""
+    data = restore(data)
     current = data.get("current") or {}
     previous = data.get("previous") or {}
     result = [

@@ -36,10 +36,23 @@ def previous_term(term: Term) -> Term | None:
     return Term.objects.filter(start__lt=term.start).order_by("-start").first()
 
 
+# Stored next to the keys of every mapping of a summary: their order. PostgreSQL's jsonb keeps no
+# key order (it sorts keys by length, then bytes), so a breakdown read back from the JSON column
+# would come out scrambled (轻度, 重度, 无或极轻微, ...) without it.
+ORDER_KEY = "__order__"
+
+
 def jsonable(value):
-    """Turn a summary into JSON: dates as ISO strings, Decimals as floats, keys as strings."""
+    """Turn a summary into JSON: dates as ISO strings, Decimals as floats, keys as strings.
+
+    Each mapping of two keys or more also holds its keys' order under ``ORDER_KEY`` (``restore``
+    reads it back).
+    """
     if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
+        stored = {str(key): jsonable(item) for key, item in value.items()}
+        if len(stored) > 1:
+            stored[ORDER_KEY] = list(stored)
+        return stored
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     if isinstance(value, datetime.datetime | datetime.date):
@@ -48,6 +61,22 @@ def jsonable(value):
         return float(value)
     if isinstance(value, datetime.timedelta):
         return value.total_seconds()
+    return value
+
+
+def restore(value):
+    """Stored report data with every mapping back in the order it was built in.
+
+    Reads both shapes: mappings stored with ``ORDER_KEY`` and older versions' plain mappings
+    (whose order is whatever the database kept; the sections put those in their defined order).
+    """
+    if isinstance(value, dict):
+        order = value.get(ORDER_KEY)
+        keys = [key for key in order if key in value] if isinstance(order, list) else []
+        keys += [key for key in value if key not in keys and key != ORDER_KEY]
+        return {key: restore(value[key]) for key in keys}
+    if isinstance(value, list):
+        return [restore(item) for item in value]
     return value
 
 

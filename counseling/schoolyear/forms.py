@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import SchoolClass, User
+from counseling.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _helper(submit: str | None = None, *, method: str = "post", tag: bool = True) -> FormHelper:

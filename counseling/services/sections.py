@@ -11,7 +11,7 @@ language. Any cell that counts students in a group smaller than five is shown as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -59,15 +59,23 @@ def breakdown(
     *,
     headcount: bool = True,
     chart: bool = True,
+    order: Iterable | None = None,
 ) -> Table | None:
     """A table of group → count for this term (and the previous one).
+
+    ``current`` and ``previous`` are mappings or lists of ``[group, count]`` pairs. The rows come
+    in ``order`` (the groups' defined order: an enum's values, an instrument's bands), then any
+    other group in the order it was stored in; never in a mapping's order as a database kept it.
 
     A table that counts people is suppressed column by column with complementary suppression,
     because the column's total is shown among the section's figures.
     """
+    current, previous = as_map(current), (as_map(previous) if previous is not None else None)
     if not current and not previous:
         return None
-    names = list(current) + [name for name in (previous or {}) if name not in current]
+    stored = list(current) + [name for name in (previous or {}) if name not in current]
+    defined = [str(name) for name in order or []]
+    names = [name for name in defined if name in stored] + [name for name in stored if name not in defined]
     columns = [_("Group"), _("This term")] + ([_("Previous term")] if previous is not None else [])
     shown = [{name: current.get(name, 0) for name in names}]
     if previous is not None:
@@ -81,3 +89,10 @@ def breakdown(
 def list_to_map(items: list | None, key: str, value: str) -> dict:
     """A stored list of rows as {row[key]: row[value]}, for ``breakdown``."""
     return {str(item.get(key)): item.get(value, 0) for item in items or []}
+
+
+def as_map(counts: dict | list | None) -> dict:
+    """A breakdown as {group: count}, from a mapping or from a list of ``[group, count]`` pairs."""
+    if isinstance(counts, dict):
+        return {str(name): value for name, value in counts.items()}
+    return {str(pair[0]): pair[1] for pair in counts or [] if isinstance(pair, list | tuple) and len(pair) == 2}

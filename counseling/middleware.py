@@ -1,4 +1,4 @@
-"""Sign-in hardening: idle timeouts per role, two-factor for staff who read crises, first passwords."""
+"""Sign-in hardening: idle timeouts per role, an absolute session lifetime, two-factor for staff who read crises, first passwords."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,6 +35,38 @@ class IdleTimeoutMiddleware:
                 request.session.set_expiry(timeout)
                 request.session["_idle_refreshed"] = now
         return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """End a signed-in session SESSION_ABSOLUTE_SECONDS (12 h) after sign-in, however busy it is.
+
+    The sign-in time is stamped into the session on the response that signs in (Django's login()
+    has just rotated the session) or, for a session from before this existed, on its next request.
+    """
+
+    SESSION_KEY = "_signed_in_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        signed_in_before = user is not None and user.is_authenticated
+        if signed_in_before:
+            signed_in_at = request.session.get(self.SESSION_KEY)
+            if signed_in_at is not None and time.time() - signed_in_at >= settings.SESSION_ABSOLUTE_SECONDS:
+                # Flushes the session; the page then answers as to anyone signed out (sign-in page).
+                logout(request)
+                signed_in_before = False
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and (not signed_in_before or self.SESSION_KEY not in request.session)
+        ):
+            request.session[self.SESSION_KEY] = int(time.time())
+        return response
 
 
 class RequireStaffTwoFactorMiddleware:

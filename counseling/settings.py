@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "counseling.middleware.IdleTimeoutMiddleware",
+    "counseling.middleware.SessionLifetimeMiddleware",
     "counseling.middleware.RequireStaffTwoFactorMiddleware",
     "counseling.middleware.RequirePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,10 +151,15 @@ AUTHENTICATION_BACKENDS = [
 # (counseling.hashers); a user's own password always gets the first.
 PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "counseling.hashers.SheetPasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email", "phone")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The name in pinyin and the student number (see counseling.validators).
+    {"NAME": "counseling.validators.PersonalInfoValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -164,6 +170,8 @@ STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
 STUDENT_IDLE_TIMEOUT = env.int("STUDENT_IDLE_TIMEOUT", default=30 * 60)
 # How often a busy session's expiry is pushed forward (each push is a session write).
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+# A session ends this long after sign-in whatever the activity (counseling.middleware.SessionLifetimeMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Counseling Office")
 
@@ -173,9 +181,34 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, name the header that carries the client address (e.g. HTTP_X_FORWARDED_FOR),
-# or every user shares the proxy's address and one lockout.
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+# Every failure is logged with its time, user name and address: the spraying limits below count these rows.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The client address (django-ipware; without it axes silently uses REMOTE_ADDR, the proxy's address).
+# Behind the reverse proxy (BEHIND_PROXY=1) the address is read from CLIENT_IP_HEADERS; otherwise only
+# from the connection, so a client cannot choose its address by sending a header itself.
+# PROXY_COUNT is the number of reverse proxies in front of gunicorn: each appends to X-Forwarded-For the
+# address it received the request from, so the client is the PROXY_COUNT-th entry from the right and
+# anything a client wrote further left is ignored (axes' setting counts the proxies listed in the
+# header, which the nearest proxy is not).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PROXY_COUNT must be 1 or more.")
+if BEHIND_PROXY:
+    _client_ip_headers = [h for h in env.list("CLIENT_IP_HEADERS", default=["HTTP_X_FORWARDED_FOR"]) if h != "REMOTE_ADDR"]
+    AXES_IPWARE_META_PRECEDENCE_ORDER = [*_client_ip_headers, "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
+# Not strict: a header with more entries than proxies (a client's own X-Forwarded-For, appended to by the
+# proxy) still gives the entry at the trusted position, instead of falling back to the proxy's address.
+IPWARE_STRICT = False
+# Password spraying (counseling.backends): failed sign-ins from one address across user names, and for one
+# user name across addresses, within SIGNIN_SPRAY_WINDOW_MINUTES.
+SIGNIN_SPRAY_ADDRESS_LIMIT = env.int("SIGNIN_SPRAY_ADDRESS_LIMIT", default=20)
+SIGNIN_SPRAY_USERNAME_LIMIT = env.int("SIGNIN_SPRAY_USERNAME_LIMIT", default=20)
+SIGNIN_SPRAY_WINDOW_MINUTES = env.int("SIGNIN_SPRAY_WINDOW_MINUTES", default=15)
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
@@ -251,7 +284,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {

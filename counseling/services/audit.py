@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from axes.helpers import get_client_ip_address
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,9 +18,10 @@ _CHAIN_LOCK = 8_432_117
 
 
 def client_address(request: HttpRequest | None) -> str | None:
+    """The client's address as django-axes sees it: from CLIENT_IP_HEADERS behind the proxy (settings)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return get_client_ip_address(request) or None
 
 
 def record(

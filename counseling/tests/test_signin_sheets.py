@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from counseling.models import AuditEntry, User
-from counseling.services.signin import ALPHABET, AUDIT_DETAIL
+from counseling.services.signin import ALPHABET, AUDIT_DETAIL, LENGTH
 from counseling.tests.factories import PASSWORD, StudentProfileFactory, UserFactory, make_student
 from counseling.tests.test_navigation import nav_labels
 
@@ -75,7 +75,7 @@ def test_administrator_prints_cards_and_students_sign_in_with_them(client_for, a
         ("周子轩", "20260002"),
     ]
     for _name, username, password in printed:
-        assert len(password) == 8
+        assert len(password) == LENGTH == 12
         assert set(password) <= set(ALPHABET)
         assert not set(password) & set("0O1lI")
         user = User.objects.get(username=username)

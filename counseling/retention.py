@@ -1,4 +1,8 @@
-"""Retainable kinds of the counseling core (the ``retention`` hook, see counseling.hooks): audit entries.
+"""Retainable kinds of the counseling core (the ``retention`` hook, see counseling.hooks): audit
+entries, sent outbox messages and in-app notifications.
+
+Sent outbox messages (3 months) and in-app notifications (12 months) are simply deleted: they
+only repeat what the records they point to say, and they name students.
 
 Audit entries are immutable; the only way to remove them is ``AuditQuerySet.prune()`` inside
 ``retention_pruning()``, which only this kind enters. They go oldest first and only as an
@@ -15,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from counseling.hooks import RetentionKind
-from counseling.models import AuditEntry
+from counseling.models import AuditEntry, Notification, OutboxMessage
 from counseling.models.audit import retention_pruning
 
 
@@ -33,6 +37,19 @@ def remove_audit_entry(entry: AuditEntry) -> None:
         AuditEntry.objects.filter(pk=entry.pk).prune()
 
 
+def expired_outbox_messages(cutoff: datetime.datetime) -> QuerySet:
+    """Messages sent before ``cutoff`` (unsent ones are still on their way and stay)."""
+    return OutboxMessage.objects.filter(sent_at__lt=cutoff)
+
+
+def expired_notifications(cutoff: datetime.datetime) -> QuerySet:
+    return Notification.objects.filter(created_at__lt=cutoff)
+
+
+def _delete(obj) -> None:
+    obj.delete()
+
+
 KINDS = [
     RetentionKind(
         key="counseling.audit_entry",
@@ -44,5 +61,23 @@ KINDS = [
         student_id=lambda entry: entry.student_id,
         detail=lambda entry: f"hash {entry.hash}",
         describe=lambda entry: f"#{entry.pk} {entry.created_at:%Y-%m-%d} {entry.action} {entry.object_type}",
+    ),
+    RetentionKind(
+        key="counseling.outbox_message",
+        label=_("Sent notices (outbox)"),
+        event=_("the notice was sent"),
+        default_months=3,
+        expired=expired_outbox_messages,
+        remove=_delete,
+        describe=lambda message: f"#{message.pk} {message.sent_at:%Y-%m-%d}",
+    ),
+    RetentionKind(
+        key="counseling.notification",
+        label=_("In-app notifications"),
+        event=_("the notification was created"),
+        default_months=12,
+        expired=expired_notifications,
+        remove=_delete,
+        describe=lambda notification: f"#{notification.pk} {notification.created_at:%Y-%m-%d}",
     ),
 ]

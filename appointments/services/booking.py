@@ -610,6 +610,7 @@ def book_follow_ups(
             notify.notify(
                 appointment.student,
                 key=f"series:{series}:booked",
+                kind=notify.Kind.APPOINTMENT,
                 title=ngettext(
                     "%(count)d follow-up appointment booked, starting %(when)s with %(counselor)s",
                     "%(count)d follow-up appointments booked, starting %(when)s with %(counselor)s",

@@ -89,6 +89,7 @@ def join(session: GroupSession, student) -> GroupParticipant:
         notify.notify(
             student,
             key=f"group:{session.pk}:joined:{student.pk}:{participant.pk}",
+            kind=notify.Kind.APPOINTMENT,
             title=_("You joined a group session on %(when)s") % {"when": when(session.starts_at)},
             body=session.room,
             url=reverse("appointments:group_detail", args=[session.pk]),
@@ -121,6 +122,7 @@ def cancel_session(session: GroupSession, *, by) -> None:
             notify.notify(
                 participant.student,
                 key=f"group:{session.pk}:cancelled:{participant.student_id}",
+                kind=notify.Kind.APPOINTMENT,
                 title=_("The group session on %(when)s is cancelled") % {"when": when(session.starts_at)},
                 url=reverse("appointments:groups"),
             )

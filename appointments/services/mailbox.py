@@ -76,6 +76,7 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
             notify.notify(
                 duty,
                 key=f"mailbox:{item.pk}:new",
+                kind=notify.Kind.TASK,
                 title=_("New item in the mailbox (%(kind)s)") % {"kind": item.get_kind_display()},
                 url=reverse("appointments:mailbox_item", args=[item.pk]),
             )

@@ -42,6 +42,7 @@ def _send(appointment: Appointment, recipient, event: str, title: str) -> None:
     notify.notify(
         recipient,
         key=f"appt:{appointment.pk}:{event}:{_stamp(appointment)}:{recipient.pk}",
+        kind=notify.Kind.APPOINTMENT,
         title=title,
         body=f"{when(appointment.starts_at)} · {_place(appointment)}",
         url=_url(appointment),
@@ -155,6 +156,7 @@ def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = Non
             count += notify.schedule(
                 recipient,
                 key=f"appt:{appointment.pk}:remind:{_stamp(appointment)}:{hours}h:{recipient.pk}",
+                kind=notify.Kind.APPOINTMENT,
                 title=title,
                 body=f"{when(appointment.starts_at)} · {_place(appointment)}",
                 url=_url(appointment),

@@ -152,6 +152,7 @@ def offer_slot(slot: Slot, *, rules: OfficeRules) -> WaitlistOffer | None:
         notify.notify(
             entry.student,
             key=f"offer:{offer.pk}",
+            kind=notify.Kind.APPOINTMENT,
             title=_("A counseling time is free for you: %(when)s with %(counselor)s. Answer by %(deadline)s.")
             % {"when": when(slot.starts_at), "counselor": slot.counselor, "deadline": when(expires_at)},
             url=reverse("appointments:mine"),

@@ -52,7 +52,8 @@ def signal_notices(signal) -> tuple[set, list[str]]:
     outbox = list(OutboxMessage.objects.filter(dedupe_key__startswith=f"cases:signal:{signal.pk}:"))
     assert {n.user for n in notes} == {m.recipient for m in outbox}
     texts = [n.title + n.body for n in notes] + [m.title + m.body for m in outbox]
-    mails = [m for m in mail.outbox if m.subject in {o.title for o in outbox}]
+    # The e-mails are quiet: they say only that an urgent matter waits (no name, no topic).
+    mails = [m for m in mail.outbox if m.subject == "心理辅导室：一条需要您确认的紧急事项"]
     assert sorted(m.to[0] for m in mails) == sorted(o.recipient.email for o in outbox)
     texts += [m.subject + m.body for m in mails]
     return {n.user for n in notes}, texts

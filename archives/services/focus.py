@@ -16,7 +16,7 @@ from archives.models import ClassLogEntry, FocusEntry, FocusReview
 from counseling.models import Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
-from counseling.services.notify import notify
+from counseling.services.notify import Kind, notify
 
 from .signals import signal_class_log
 
@@ -65,6 +65,7 @@ def add(
                 notify(
                     teacher,
                     key=f"archives:focus:{entry.pk}:teacher:{teacher.pk}",
+                    kind=Kind.TASK,
                     title=title,
                     url=reverse("archives:class_focus"),
                 )

@@ -15,7 +15,7 @@ from counseling.cases import contract as cases
 from counseling.models.audit import AuditAction
 from counseling.roles import responsible_counselor
 from counseling.services.audit import record
-from counseling.services.notify import notify
+from counseling.services.notify import Kind, notify
 
 from .scoring import band_level
 
@@ -66,6 +66,7 @@ def evaluate(submission: Submission, scored: list[tuple[ScreeningInstrument, Res
         notify(
             counselor,
             key=f"archives:warning:{warning.pk}",
+            kind=Kind.TASK,
             title=title,
             url=reverse("archives:warning_detail", args=[warning.pk]),
         )
@@ -151,6 +152,7 @@ def reassign(warning: ScreeningWarning, *, counselor, by, request: HttpRequest |
         notify(
             counselor,
             key=f"archives:warning:{warning.pk}:to:{counselor.pk}",
+            kind=Kind.TASK,
             title=title,
             url=reverse("archives:warning_detail", args=[warning.pk]),
         )

@@ -15,7 +15,7 @@ from archives.models import ReportingWindow, ZeroReport
 from counseling.models import SchoolClass, Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
-from counseling.services.notify import notify
+from counseling.services.notify import Kind, notify
 
 from .signals import signal_zero_report
 
@@ -121,6 +121,7 @@ def remind_unfiled(window: ReportingWindow, day: datetime.date | None = None) ->
         sent += notify(
             school_class.class_teacher,
             key=f"archives:zero:{window.pk}:remind:{school_class.pk}",
+            kind=Kind.TASK,
             title=title,
             url=reverse("archives:zero_mine"),
         )

@@ -46,6 +46,9 @@ class OutboxMessage(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # What waits, in a quiet phrase that names nobody ("an appointment notice"): the e-mail says
+    # only this and the link, never the title or the body.
+    kind = models.CharField(max_length=100, blank=True)
     send_email = models.BooleanField(default=True)
     send_after = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,7 @@ from django.utils.translation import override
 from counseling.hooks import app_hooks
 from counseling.models import User
 from counseling.roles import users_with_perm
-from counseling.services.notify import notify
+from counseling.services.notify import Kind, notify
 
 
 def digest_lines(user: User, day: datetime.date) -> list[str]:
@@ -42,7 +42,8 @@ def send_daily_digests(day: datetime.date) -> int:
                 continue
             title = _("Your day, %(date)s") % {"date": day.isoformat()}
             body = "\n".join(f"- {line}" for line in lines)
-            if notify(user, key=f"digest:{user.pk}:{day.isoformat()}", title=title, body=body, url=reverse("home")):
+            key = f"digest:{user.pk}:{day.isoformat()}"
+            if notify(user, key=key, title=title, body=body, url=reverse("home"), kind=Kind.DIGEST):
                 sent += 1
     return sent
 
@@ -70,6 +71,7 @@ def send_weekly_note(day: datetime.date) -> int:
             "end": end.isoformat(),
         }
         for head in users_with_perm("counseling.receive_weekly_note").order_by("pk"):
-            if notify(head, key=f"weekly:{head.pk}:{year}-{week}", title=title, body=body, url=reverse("home")):
+            key = f"weekly:{head.pk}:{year}-{week}"
+            if notify(head, key=key, title=title, body=body, url=reverse("home"), kind=Kind.WEEKLY):
                 sent += 1
     return sent

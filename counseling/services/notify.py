@@ -9,7 +9,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from counseling.models import Notification, OutboxMessage
 from counseling.services.queue import enqueue
@@ -21,6 +24,20 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 
 
+class Kind:
+    """Quiet phrases for what waits, for the ``kind`` of a message.
+
+    E-mail (and every channel outside the app) says only the kind and the link: no name, no
+    topic. They are lazy and rendered in the school's language when the message is scheduled.
+    """
+
+    URGENT = gettext_lazy("an urgent matter to acknowledge")
+    TASK = gettext_lazy("a matter for you to handle")
+    APPOINTMENT = gettext_lazy("an appointment notice")
+    DIGEST = gettext_lazy("your daily digest")
+    WEEKLY = gettext_lazy("your weekly summary")
+
+
 def schedule(
     recipient,
     *,
@@ -30,15 +47,19 @@ def schedule(
     url: str = "",
     send_after: datetime.datetime | None = None,
     email: bool = True,
+    kind: str = "",
 ) -> bool:
     """Put one message for one person in the outbox, due at ``send_after`` (default: now).
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
-    Titles and bodies carry names and times only, never confidential content. When the message is
+    Titles and bodies carry names and times only, never confidential content; they are shown in
+    the app only. The e-mail says just ``kind`` (a quiet phrase, see ``Kind``) and the link. When the message is
     due now, a delivery task is queued after commit; the beat scan delivers it anyway if the
     broker is down.
     """
     due = send_after or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(kind)
     _, created = OutboxMessage.objects.get_or_create(
         dedupe_key=key,
         defaults={
@@ -46,6 +67,7 @@ def schedule(
             "title": title[:200],
             "body": body,
             "url": url,
+            "kind": kind[:100],
             "send_after": due,
             "send_email": email,
         },
@@ -55,9 +77,30 @@ def schedule(
     return created
 
 
-def notify(recipient, *, key: str, title: str, body: str = "", url: str = "", email: bool = True) -> bool:
+def notify(
+    recipient, *, key: str, title: str, body: str = "", url: str = "", email: bool = True, kind: str = ""
+) -> bool:
     """Tell one person something now (in the app and by e-mail). See ``schedule``."""
-    return schedule(recipient, key=key, title=title, body=body, url=url, email=email)
+    return schedule(recipient, key=key, title=title, body=body, url=url, email=email, kind=kind)
+
+
+def quiet_email(message: OutboxMessage) -> tuple[str, str]:
+    """The subject and body of a message's e-mail: only what kind of thing waits, and the link.
+
+    Never the title or the body: they name students next to sensitive facts, and e-mail leaves
+    the school's systems. Nor the message's own link: its path says what it is about
+    ("/cases/crisis/3/"). The e-mail links to the reader's notifications instead, where the
+    signed-in reader finds the full notice and its link (a site path: there is no site address
+    setting).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = message.kind or _("a new message")
+        subject = _("Counseling office: %(kind)s") % {"kind": kind}
+        body = _("Something waits for you on the counseling office site: %(kind)s. Sign in to read it: %(link)s") % {
+            "kind": kind,
+            "link": reverse("notifications"),
+        }
+    return subject, body
 
 
 def cancel(key_prefix: str) -> int:
@@ -123,10 +166,11 @@ def deliver_due(limit: int = 500) -> int:
                 OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
                 delivered += 1
                 continue
+        subject, text = quiet_email(message)
         try:
             send_mail(
-                message.title,
-                message.body or message.title,
+                subject,
+                text,
                 settings.DEFAULT_FROM_EMAIL,
                 [message.recipient.email],
             )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from appointments.models import AppointmentStatus
 from appointments.tests.factories import AppointmentFactory
 from counseling.cases.tests.factories import NOTE_WORDS, CaseFactory, NoteFactory
-from counseling.models import OutboxMessage
+from counseling.models import Notification, OutboxMessage
 from counseling.services.digest import send_daily_digests, send_weekly_note
 from counseling.services.notify import deliver_due
 
@@ -40,9 +40,13 @@ def test_the_digest_lists_names_and_times_and_is_sent_once_a_day(busy_day, couns
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [counselor.email]
-    assert "16:30" in message.body
-    assert student.name in message.body
-    assert NOTE_WORDS[:6] not in message.body
+    # The e-mail says only that the digest waits; the digest itself is in the app.
+    assert message.subject == "心理辅导室：今日摘要"
+    assert student.name not in message.body
+    digest = Notification.objects.get(user=counselor)
+    assert "16:30" in digest.body
+    assert student.name in digest.body
+    assert NOTE_WORDS[:6] not in digest.body
     # A colleague with nothing today gets no digest.
     assert not OutboxMessage.objects.filter(recipient=other_counselor).exists()
 
@@ -55,6 +59,8 @@ def test_the_weekly_note_reaches_the_head_with_numbers_only(busy_day, head, stud
     deliver_due()
     message = mail.outbox[0]
     assert message.to == [head.email]
-    assert "心理辅导室上周工作" in message.subject
-    assert student.name not in message.body
+    assert message.subject == "心理辅导室：本周摘要"
+    note = Notification.objects.get(user=head)
+    assert "心理辅导室上周工作" in note.title
+    assert student.name not in message.body + note.body
     assert NOTE_WORDS[:6] not in message.body

@@ -21,7 +21,9 @@ def test_a_notice_reaches_the_app_and_the_mailbox_after_commit(student, django_c
     assert Notification.objects.get(user=student).title == "预约已确认"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [student.email]
-    assert mail.outbox[0].subject == "预约已确认"
+    # The e-mail is quiet: what kind of thing waits and where, never the title.
+    assert mail.outbox[0].subject == "心理辅导室：一条新消息"
+    assert "预约已确认" not in mail.outbox[0].body
     assert OutboxMessage.objects.get(dedupe_key="test:1").sent_at is not None
 
 

@@ -119,6 +119,7 @@ def _tell_heads(concern: Concern) -> None:
         notify.notify(
             head,
             key=f"cases:concern:{concern.pk}:to:{head.pk}",
+            kind=notify.Kind.TASK,
             title=title % {"name": concern.referred_by.get_full_name(), "student": concern.student.get_full_name()},
             url=reverse("cases:concern_detail", args=[concern.pk]),
         )

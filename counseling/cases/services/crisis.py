@@ -61,6 +61,7 @@ def _send_round(escalation: Escalation, round_number: int) -> None:
         notify.notify(
             person,
             key=f"cases:escalation:{escalation.pk}:round:{round_number}:to:{person.pk}",
+            kind=notify.Kind.URGENT,
             title=title,
             body=body,
             url=url,

@@ -51,12 +51,14 @@ def _tell_counselors(handover: Handover) -> None:
     notify.notify(
         handover.to_counselor,
         key=f"cases:handover:{handover.pk}:to",
+        kind=notify.Kind.TASK,
         title=_("The case of %(student)s was handed over to you") % {"student": student},
         url=reverse("cases:detail", args=[handover.case_id]),
     )
     notify.notify(
         handover.from_counselor,
         key=f"cases:handover:{handover.pk}:from",
+        kind=notify.Kind.TASK,
         title=_("The case of %(student)s is now held by %(name)s")
         % {"student": student, "name": handover.to_counselor.get_full_name()},
     )

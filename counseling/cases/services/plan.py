@@ -84,6 +84,7 @@ def schedule_reminder(follow_up: FollowUp) -> None:
     notify.schedule(
         case.counselor,
         key=f"{_reminder_prefix(follow_up)}to:{case.counselor_id}",
+        kind=notify.Kind.TASK,
         title=_("Follow-up due %(day)s: %(student)s")
         % {"day": formats.date_format(follow_up.due_on, "SHORT_DATE_FORMAT"), "student": case.student.get_full_name()},
         url=reverse("cases:detail", args=[case.pk]),

@@ -34,6 +34,7 @@ def schedule_outcome_check(referral: Referral) -> None:
     notify.schedule(
         case.counselor,
         key=f"cases:referral:{referral.pk}:check:{referral.follow_up_on.isoformat()}:to:{case.counselor_id}",
+        kind=notify.Kind.TASK,
         title=_("Check the referral outcome for %(student)s (%(day)s)")
         % {
             "student": case.student.get_full_name(),

@@ -106,6 +106,7 @@ def _send_round(signal: RiskSignal, round_number: int) -> None:
         notify.notify(
             person,
             key=f"cases:signal:{signal.pk}:round:{round_number}:to:{person.pk}",
+            kind=notify.Kind.URGENT,
             title=title,
             body=body if person.has_perm("cases.triage_signals") else escalated_body,
             url=_link_for(signal, person),

@@ -11,7 +11,7 @@ from counseling.cases.enums import CaseSource, CaseStatus, RiskLevel
 from counseling.cases.models import Case, Escalation, RiskSignal
 from counseling.cases.services import open_case
 from counseling.cases.tests.factories import CaseFactory
-from counseling.models import AuditEntry, ConcernCategory
+from counseling.models import AuditEntry, ConcernCategory, OutboxMessage
 from counseling.tests.factories import make_student
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +117,13 @@ def test_raising_the_risk_to_high_notifies_head_and_leaders(
     escalation = Escalation.objects.get()
     assert (escalation.student, escalation.case, escalation.raised_by) == (case.student, case, counselor)
     crisis_url = reverse("cases:crisis_detail", args=[escalation.pk])
-    escalation_mail = [m for m in mail.outbox if case.student.get_full_name() in m.subject]
-    assert sorted(m.to[0] for m in escalation_mail) == sorted([head.email, leader.email, second_leader.email])
+    escalation_notices = OutboxMessage.objects.filter(dedupe_key__startswith=f"cases:escalation:{escalation.pk}:")
+    assert sorted(m.recipient.email for m in escalation_notices) == sorted(
+        [head.email, leader.email, second_leader.email]
+    )
+    assert all(m.sent_at for m in escalation_notices)
+    assert {head.email, leader.email, second_leader.email} <= {m.to[0] for m in mail.outbox}
+    assert all(case.student.get_full_name() not in m.subject + m.body for m in mail.outbox)
     # The raise is also a "case risk" signal: a quiet notice (no name) to the counselor and the head.
     signal = RiskSignal.objects.get()
     assert (signal.source, signal.severity, signal.escalation) == ("case_risk", "urgent", escalation)

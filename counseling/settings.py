@@ -214,7 +214,13 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues come before every installed app's: otherwise a library's translation of the same
+# words wins (django.contrib.admin's "Search" was shown instead of ours). They never disagree with
+# one another (counseling/tests/test_catalogues.py), so their order among themselves does not matter.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(BASE_DIR / app.replace(".", "/") / "locale" for app in LOCAL_APPS if (BASE_DIR / app.replace(".", "/") / "locale").is_dir()),
+]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from counseling.crypto import EncryptedTextField
 from counseling.enums import Channel
@@ -53,9 +54,9 @@ class FocusEntry(models.Model):
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="focus_entries", verbose_name=_("student")
     )
-    level = models.CharField(_("level"), max_length=10, choices=FocusLevel.choices)
+    level = models.CharField(pgettext_lazy("focus", "level"), max_length=10, choices=FocusLevel.choices)
     category = models.ForeignKey(
-        "counseling.ConcernCategory", on_delete=models.PROTECT, related_name="+", verbose_name=_("reason")
+        "counseling.ConcernCategory", on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("focus", "reason")
     )
     teacher_request = models.CharField(
         _("asked of the class teacher"),

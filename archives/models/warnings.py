@@ -65,7 +65,7 @@ class ScreeningWarning(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=WarningStatus.choices, default=WarningStatus.OPEN)
     is_critical = models.BooleanField(_("critical item"), default=False)
     by_band = models.BooleanField(_("total in warning band"), default=False)
-    created_at = models.DateTimeField(_("raised"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(pgettext_lazy("warning", "raised"), default=timezone.now, db_index=True)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

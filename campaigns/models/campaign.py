@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.enums import CampaignKind, CampaignStatus
 
@@ -18,7 +19,7 @@ DEFAULT_SUMMARY_DAYS = 7
 class Venue(models.Model):
     """A place events happen (校园广场, 报告厅, 城市公园); two events never share one at the same time."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

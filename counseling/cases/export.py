@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from counseling.cases.models import Case, Complaint, Concern
 
@@ -65,7 +66,7 @@ def _labels() -> dict[str, str]:
         "next_steps": _("next steps"),
         "addendum": _("addendum"),
         "referral": _("referral"),
-        "reason": _("reason"),
+        "reason": pgettext_lazy("referral", "reason"),
         "outcome": _("outcome"),
         "escalation": _("crisis escalation"),
         "guardian": _("guardian called"),

@@ -12,6 +12,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appointments.contract import Appointment, attended_appointments
 from counseling.cases.enums import (
@@ -68,7 +69,7 @@ class OpenCaseForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Open the case"))
+        self.helper = _helper(pgettext_lazy("create", "Open the case"))
 
 
 class CaseForm(forms.Form):

@@ -14,20 +14,21 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", _("viewed")
-    CREATE = "create", _("created")
-    CHANGE = "change", _("changed")
-    DELETE = "delete", _("deleted")
-    EXPORT = "export", _("exported")
-    PRINT = "print", _("printed")
-    SIGN = "sign", _("signed")
-    ESCALATE = "escalate", _("escalated")
-    ACKNOWLEDGE = "acknowledge", _("acknowledged")
-    HANDOVER = "handover", _("handed over")
-    ANONYMISE = "anonymise", _("anonymised")
+    VIEW = "view", pgettext_lazy("audit action", "viewed")
+    CREATE = "create", pgettext_lazy("audit action", "created")
+    CHANGE = "change", pgettext_lazy("audit action", "changed")
+    DELETE = "delete", pgettext_lazy("audit action", "deleted")
+    EXPORT = "export", pgettext_lazy("audit action", "exported")
+    PRINT = "print", pgettext_lazy("audit action", "printed")
+    SIGN = "sign", pgettext_lazy("audit action", "signed")
+    ESCALATE = "escalate", pgettext_lazy("audit action", "escalated")
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "acknowledged")
+    HANDOVER = "handover", pgettext_lazy("audit action", "handed over")
+    ANONYMISE = "anonymise", pgettext_lazy("audit action", "anonymised")
 
 
 class ImmutableError(Exception):

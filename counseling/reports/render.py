@@ -57,11 +57,12 @@ def chart_data_uri(table: Table) -> str:
 
 
 def pdf_bytes(report: SemesterReport) -> bytes:
-    """The report as an A4 PDF (WeasyPrint; block and table layout only, CJK font named in the CSS)."""
+    """The report as a tagged A4 PDF (WeasyPrint's PDF/UA-1 variant: a screen reader gets the headings
+    and tables; block and table layout only, CJK font named in the CSS)."""
     parts = sections(report.data)
     charts = {table.ref: chart_data_uri(table) for section in parts for table in section.tables if table.chart}
     html = render_to_string("reports/print.html", {"report": report, "sections": parts, "charts": charts})
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def safe_cell(value: object) -> object:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from counseling.cases.enums import ReferralStatus
 from counseling.crypto import EncryptedTextField
@@ -24,7 +25,7 @@ class Referral(models.Model):
     # outcome are, and are encrypted.
     institution = models.CharField(_("institution"), max_length=150)
     referred_on = models.DateField(_("referral date"), default=timezone.localdate)
-    reason = EncryptedTextField(_("reason"))
+    reason = EncryptedTextField(pgettext_lazy("referral", "reason"))
     guardian_informed = models.BooleanField(_("guardian informed"), default=False)
     escorted = models.BooleanField(_("escorted"), default=False)
     escort_by = models.CharField(_("escorted by"), max_length=100, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import shutil
 import subprocess
 
@@ -151,3 +152,25 @@ def test_the_draft_is_queued_on_the_last_day_of_term_once(term) -> None:
     assert report is not None
     assert services.draft_at_term_end(term.end) is None
     assert SemesterReport.objects.filter(term=term).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_tagged_for_screen_readers(built, head, client_for) -> None:
+    """PDF/UA: a structure tree with headings and tables, marked content, the document's language."""
+    response = client_for(head).get(reverse("reports:pdf", args=[built.pk]))
+    info = subprocess.run(
+        [
+            "pdfinfo",
+            "-",
+        ],
+        input=response.content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    structure = subprocess.run(
+        ["pdfinfo", "-struct", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "H1" in structure and "Table" in structure and "TH" in structure
+    fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    assert "Serif" not in fonts and "Times" not in fonts, fonts

@@ -34,6 +34,7 @@ HOOKS: dict[str, str] = {
     "reporting": "summary(start, end) -> dict; section(current, previous | None) -> Section (counseling.reports)",
     "retention": "KINDS: list[RetentionKind] - what may be removed after a period (counseling.schoolyear)",
     "export": "export_student(student) -> dict[str, bytes | str] and friends (counseling.schoolyear)",
+    "graduation": "open_at_graduation(students) -> list[OpenAtGraduation] - work still open for graduates (counseling.schoolyear)",
 }
 
 
@@ -103,6 +104,19 @@ class RetentionKind:
     anonymises: bool = False
 
 
+@dataclass(frozen=True)
+class OpenAtGraduation:
+    """Work an app still has open for students about to graduate, counted per person who holds it.
+
+    The new-year wizard shows these before it applies. It is read by the administrator, so it
+    carries counts and the holder's name only: never a student's name next to what is open.
+    """
+
+    label: str  # e.g. "open cases"
+    holder: str  # the person who holds the work, e.g. the case's counselor
+    count: int
+
+
 # The menu is rebuilt at most once a minute per user and language: a role change shows in the
 # menu within a minute (the pages themselves check permissions on every request).
 NAV_CACHE_SECONDS = 60
@@ -139,7 +153,9 @@ NAV_ORDER = [
 def _nav_groups() -> tuple[tuple[str, tuple[NavItem, ...]], ...]:
     """Each app's items, in app order; the group is named after the app."""
     groups = []
-    for app, module in sorted(app_hooks("nav"), key=lambda pair: NAV_ORDER.index(pair[0]) if pair[0] in NAV_ORDER else 50):
+    for app, module in sorted(
+        app_hooks("nav"), key=lambda pair: NAV_ORDER.index(pair[0]) if pair[0] in NAV_ORDER else 50
+    ):
         if module.ITEMS:
             groups.append((app, tuple(sorted(module.ITEMS, key=lambda item: item.order))))
     return tuple(groups)

@@ -61,6 +61,8 @@ class RosterResult:
     updated: int = 0
     unchanged: int = 0
     classes_created: int = 0
+    # Graduates of this school back in a new class (初三 -> 高一): one person, one archive.
+    reenrolled: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -191,12 +193,56 @@ def parse(rows: list[list[str]]) -> tuple[list[RosterRow], list[tuple[int, str]]
 
 
 @transaction.atomic
+def _returning_graduates(rows: list[RosterRow]) -> dict[str, StudentProfile]:
+    """Graduates of this school who come back under a new student number, by that number.
+
+    A student who finishes 初三 and starts 高一 here may get a new number; the same name, date of
+    birth and gender as exactly one graduate (an archived profile) is taken as the same person.
+    Two graduates who share all three are left alone (the row makes a new student).
+    """
+    if not rows:
+        return {}
+    candidates = StudentProfile.objects.select_related("user").filter(
+        is_archived=True,
+        date_of_birth__in={row.date_of_birth for row in rows},
+        user__name__in={row.name for row in rows},
+    )
+    by_person: dict[tuple, list[StudentProfile]] = {}
+    for profile in candidates:
+        by_person.setdefault((profile.user.name, profile.date_of_birth, profile.gender), []).append(profile)
+    found = {}
+    for row in rows:
+        matches = by_person.get((row.name, row.date_of_birth, row.gender), [])
+        if len(matches) == 1:
+            found[row.student_number] = matches[0]
+    return found
+
+
+def _reenrol(profile: StudentProfile, number: str, wanted: dict) -> None:
+    """Bring a graduate back into a current class: the same account and archive, signed in again.
+
+    Side effects: the profile joins the class (and takes the new number, and the account the new
+    user name, when they changed), is no longer archived, and the account is active again.
+    """
+    for key, value in wanted.items():
+        setattr(profile, key, value)
+    profile.is_archived = False
+    profile.student_number = number
+    profile.save()
+    user = profile.user
+    user.is_active = True
+    if user.username != number and not User.objects.filter(username=number).exists():
+        user.username = number
+    user.save(update_fields=["is_active", "username"])
+
+
 def apply(rows: list[RosterRow], term: Term) -> RosterResult:
     """Create or update students and classes in one transaction.
 
     Side effects: creates missing classes in the rows' grades (entry year derived from the
     term), creates a student account (no usable password until an administrator sets one) and
-    profile for each new student number, updates changed profiles. Unchanged rows write nothing,
+    profile for each new student number, updates changed profiles, and brings a graduate of this
+    school back (same number, or same name, birth date and gender) into their new class. Unchanged rows write nothing,
     so importing the same file twice changes nothing the second time.
     """
     result = RosterResult()
@@ -207,6 +253,7 @@ def apply(rows: list[RosterRow], term: Term) -> RosterResult:
             student_number__in=[r.student_number for r in rows]
         )
     }
+    returning = _returning_graduates([row for row in rows if row.student_number not in profiles])
     for row in rows:
         school_class = classes.get((row.grade.id, row.class_number))
         if school_class is None:
@@ -224,7 +271,11 @@ def apply(rows: list[RosterRow], term: Term) -> RosterResult:
             "guardian_name": row.guardian_name,
             "guardian_phone": row.guardian_phone,
         }
-        profile = profiles.get(row.student_number)
+        profile = profiles.get(row.student_number) or returning.get(row.student_number)
+        if profile is not None and profile.is_archived:
+            _reenrol(profile, row.student_number, wanted)
+            result.reenrolled += 1
+            continue
         if profile is None:
             user = User(username=row.student_number, name=row.name, role=Role.STUDENT)
             user.set_unusable_password()

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from counseling.hooks import OpenAtGraduation, app_hooks
 from counseling.models import Grade, SchoolClass, StudentProfile, Term, User
 from counseling.models.audit import AuditAction
 from counseling.schoolyear.models import RolloverClass, YearRollover
@@ -107,6 +108,14 @@ class RolloverPlan:
     def empty_grades(self) -> list[Grade]:
         """Grades left without a class: filled by the roster import of the new intake."""
         return [count.grade for count in self.grade_counts() if count.classes_after == 0]
+
+    def open_at_graduation(self) -> list[OpenAtGraduation]:
+        """Work the apps still hold open for the graduating students (``graduation`` hook), per holder."""
+        graduates = User.objects.filter(
+            student_profile__school_class__in=[move.school_class for move in self.graduating],
+            student_profile__is_archived=False,
+        )
+        return [item for _app, module in app_hooks("graduation") for item in module.open_at_graduation(graduates)]
 
 
 def plan_rollover() -> RolloverPlan:

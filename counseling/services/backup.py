@@ -215,7 +215,6 @@ def _dump_postgres(config: dict, sealer: _Sealer) -> None:
             stderr=errors,
             env=_pg_env(config),
         )
-        assert process.stdout is not None
         for data in _chunks(process.stdout):
             sealer.write(data)
         if process.wait() != 0:
@@ -226,24 +225,18 @@ def _dump_postgres(config: dict, sealer: _Sealer) -> None:
 def _dump_sqlite(alias: str, sealer: _Sealer) -> None:
     connection = connections[alias]
     connection.ensure_connection()
-    with tempfile.TemporaryDirectory() as folder:
-        copy_path = Path(folder) / "copy.sqlite3"
-        copy = sqlite3.connect(copy_path)
-        try:
-            # The online backup API takes a consistent copy while the app keeps running.
-            connection.connection.backup(copy)
-        finally:
-            copy.close()
-        with copy_path.open("rb") as source:
-            for data in _chunks(source):
-                sealer.write(data)
+    # A consistent copy of the whole database, taken in memory so that no plain copy is written
+    # to disk (an SQLite install is the small, embedded one).
+    data = connection.connection.serialize()
+    for start in range(0, len(data), CHUNK):
+        sealer.write(data[start : start + CHUNK])
 
 
 def write_backup(output: Path, *, alias: str = "default") -> BackupInfo:
     """Dump the database and write it sealed with the first backup key to ``output``.
 
-    Side effects, in order: pg_dump runs (PostgreSQL) or the SQLite file is copied into a private
-    temporary folder; the sealed stream goes to a temporary file next to ``output`` (mode 600),
+    Side effects, in order: pg_dump runs (PostgreSQL) or SQLite's database is copied in memory;
+    the sealed stream goes to a temporary file next to ``output`` (mode 600),
     renamed to ``output`` only when complete, so a failed run leaves no half backup behind.
     """
     key = backup_keys()[0]

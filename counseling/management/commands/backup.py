@@ -1,6 +1,6 @@
 """Write an encrypted backup of the database: ``manage.py backup --output PATH``.
 
-PostgreSQL is dumped with pg_dump (custom format), SQLite copied with its online backup API; the
+PostgreSQL is dumped with pg_dump (custom format), SQLite copied in memory (serialize); the
 stream is sealed with the first key of BACKUP_KEYS (counseling/services/backup.py says how) and
 never touches the disk in plain form. Restore it with ``manage.py restore_backup PATH``.
 """

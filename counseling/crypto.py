@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -79,3 +80,14 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(value)
+
+
+class EncryptedCharField(EncryptedTextField):
+    """A short line (a name, an institution) stored encrypted.
+
+    Forms show one line and check ``max_length`` against the text; the column is a text column,
+    because the ciphertext is several times longer than the text.
+    """
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"widget": forms.TextInput, **kwargs})

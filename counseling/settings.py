@@ -278,6 +278,11 @@ CELERY_TASK_IGNORE_RESULT = True
 # Field encryption (counseling.crypto): comma-separated Fernet keys, the first one encrypts.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 FIELD_ENCRYPTION_KEY_FILE = VAR_DIR / "field_keys"
+# Backups (manage.py backup / restore_backup): comma-separated keys (urlsafe base64 of 32 bytes,
+# the Fernet key format); the first seals new backups, all open old ones. Kept apart from the
+# backups and from FIELD_ENCRYPTION_KEYS' copy, so that one lost envelope does not open both.
+BACKUP_KEYS = env.list("BACKUP_KEYS", default=[])
+BACKUP_KEY_FILE = VAR_DIR / "backup_keys"
 
 # Security headers. In production (DEBUG off) everything that `check --deploy` asks for is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from counseling.crypto import EncryptedTextField
+from counseling.crypto import EncryptedCharField, EncryptedTextField
 from counseling.enums import Channel
 
 
@@ -58,7 +58,7 @@ class FocusEntry(models.Model):
     category = models.ForeignKey(
         "counseling.ConcernCategory", on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("focus", "reason")
     )
-    teacher_request = models.CharField(
+    teacher_request = EncryptedCharField(
         _("asked of the class teacher"),
         max_length=200,
         blank=True,

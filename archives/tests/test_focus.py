@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from archives.models import FocusEntry, FocusLevel
@@ -37,6 +38,12 @@ def test_counselor_adds_a_student_and_the_class_teacher_is_told(
     note = Notification.objects.get(user=class_teacher)
     assert student.get_full_name() in note.title
     assert "父母离异" not in note.title + note.body and "家庭" not in note.title + note.body
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT teacher_request, note FROM archives_focusentry WHERE id = %s", [entry.pk])
+        stored = cursor.fetchone()
+    # What the class teacher is asked to do is free text about the student: encrypted like the note.
+    assert all(value.startswith("gAAAAA") for value in stored)
+    assert "每周谈心一次" not in stored[0]
 
 
 def test_a_student_is_on_the_list_once(student, counselor, client_for) -> None:

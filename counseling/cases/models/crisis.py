@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.cases.enums import CaseSource, RiskLevel
-from counseling.crypto import EncryptedTextField
+from counseling.crypto import EncryptedCharField, EncryptedTextField
 
 from .cases import Case
 
@@ -57,13 +57,13 @@ class Escalation(models.Model):
     guardian_called = models.BooleanField(_("guardian called"), default=False)
     guardian_called_at = models.DateTimeField(_("guardian called at"), null=True, blank=True)
     # The guardian contact a crisis needs before its case may close (see Escalation.guardian_contact_settled).
-    guardian_contact_by = models.CharField(_("guardian contacted by"), max_length=100, blank=True)
+    guardian_contact_by = EncryptedCharField(_("guardian contacted by"), max_length=100, blank=True)
     guardian_contact_outcome = EncryptedTextField(_("outcome of the guardian contact"), blank=True)
     guardian_not_contacted_reason = EncryptedTextField(_("why the guardian was not contacted"), blank=True)
     escorted = models.BooleanField(_("student escorted"), default=False)
-    escort_by = models.CharField(_("escorted by"), max_length=100, blank=True)
+    escort_by = EncryptedCharField(_("escorted by"), max_length=100, blank=True)
     hospital = models.BooleanField(_("taken to hospital"), default=False)
-    hospital_name = models.CharField(_("hospital"), max_length=150, blank=True)
+    hospital_name = EncryptedCharField(_("hospital"), max_length=150, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from counseling.cases.enums import ReferralStatus
-from counseling.crypto import EncryptedTextField
+from counseling.crypto import EncryptedCharField, EncryptedTextField
 
 from .cases import Case
 
@@ -21,14 +21,15 @@ class ReferralQuerySet(models.QuerySet):
 
 class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
-    # The institution's name is not confidential and is counted in reports; the reason and the
-    # outcome are, and are encrypted.
-    institution = models.CharField(_("institution"), max_length=150)
+    # Where a student was referred (e.g. a psychiatric hospital) and who took them there say as
+    # much about the student as the reason does: all three are encrypted. Reports count referrals
+    # by status, never by institution.
+    institution = EncryptedCharField(_("institution"), max_length=150)
     referred_on = models.DateField(_("referral date"), default=timezone.localdate)
     reason = EncryptedTextField(pgettext_lazy("referral", "reason"))
     guardian_informed = models.BooleanField(_("guardian informed"), default=False)
     escorted = models.BooleanField(_("escorted"), default=False)
-    escort_by = models.CharField(_("escorted by"), max_length=100, blank=True)
+    escort_by = EncryptedCharField(_("escorted by"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.MADE)
     follow_up_on = models.DateField(_("check the outcome on"), null=True, blank=True)
     outcome = EncryptedTextField(_("outcome"), blank=True)

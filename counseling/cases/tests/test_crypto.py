@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.urls import reverse
 
@@ -79,7 +80,62 @@ def test_every_confidential_column_of_the_case_records_is_encrypted(case, studen
         ("cases.Referral", "outcome"),
         ("cases.Escalation", "narrative"),
         ("cases.Handover", "note"),
+        ("cases.Referral", "institution"),
+        ("cases.Referral", "escort_by"),
+        ("cases.Escalation", "guardian_contact_by"),
+        ("cases.Escalation", "escort_by"),
+        ("cases.Escalation", "hospital_name"),
     } <= names
+
+
+def test_where_a_student_was_taken_and_by_whom_is_encrypted_too(case) -> None:
+    referral = ReferralFactory(case=case, institution="市精神卫生中心", escort_by="母亲")
+    escalation = EscalationFactory(
+        case=case,
+        guardian_contact_by="张老师",
+        escorted=True,
+        escort_by="班主任",
+        hospital=True,
+        hospital_name="市第一医院",
+    )
+    for table, obj, columns in (
+        ("cases_referral", referral, ("institution", "escort_by")),
+        ("cases_escalation", escalation, ("guardian_contact_by", "escort_by", "hospital_name")),
+    ):
+        for column in columns:
+            stored = raw(table, column, obj.pk)
+            assert stored.startswith("gAAAAA"), column
+            assert getattr(obj, column) not in stored
+    fresh = type(referral).objects.get(pk=referral.pk)
+    assert (fresh.institution, fresh.escort_by) == ("市精神卫生中心", "母亲")
+    assert type(escalation).objects.get(pk=escalation.pk).hospital_name == "市第一医院"
+
+
+def _migrate(target: tuple[str, str]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_rows_written_in_plaintext_and_reverses(case) -> None:
+    referral = ReferralFactory(case=case, institution="市精神卫生中心", escort_by="母亲")
+    escalation = EscalationFactory(case=case, hospital=True, hospital_name="市第一医院")
+    try:
+        _migrate(("cases", "0005_risk_lowering"))
+        # Before 0006 the columns held plaintext: going back leaves exactly that.
+        assert raw("cases_referral", "institution", referral.pk) == "市精神卫生中心"
+        assert raw("cases_referral", "escort_by", referral.pk) == "母亲"
+        assert raw("cases_escalation", "hospital_name", escalation.pk) == "市第一医院"
+        assert raw("cases_escalation", "escort_by", escalation.pk) == ""
+    finally:
+        _migrate(("cases", "0006_encrypt_free_text"))
+    assert raw("cases_referral", "institution", referral.pk).startswith("gAAAAA")
+    assert raw("cases_escalation", "hospital_name", escalation.pk).startswith("gAAAAA")
+    assert raw("cases_escalation", "escort_by", escalation.pk) == ""
+    fresh = type(referral).objects.get(pk=referral.pk)
+    assert (fresh.institution, fresh.escort_by) == ("市精神卫生中心", "母亲")
+    assert type(escalation).objects.get(pk=escalation.pk).hospital_name == "市第一医院"
 
 
 def test_rotation_re_encrypts_everything_under_the_new_first_key(case, student) -> None:

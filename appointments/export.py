@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from appointments.models import Appointment, GroupParticipant, MailboxItem, WaitlistEntry
-from counseling.export import csv_text
+from counseling.export import csv_text, person_label, withhold
 
 
 def _when(moment) -> str:
@@ -52,10 +52,27 @@ def export_student(student) -> dict[str, str]:
 
 def export_confidential(student) -> dict[str, str]:
     """Letters others (class teachers, committee members) wrote about the student: only with the
-    head counselor's second confirmation, like the case records."""
+    head counselor's second confirmation, like the case records.
+
+    The writer is a third party: named only as "a classmate" / "a staff member", and their name,
+    number, e-mail and phone are withheld from the letter and the office's reply to them."""
+    letters = list(
+        MailboxItem.objects.filter(about_student=student)
+        .select_related("sender__student_profile", "handled_by")
+        .order_by("created_at")
+    )
+    writers = {m.sender for m in letters}
+    keep = [student.get_full_name(), *(m.handled_by.get_full_name() for m in letters if m.handled_by)]
     rows = [
-        [_when(m.created_at), m.sender.get_full_name(), m.get_kind_display(), m.body, m.get_status_display(), m.reply]
-        for m in MailboxItem.objects.filter(about_student=student).select_related("sender").order_by("created_at")
+        [
+            _when(m.created_at),
+            person_label(m.sender, student=student),
+            m.get_kind_display(),
+            withhold(m.body, writers, keep=keep),
+            m.get_status_display(),
+            withhold(m.reply, writers, keep=keep),
+        ]
+        for m in letters
     ]
     return (
         {"letters_about_the_student.csv": csv_text(["sent", "from", "kind", "message", "status", "reply"], rows)}

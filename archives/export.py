@@ -9,7 +9,7 @@ import json
 from django.utils import timezone
 
 from archives.models import ClassLogEntry, FocusEntry, Result, ScreeningWarning, Submission
-from counseling.export import csv_text
+from counseling.export import csv_text, person_label, withhold
 
 
 def _when(moment) -> str:
@@ -61,7 +61,15 @@ def export_confidential(student) -> dict[str, str]:
     for warning in ScreeningWarning.objects.filter(student=student).order_by("created_at", "id"):
         if warning.note:
             lines.append(f"[warning {_when(warning.created_at)}] {warning.note}")
-    for log in ClassLogEntry.objects.filter(student=student).select_related("teacher").order_by("date", "id"):
+    logs = list(
+        ClassLogEntry.objects.filter(student=student).select_related("teacher__student_profile").order_by("date", "id")
+    )
+    # A teacher who wrote about the student (and may have raised a concern from it) is a third
+    # party: named only as "a staff member", and withheld from the words they wrote.
+    teachers = {log.teacher for log in logs}
+    for log in logs:
         concern = ", marked as a concern" if log.is_concern else ""
-        lines.append(f"[class teacher log {log.date:%Y-%m-%d}, {log.teacher.get_full_name()}{concern}] {log.text}")
-    return {"staff_notes.txt": "\n".join(lines) + "\n"} if lines else {}
+        who = person_label(log.teacher, student=student)
+        lines.append(f"[staff log {log.date:%Y-%m-%d}, {who}{concern}] {log.text}")
+    text = withhold("\n".join(lines), teachers, keep=[student.get_full_name()])
+    return {"staff_notes.txt": text + "\n"} if lines else {}

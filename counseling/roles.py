@@ -59,6 +59,10 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "counseling.counsel": is_counseling_staff,  # may be named someone's counselor (case, group, grade, rota)
     "counseling.receive_digest": is_counseling_staff,
     "counseling.receive_weekly_note": is_head,
+    # Whether a referred student is being followed: the class teacher follows their pupils with the
+    # office; a committee member is a peer and learns only that the office has the concern
+    # (a passed-on concern, or a letter about a classmate).
+    "counseling.see_referral_outcome": is_class_teacher,
     # Appointments and opening hours
     "appointments.book": is_student,
     "appointments.join_group": is_student,

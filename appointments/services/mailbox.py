@@ -100,6 +100,12 @@ def _lock(item: MailboxItem) -> MailboxItem:
     return MailboxItem.objects.select_for_update(of=("self",)).select_related("sender", "about_student").get(pk=item.pk)
 
 
+def _tells_outcome(item: MailboxItem) -> bool:
+    """Whether the sender may learn what the office did with the item: not a committee member
+    writing about a classmate (a peer learns only that the office has it; a reply they may read)."""
+    return item.about_student_id is None or item.sender.has_perm("counseling.see_referral_outcome")
+
+
 def _tell_sender(item: MailboxItem, event: str, title: str) -> None:
     notify.notify(
         item.sender,
@@ -121,7 +127,8 @@ def schedule(
     request=None,
 ):
     """Book an appointment from an item for the student it concerns; the student is told (and a
-    teacher who wrote is told it was scheduled). Raises BookingError when no student is known."""
+    teacher who wrote is told it was scheduled; a committee member who wrote about a classmate is
+    not). Raises BookingError when no student is known."""
     with transaction.atomic():
         item = _lock(item)
         student = item.student
@@ -142,7 +149,7 @@ def schedule(
         item.appointment = appointment
         item.save(update_fields=["status", "handled_by", "handled_at", "appointment"])
         record(by, AuditAction.CHANGE, item, request=request, student_id=student.pk, detail="scheduled")
-        if item.sender_id != student.pk:
+        if item.sender_id != student.pk and _tells_outcome(item):
             _tell_sender(item, "scheduled", _("The counseling office scheduled an appointment for your request"))
     return appointment
 
@@ -159,16 +166,18 @@ def reply(item: MailboxItem, *, by, text: str, request=None) -> None:
 
 
 def close(item: MailboxItem, *, by, reason: str, request=None) -> None:
-    """Close an item with a reason (from a fixed list, safe to show the sender)."""
+    """Close an item with a reason (from a fixed list, safe to show the sender); the sender is told,
+    unless a committee member wrote about a classmate (see ``_tells_outcome``)."""
     with transaction.atomic():
         item = _lock(item)
         _handled(item, by, MailboxStatus.CLOSED)
         item.close_reason = reason
         item.save(update_fields=["status", "handled_by", "handled_at", "close_reason"])
         record(by, AuditAction.CHANGE, item, request=request, detail=f"closed: {reason}")
-        _tell_sender(
-            item,
-            "closed",
-            _("Your message to the counseling office was closed: %(reason)s")
-            % {"reason": item.get_close_reason_display()},
-        )
+        if _tells_outcome(item):
+            _tell_sender(
+                item,
+                "closed",
+                _("Your message to the counseling office was closed: %(reason)s")
+                % {"reason": item.get_close_reason_display()},
+            )

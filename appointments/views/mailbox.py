@@ -124,6 +124,10 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "item": found,
         "worker": worker,
+        # A committee member's letter about a classmate: what the office did next is not theirs to know.
+        "peer_letter": not worker
+        and found.about_student_id is not None
+        and not request.user.has_perm("counseling.see_referral_outcome"),
         "reply_form": ReplyForm(),
         "close_form": CloseForm(),
         "overdue": found.status == MailboxStatus.NEW and found.created_at < timezone.now() - mailbox.OVERDUE_AFTER,

@@ -93,5 +93,5 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
         "active_focus": next((entry for entry in focus if entry.is_active), None),
         "logs": logs,
         "warnings": warnings,
-        "facts": cases.archive_facts(student),
+        "facts": cases.archive_facts(student, viewer),
     }

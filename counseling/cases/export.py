@@ -3,6 +3,11 @@
 CONFIDENTIAL: the head counselor includes these files only after a second confirmation with a
 reason. Every case, intake, note, referral and escalation exported is audited one by one, as a
 printed case is (``audited``).
+
+Third parties are protected: whoever passed on a concern about the student (a classmate on the
+psychology committee, a teacher) is named only as "a classmate" / "a staff member", and their
+name, number, e-mail and phone are withheld from every text of these files; their words about the
+student stay. Counselors who kept the records are named (``counseling.export.person_label``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from counseling.cases.enums import CaseSource
 from counseling.cases.models import Case, Complaint, Concern
+from counseling.export import person_label, withhold
 
 CONFIDENTIAL = True
 
@@ -21,14 +28,16 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _name(user) -> str:
-    return user.get_full_name() if user else "—"
+def _reporters(student) -> list:
+    """Everyone who passed on a concern about ``student``: third parties to withhold."""
+    concerns = Concern.objects.filter(student=student).select_related("referred_by__student_profile")
+    return list({concern.referred_by for concern in concerns})
 
 
 def _cases(student):
     return (
         Case.objects.filter(student=student)
-        .select_related("counselor", "intake")
+        .select_related("student", "counselor", "intake")
         .prefetch_related(
             "categories",
             "goals",
@@ -75,12 +84,28 @@ def _labels() -> dict[str, str]:
     return {key: capfirst(value) for key, value in names.items()}
 
 
-def _case_text(case: Case) -> str:
+def _source(case: Case) -> str:
+    # "Class-teacher referral" would say who passed the concern on (and a committee member's
+    # concern is taken up under the same source): the export says only that one was passed on.
+    if case.source == CaseSource.TEACHER_REFERRAL:
+        return _("A concern passed on to the office")
+    return case.get_source_display()
+
+
+def _case_text(case: Case, reporters: list) -> str:
     label = _labels()
+    student = case.student
+
+    def _name(user) -> str:
+        return person_label(user, student=student)
+
+    counselor_names = {case.counselor.get_full_name()}
+    counselor_names |= {h.from_counselor.get_full_name() for h in case.handovers.all() if h.from_counselor}
+    counselor_names |= {h.to_counselor.get_full_name() for h in case.handovers.all() if h.to_counselor}
     lines = [
         _("Case %(number)s") % {"number": case.number},
         f"{label['counselor']}: {_name(case.counselor)}",
-        f"{label['source']}: {case.get_source_display()}",
+        f"{label['source']}: {_source(case)}",
         f"{label['categories']}: {', '.join(str(c) for c in case.categories.all()) or '—'}",
         f"{label['risk']}: {case.get_risk_level_display()}",
         f"{label['status']}: {case.get_status_display()}",
@@ -128,11 +153,15 @@ def _case_text(case: Case) -> str:
         ]
     for escalation in case.escalations.all():
         called = _when(escalation.guardian_called_at) if escalation.guardian_called else "—"
+        # Typed by hand: a counselor of the case is named, anyone else is a staff member.
+        caller = escalation.guardian_contact_by.strip()
+        if caller and caller not in counselor_names:
+            caller = _("a staff member")
         lines += [
             "",
             f"== {label['escalation']} {_when(escalation.raised_at)} · {escalation.get_risk_level_display()}",
             escalation.narrative or "—",
-            f"{label['guardian']}: {called} {escalation.guardian_contact_by}".rstrip(),
+            f"{label['guardian']}: {called} {caller}".rstrip(),
             escalation.guardian_contact_outcome or escalation.guardian_not_contacted_reason or "",
         ]
     for lowering in case.risk_lowerings.all():
@@ -142,20 +171,26 @@ def _case_text(case: Case) -> str:
             f"{lowering.get_from_level_display()} → {lowering.get_to_level_display()} ({lowering.get_floor_display()})",
             lowering.reason,
         ]
-    return "\n".join(lines) + "\n"
+    keep = [student.get_full_name(), *counselor_names]
+    return withhold("\n".join(lines), reporters, keep=keep) + "\n"
 
 
 def export_student(student) -> dict[str, str]:
-    files = {f"case-{case.number}.txt": _case_text(case) for case in _cases(student)}
-    concerns = Concern.objects.filter(student=student).select_related("referred_by").order_by("created_at", "id")
+    reporters = _reporters(student)
+    files = {f"case-{case.number}.txt": _case_text(case, reporters) for case in _cases(student)}
+    concerns = (
+        Concern.objects.filter(student=student)
+        .select_related("referred_by__student_profile", "case__counselor")
+        .order_by("created_at", "id")
+    )
     if concerns:
-        files["concerns.txt"] = (
-            "\n\n".join(
-                f"{_when(c.created_at)} · {_name(c.referred_by)} · {c.get_status_display()}\n{c.description}"
-                for c in concerns
-            )
-            + "\n"
+        text = "\n\n".join(
+            f"{_when(c.created_at)} · {person_label(c.referred_by, student=student)} · {c.get_status_display()}\n"
+            f"{c.description}"
+            for c in concerns
         )
+        keep = [student.get_full_name(), *(c.case.counselor.get_full_name() for c in concerns if c.case)]
+        files["concerns.txt"] = withhold(text, reporters, keep=keep) + "\n"
     complaints = Complaint.objects.filter(filed_by=student).order_by("filed_at", "id")
     if complaints:
         files["complaints.txt"] = (

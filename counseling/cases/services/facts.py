@@ -5,29 +5,32 @@ from __future__ import annotations
 from counseling.cases.models import Case, Referral, SessionNote
 
 
-def archive_facts(student) -> dict:
-    """Dates and counts of counseling contacts, the referrals, and who holds the open case.
+def archive_facts(student, viewer) -> dict:
+    """Dates and counts of counseling contacts, the referrals, and who holds the open case, as
+    ``viewer`` may know them.
 
     For the archive page, which only counselors and the head counselor reach. No note, intake
-    or referral text is read: only dates, institution names and statuses.
+    or referral text is read: only dates, institution names and statuses. The dates, counts and
+    referrals come from the cases ``viewer`` may open (``Case.objects.visible_to``: a counselor's
+    own, every case for the head counselor); of a colleague's case a counselor learns only *that*
+    the student has an open case and with whom (``colleague_counselor``), so two colleagues do not
+    open parallel cases.
     """
-    contact_dates = list(
-        SessionNote.objects.filter(case__student=student)
-        .order_by("held_on")
-        .values_list("held_on", flat=True)
-        .distinct()
-    )
-    contact_count = SessionNote.objects.filter(case__student=student).count()
+    visible = Case.objects.visible_to(viewer).filter(student=student)
+    notes = SessionNote.objects.filter(case__in=visible)
+    contact_dates = list(notes.order_by("held_on").values_list("held_on", flat=True).distinct())
     referrals = [
         {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
-        for referral in Referral.objects.filter(case__student=student)
+        for referral in Referral.objects.filter(case__in=visible)
         .only("referred_on", "institution", "status")
         .order_by("referred_on", "id")
     ]
     open_case = Case.objects.active().filter(student=student).select_related("counselor").first()
+    own = open_case is not None and visible.filter(pk=open_case.pk).exists()
     return {
         "contact_dates": contact_dates,
-        "contact_count": contact_count,
+        "contact_count": notes.count(),
         "referrals": referrals,
-        "open_case_counselor": open_case.counselor if open_case else None,
+        "open_case_counselor": open_case.counselor if own else None,
+        "colleague_counselor": open_case.counselor if open_case is not None and not own else None,
     }

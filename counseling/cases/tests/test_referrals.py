@@ -73,29 +73,48 @@ def test_the_outcome_is_followed_up(client_for, case, counselor) -> None:
 
 
 def test_archive_facts_give_dates_counts_referrals_and_the_holder_without_content(
-    case, counselor, other_counselor, student
+    case, counselor, other_counselor, student, head
 ) -> None:
     earlier = CaseFactory(student=student, counselor=other_counselor, status=CaseStatus.CLOSED)
     NoteFactory(case=earlier, held_on=datetime.date(2026, 3, 2))
     NoteFactory(case=case, held_on=datetime.date(2026, 9, 14))
     NoteFactory(case=case, held_on=datetime.date(2026, 9, 14))
     ReferralFactory(case=case, referred_on=datetime.date(2026, 9, 20), status="made")
-    facts = archive_facts(student)
+    referrals = [{"date": datetime.date(2026, 9, 20), "institution": "市精神卫生中心", "status": "已转介"}]
+    facts = archive_facts(student, head)
     assert facts == {
         "contact_dates": [datetime.date(2026, 3, 2), datetime.date(2026, 9, 14)],
         "contact_count": 3,
-        "referrals": [{"date": datetime.date(2026, 9, 20), "institution": "市精神卫生中心", "status": "已转介"}],
+        "referrals": referrals,
         "open_case_counselor": counselor,
+        "colleague_counselor": None,
     }
     assert NOTE_WORDS not in repr(facts)
+    # The case holder: their own case's facts, not the colleague's earlier case.
+    assert archive_facts(student, counselor) == {
+        "contact_dates": [datetime.date(2026, 9, 14)],
+        "contact_count": 2,
+        "referrals": referrals,
+        "open_case_counselor": counselor,
+        "colleague_counselor": None,
+    }
+    # A colleague: only who holds the open case.
+    assert archive_facts(student, other_counselor) == {
+        "contact_dates": [datetime.date(2026, 3, 2)],
+        "contact_count": 1,
+        "referrals": [],
+        "open_case_counselor": None,
+        "colleague_counselor": counselor,
+    }
 
 
-def test_archive_facts_of_a_student_without_cases(other_student) -> None:
-    assert archive_facts(other_student) == {
+def test_archive_facts_of_a_student_without_cases(other_student, counselor) -> None:
+    assert archive_facts(other_student, counselor) == {
         "contact_dates": [],
         "contact_count": 0,
         "referrals": [],
         "open_case_counselor": None,
+        "colleague_counselor": None,
     }
 
 

@@ -56,6 +56,10 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         back_url=reverse("cases:concern_mine"),
         intro=_(
             "The counseling office reads what you write here. You will see that it was received and whether the student is being followed, nothing more: what students share with counselors stays confidential."
+        )
+        if request.user.has_perm("counseling.see_referral_outcome")
+        else _(
+            "The counseling office reads what you write here. You will see that it was passed to the office, nothing more: what happens next stays between your classmate and the office."
         ),
     )
 

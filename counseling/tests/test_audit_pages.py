@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from appointments.tests.factories import MailboxItemFactory
 from archives.tests.factories import ClassLogEntryFactory, FocusEntryFactory
 from counseling.cases.tests.factories import CaseFactory, ComplaintFactory, EscalationFactory, GoalFactory
 from counseling.models import AuditEntry
@@ -99,6 +100,7 @@ def test_the_class_teachers_class_log_is_audited(client_for, counselor, class_te
             lambda s, cast: FocusEntryFactory(student=s, started_by=cast["counselor"]),
         ),
         ("counselor", "archives:archive_list", "counseling.user", lambda s, cast: None),
+        ("counselor", "appointments:mailbox", "appointments.mailboxitem", lambda s, cast: MailboxItemFactory(sender=s)),
     ],
 )
 def test_a_list_page_writes_one_entry_naming_the_students_listed(

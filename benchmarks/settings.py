@@ -19,6 +19,8 @@ os.environ.setdefault("EMAIL_URL", "dummymail://")
 # A fixed key for the synthetic dataset only.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "3hTnXgq7hQ2m0m8bOQ0cR5m5Z1l8n3o5aC2Yk7xG0ZU=")
 
+os.environ.setdefault("AUDIT_KEY", "benchmark-only-audit-key-0123456789-abcdefghij")
+
 from counseling.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.urls"

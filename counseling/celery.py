@@ -29,6 +29,8 @@ app.conf.beat_schedule = {
     "campaigns-send-reminders": {"task": "campaigns.send_reminders", "schedule": 900.0},
     "cases-resend-escalations": {"task": "cases.resend_unacknowledged_escalations", "schedule": 60.0},
     "cases-resend-signals": {"task": "cases.resend_unacknowledged_signals", "schedule": 60.0},
+    # Before the digests, so the head counselor's digest carries today's anchor.
+    "daily-audit-check": {"task": "counseling.verify_audit", "schedule": crontab(hour=6, minute=45)},
     "daily-digests": {"task": "counseling.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
     "weekly-note": {"task": "counseling.send_weekly_note", "schedule": crontab(day_of_week="mon", hour=7, minute=30)},
     "reports-build-pending": {"task": "reports.build_pending", "schedule": 60.0},

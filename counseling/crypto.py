@@ -4,10 +4,14 @@ Keys come from FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys; the first enc
 decrypt). In demo mode (DEBUG on, no keys set) a key is generated into a git-ignored local
 file. A value that no key can decrypt raises, so ciphertext is never shown as if it were text.
 Encrypted columns cannot be searched or ordered: keep what you filter on in plain columns.
+
+The audit trail's HMAC key (``audit_key``) is kept the same way: AUDIT_KEY, or a generated file
+in demo mode.
 """
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -46,6 +50,24 @@ def _fernet() -> MultiFernet:
 def reset_keys() -> None:
     """Forget the cached keys (after the settings change, e.g. in a key rotation)."""
     _fernet.cache_clear()
+
+
+def audit_key() -> bytes:
+    """The audit trail's HMAC key: AUDIT_KEY, or in demo mode a key generated into AUDIT_KEY_FILE.
+
+    Not cached: tests and a re-configured process see the current setting. Production without
+    AUDIT_KEY never gets here (the settings refuse to load).
+    """
+    if settings.AUDIT_KEY:
+        return settings.AUDIT_KEY.encode()
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off.")
+    path = settings.AUDIT_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
 
 
 def encrypt(text: str) -> str:

@@ -2,7 +2,7 @@
 
 The embedded default (no variables set) is a SQLite file under ``var/`` and Celery tasks
 run in-process, so a newcomer's first run needs no server. Production sets ``DEBUG=0``,
-``SECRET_KEY``, ``DATABASE_URL``, ``CELERY_BROKER_URL`` and ``FIELD_ENCRYPTION_KEYS``.
+``SECRET_KEY``, ``DATABASE_URL``, ``CELERY_BROKER_URL``, ``FIELD_ENCRYPTION_KEYS`` and ``AUDIT_KEY``.
 A missing or malformed value fails loudly at start-up instead of falling back silently.
 """
 
@@ -283,6 +283,20 @@ FIELD_ENCRYPTION_KEY_FILE = VAR_DIR / "field_keys"
 # backups and from FIELD_ENCRYPTION_KEYS' copy, so that one lost envelope does not open both.
 BACKUP_KEYS = env.list("BACKUP_KEYS", default=[])
 BACKUP_KEY_FILE = VAR_DIR / "backup_keys"
+
+# The audit trail's HMAC key (counseling.crypto.audit_key): kept outside the database so whoever
+# can write the database cannot re-seal edited entries. Production must set it; in demo mode
+# (DEBUG on, unset) one is generated into AUDIT_KEY_FILE. Never change it: entries sealed with
+# the old key would no longer verify.
+AUDIT_KEY = env.str("AUDIT_KEY", default="")
+AUDIT_KEY_FILE = VAR_DIR / "audit_key"
+if not AUDIT_KEY and not DEBUG:
+    raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off (32 characters or more, kept outside the database).")
+if AUDIT_KEY and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_KEY must be 32 characters or more.")
+# Where the daily audit anchors (time, last entry id, its HMAC) are appended: outside the database,
+# ideally on storage the database's owner cannot rewrite (see docs/operations.md).
+AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default=VAR_DIR / "audit-anchors")
 
 # Security headers. In production (DEBUG off) everything that `check --deploy` asks for is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

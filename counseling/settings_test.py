@@ -18,6 +18,9 @@ os.environ.setdefault(
     "qZAI-FbmNmH1FfeH5EZSMnrMdrRuuYoiccpTMWx0qSY=,Z5BfcaGh6pmD2lDF9yUBgLprA7Rz1T01x3utChM5So8=",
 )
 
+# A fixed audit HMAC key for the tests only.
+os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-0123456789-abcdefghijklmnop")
+
 from counseling.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "counseling.hashers.SheetPasswordHasher"]

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from appointments.forms import AppointmentCreateForm, FollowUpForm
-from appointments.models import CalendarFeed
+from appointments.models import Appointment, CalendarFeed
 from appointments.services import booking
 from appointments.services.agenda import agenda, week_of
 from appointments.services.calendar import counselor_feed, revoke_feed, rotate_feed
@@ -24,6 +24,7 @@ from appointments.services.slots import parse_slot_key
 from appointments.views.common import get_appointment_for, parse_day
 from counseling.decorators import require_perm
 from counseling.roles import counselors
+from counseling.services.audit import record_list
 
 
 def _scope(request: HttpRequest) -> tuple[list[int] | None, str]:
@@ -40,6 +41,9 @@ def _scope(request: HttpRequest) -> tuple[list[int] | None, str]:
 def _agenda_context(request: HttpRequest, first: datetime.date, last: datetime.date) -> dict:
     ids, selected = _scope(request)
     agenda_days = agenda(first, last, ids)
+    # Who comes to the counseling office is itself confidential: one entry naming them.
+    named = [appointment.student_id for d in agenda_days for appointment in d.appointments]
+    record_list(request.user, Appointment, named, request=request, detail="agenda")
     return {
         "agenda_days": agenda_days,
         "selected": selected,

@@ -18,6 +18,7 @@ from appointments.services import mailbox
 from appointments.services.errors import BookingError, SlotTakenError
 from counseling.decorators import require_any_perm, require_perm
 from counseling.models import User
+from counseling.services.audit import record_list
 
 WORK = "appointments.work_mailbox"
 SEND = "appointments.send_letter"
@@ -89,6 +90,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         show = "handled"
         items = items.exclude(status=MailboxStatus.NEW).order_by("-handled_at", "-id")
     page = Paginator(items, 25).get_page(request.GET.get("page"))
+    # One entry naming whom the listed letters are about or from (never an anonymous sender).
+    named = [i.about_student_id for i in page] + [i.sender_id for i in page if not i.is_anonymous]
+    record_list(request.user, MailboxItem, named, request=request, detail="mailbox inbox")
     context = {
         "page": page,
         "show": show,

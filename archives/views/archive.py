@@ -11,7 +11,8 @@ from archives import access
 from archives.models import FocusEntry, ScreeningWarning
 from archives.services import archive
 from counseling.decorators import require_perm
-from counseling.models import SchoolClass
+from counseling.models import SchoolClass, User
+from counseling.services.audit import record_list
 
 
 @require_perm("archives.view_archive")
@@ -40,6 +41,8 @@ def archive_list(request: HttpRequest) -> HttpResponse:
     if class_id.isdigit():
         students = students.filter(student_profile__school_class_id=int(class_id))
     page = Paginator(students, 50).get_page(request.GET.get("page"))
+    # The rows flag who is on the focus list or has an open warning: one entry naming them.
+    record_list(request.user, User, [student.pk for student in page], request=request, detail="archive search")
     classes = SchoolClass.objects.active().select_related("grade")
     return render(
         request,

@@ -15,6 +15,7 @@ from archives.models import ClassLogEntry, FocusEntry, Invitation, InvitationSta
 from archives.services import focus as service
 from archives.services.screenings import opted_out_filter
 from counseling.decorators import require_perm
+from counseling.services.audit import record_list
 
 
 def _entries(user):
@@ -26,10 +27,17 @@ def _logs(user) -> list[ClassLogEntry]:
     return list(ClassLogEntry.objects.visible_to(user).select_related("student").order_by("-date", "-id")[:100])
 
 
+def _audit_class_page(request: HttpRequest, entries: list[FocusEntry], logs: list[ClassLogEntry]) -> None:
+    """The page shows the flagged pupils and the teacher's log about them: one entry naming them all."""
+    students = [e.student_id for e in entries] + [log.student_id for log in logs]
+    record_list(request.user, ClassLogEntry, students, request=request, detail="class log")
+
+
 @require_perm("archives.view_class_focus")
 def class_focus(request: HttpRequest) -> HttpResponse:
     entries = list(_entries(request.user).order_by("student__name"))
     logs = _logs(request.user)
+    _audit_class_page(request, entries, logs)
     form = ClassLogForm(_entries(request.user)) if entries else None
     return render(request, "archives/class_focus.html", {"entries": entries, "logs": logs, "form": form})
 
@@ -60,6 +68,7 @@ def class_log_add(request: HttpRequest) -> HttpResponse:
             return redirect("archives:class_focus")
     entries = list(_entries(request.user).order_by("student__name"))
     logs = _logs(request.user)
+    _audit_class_page(request, entries, logs)
     return render(request, "archives/class_focus.html", {"entries": entries, "logs": logs, "form": form}, status=400)
 
 

@@ -14,6 +14,8 @@ from archives.models import FocusEntry, FocusLevel, ScreeningWarning
 from archives.services import focus as service
 from counseling.decorators import require_perm
 from counseling.models import Term
+from counseling.models.audit import AuditAction
+from counseling.services.audit import record, record_list
 
 
 @require_perm("archives.manage_focus_list")
@@ -35,6 +37,7 @@ def focus_list(request: HttpRequest) -> HttpResponse:
         "student__student_profile__school_class__grade__level", "student__student_profile__school_class__number"
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    record_list(request.user, FocusEntry, [e.student_id for e in page], request=request, detail="focus list")
     context = {
         "page": page,
         "term": term,
@@ -86,6 +89,7 @@ def focus_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "archives/focus_form.html", {"form": form, "student": entry.student, "entry": entry}, status=400
         )
+    record(request.user, AuditAction.VIEW, entry, request=request, student_id=entry.student_id, detail="edit form")
     return render(request, "archives/focus_form.html", {"form": form, "student": entry.student, "entry": entry})
 
 

@@ -17,7 +17,7 @@ from archives.models import Result, ScreeningWarning, WarningStatus
 from archives.services import warnings as service
 from counseling.decorators import require_perm
 from counseling.models.audit import AuditAction
-from counseling.services.audit import record
+from counseling.services.audit import record, record_list
 
 FILTERS = {
     "open": (pgettext_lazy("warning status", "Open"), {"status": WarningStatus.OPEN}),
@@ -42,6 +42,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         .order_by("-is_critical", "created_at", "id")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    record_list(request.user, ScreeningWarning, [w.student_id for w in page], request=request, detail="warning list")
     base = ScreeningWarning.objects.visible_to(request.user)
     context = {
         "page": page,

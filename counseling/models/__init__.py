@@ -1,4 +1,4 @@
-from .audit import AuditEntry
+from .audit import AuditCheck, AuditEntry
 from .catalog import ConcernCategory
 from .consent import ConsentRecord
 from .notify import Notification, OutboxMessage
@@ -6,6 +6,7 @@ from .ops import Heartbeat
 from .people import Grade, SchoolClass, StudentProfile, Term, User
 
 __all__ = [
+    "AuditCheck",
     "AuditEntry",
     "ConcernCategory",
     "ConsentRecord",

@@ -2,11 +2,17 @@
 
 A small model of our own rather than django-auditlog: we need reads, exports and prints, not
 only changes, a hash chain that `verify_audit` checks, and rows that cannot be edited.
+
+Each entry is sealed with HMAC-SHA256 under AUDIT_KEY, a key kept outside the database: an
+unkeyed hash could be recomputed by anyone who can write the table, so edited or deleted rows
+could be re-chained unseen. The chain's head is also anchored daily outside the database
+(counseling.services.audit), which catches removal of the newest entries.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,6 +21,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from counseling.crypto import audit_key
 
 
 class AuditAction(models.TextChoices):
@@ -86,7 +94,11 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     # A short, non-confidential remark (e.g. "fields: risk_level"); never record content here.
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    # A list page names every student it showed in one entry (sorted ids) rather than one entry
+    # per row: one insert per page view, and the HMAC covers the list.
+    student_ids = models.JSONField(_("students listed"), default=list, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of the fields above and prev_hash, under AUDIT_KEY.
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditQuerySet.as_manager()
@@ -108,7 +120,7 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableError("Audit entries cannot be deleted.")
 
-    def compute_hash(self) -> str:
+    def _message(self) -> bytes:
         parts = [
             self.prev_hash,
             self.created_at.isoformat(),
@@ -120,5 +132,25 @@ class AuditEntry(models.Model):
             str(self.student_id or ""),
             self.ip_address or "",
             self.detail,
+            ",".join(str(pk) for pk in self.student_ids or []),
         ]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        return "\x1f".join(parts).encode()
+
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC-SHA256 of the entry under ``key`` (default: the configured AUDIT_KEY)."""
+        return hmac.new(audit_key() if key is None else key, self._message(), hashlib.sha256).hexdigest()
+
+
+class AuditCheck(models.Model):
+    """One run of the audit verification (verify_audit or the daily task); /health/ shows the last."""
+
+    checked_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    breaks = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else f'{self.breaks} break(s)'}"

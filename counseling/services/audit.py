@@ -1,15 +1,29 @@
-"""Writing and checking the audit trail."""
+"""Writing and checking the audit trail: HMAC-sealed entries, their chain, and anchors outside the database.
+
+An anchor is one line appended to ``AUDIT_ANCHOR_DIR/anchors.txt``: the time, the id of the last
+entry and its HMAC. Every verification writes one (the daily task and ``verify_audit``), so a
+later removal of the newest entries (which leaves an intact, shorter chain) is caught: an
+anchored entry must still be there with the same HMAC. The anchor file belongs on storage the
+database's owner cannot rewrite; its latest fingerprint also goes to the head counselor's digest.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+import hmac
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from counseling.models import AuditEntry
+from counseling.crypto import audit_key
+from counseling.models import AuditCheck, AuditEntry
 from counseling.models.audit import AuditAction
 
 GENESIS = "0" * 64
@@ -27,17 +41,20 @@ def client_address(request: HttpRequest | None) -> str | None:
 def record(
     actor,
     action: AuditAction | str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     *,
     request: HttpRequest | None = None,
     student_id: int | None = None,
+    student_ids: Iterable[int] = (),
     detail: str = "",
 ) -> AuditEntry:
     """Append one entry to the audit chain, in the caller's transaction.
 
+    ``obj`` is the object read or changed, or a model class for a list of its rows (object id
+    "list"); ``student_ids`` names every student a list page showed (stored sorted, sealed).
     Side effects, in order: takes the chain lock (PostgreSQL advisory lock for the rest of the
     transaction, so concurrent writers never fork the chain), reads the last hash, inserts the
-    entry. ``detail`` must never hold confidential content.
+    entry sealed with HMAC under AUDIT_KEY. ``detail`` must never hold confidential content.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -50,10 +67,11 @@ def record(
             actor_name=actor.get_username() if getattr(actor, "pk", None) else "system",
             action=str(action),
             object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
+            object_id=str(obj.pk) if isinstance(obj, models.Model) else "list",
             student_id=student_id,
             ip_address=client_address(request),
             detail=detail[:200],
+            student_ids=sorted({int(pk) for pk in student_ids}),
             prev_hash=last or GENESIS,
         )
         entry.hash = entry.compute_hash()
@@ -68,19 +86,150 @@ def _removed_by_retention(entry_hash: str) -> bool:
     ).exists()
 
 
-def find_breaks() -> Iterator[tuple[int, str]]:
-    """Yield (entry id, problem) for every entry whose hash or link does not match.
+def record_list(
+    actor,
+    model: type[models.Model],
+    student_ids: Iterable[int | None],
+    *,
+    request: HttpRequest | None = None,
+    detail: str = "",
+) -> AuditEntry | None:
+    """One entry for a list page of ``model`` rows naming every student it shows (``detail``: which list).
 
-    The oldest entries may have been removed by apply_retention (always an unbroken run from the
-    start): then the first remaining entry links to a removed one, which the chain itself records.
+    Side effects: one audit entry (see ``record``), none when the page names no student; nothing
+    per row, so the page's query count does not grow with its length.
     """
+    ids = {pk for pk in student_ids if pk is not None}
+    if not ids:
+        return None
+    return record(actor, AuditAction.VIEW, model, request=request, student_ids=ids, detail=detail)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    at: str
+    entry_id: int
+    entry_hash: str
+
+
+def anchor_path() -> Path:
+    return Path(settings.AUDIT_ANCHOR_DIR) / "anchors.txt"
+
+
+def read_anchors() -> tuple[list[Anchor], list[int]]:
+    """The anchors on file, and the numbers of lines that could not be read."""
+    path = anchor_path()
+    if not path.exists():
+        return [], []
+    anchors: list[Anchor] = []
+    unreadable: list[int] = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        parts = line.split()
+        if not line.strip():
+            continue
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) != 64:
+            unreadable.append(number)
+            continue
+        anchors.append(Anchor(parts[0], int(parts[1]), parts[2]))
+    return anchors, unreadable
+
+
+def write_anchor(now: datetime.datetime | None = None) -> Anchor | None:
+    """Append the chain's head (time, last entry id, its HMAC) to the anchor file.
+
+    Side effects: creates AUDIT_ANCHOR_DIR if needed; appends one line and syncs it to disk,
+    unless the head is already the last line. Returns the head's anchor (None: no entries yet).
+    """
+    head = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+    if head is None:
+        return None
+    anchors, _unreadable = read_anchors()
+    if anchors and (anchors[-1].entry_id, anchors[-1].entry_hash) == head:
+        return anchors[-1]
+    anchor = Anchor((now or timezone.now()).isoformat(timespec="seconds"), head[0], head[1])
+    path = anchor_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        handle.write(f"{anchor.at} {anchor.entry_id} {anchor.entry_hash}\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return anchor
+
+
+def fingerprint() -> tuple[int, str] | None:
+    """The last anchor's entry id and the first 12 hex characters of its HMAC (None: no anchor yet)."""
+    anchors, _unreadable = read_anchors()
+    if not anchors:
+        return None
+    return anchors[-1].entry_id, anchors[-1].entry_hash[:12]
+
+
+def find_breaks() -> Iterator[tuple[int | None, str]]:
+    """Yield (entry id or None, problem) for every entry, link or anchor that does not match.
+
+    Each entry's HMAC must match its content, and its link the entry before. The oldest entries
+    may have been removed by apply_retention (always an unbroken run from the start): then the
+    first remaining entry links to a removed one, which the chain itself records. Every anchor
+    on file must name an entry that is still there with the same HMAC (or one retention removed).
+    """
+    key = audit_key()
+    anchors, unreadable = read_anchors()
+    for number in unreadable:
+        yield None, f"anchor file line {number} cannot be read"
+    anchored: dict[int, Anchor] = {}
+    for anchor in anchors:
+        anchored.setdefault(anchor.entry_id, anchor)
+        if anchored[anchor.entry_id].entry_hash != anchor.entry_hash:
+            yield anchor.entry_id, "two anchors record different hashes for this entry"
     prev = None
+    first_id = last_id = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         expected_prev = GENESIS if prev is None else prev
-        if prev is None and entry.prev_hash != GENESIS and _removed_by_retention(entry.prev_hash):
-            expected_prev = entry.prev_hash
+        if prev is None:
+            first_id = entry.id
+            if entry.prev_hash != GENESIS and _removed_by_retention(entry.prev_hash):
+                expected_prev = entry.prev_hash
         if entry.prev_hash != expected_prev:
             yield entry.id, "link to the previous entry is broken"
-        if entry.compute_hash() != entry.hash:
+        if not hmac.compare_digest(entry.compute_hash(key), entry.hash):
             yield entry.id, "content does not match its hash"
+        anchor = anchored.pop(entry.id, None)
+        if anchor is not None and anchor.entry_hash != entry.hash:
+            yield entry.id, f"hash differs from the one anchored at {anchor.at}"
         prev = entry.hash
+        last_id = entry.id
+    for entry_id, anchor in sorted(anchored.items()):
+        if last_id is None or entry_id > last_id:
+            yield entry_id, (
+                f"anchored at {anchor.at} but missing: entries after {last_id or 'the start'} were removed from the end"
+            )
+        elif first_id is not None and entry_id < first_id and _removed_by_retention(anchor.entry_hash):
+            continue
+        else:
+            yield entry_id, f"anchored at {anchor.at} but missing"
+
+
+@dataclass
+class Verification:
+    check: AuditCheck
+    problems: list[tuple[int | None, str]]
+
+
+def verify(now: datetime.datetime | None = None) -> Verification:
+    """Check entries, links and anchors, then anchor the current head and store the result.
+
+    Side effects, in order: reads the whole chain and the anchor file; appends an anchor line
+    (even after a break: earlier anchors keep their evidence, and a later truncation is caught);
+    inserts one AuditCheck row (time, ok, number of problems, number of entries).
+    """
+    now = now or timezone.now()
+    problems = list(find_breaks())
+    write_anchor(now)
+    check = AuditCheck.objects.create(
+        checked_at=now, ok=not problems, breaks=len(problems), entries=AuditEntry.objects.count()
+    )
+    return Verification(check, problems)
+
+
+def last_check() -> AuditCheck | None:
+    return AuditCheck.objects.order_by("-checked_at", "-id").first()

@@ -1,4 +1,5 @@
-"""What the staff health page checks: database, broker, queue, beat and outbox, then each app's checks.
+"""What the staff health page checks: database, broker, queue, beat, outbox and the last audit
+check, then each app's checks.
 
 An app adds rows to the page through its optional ``health.py`` hook module, which defines
 ``checks() -> list[Check]`` (the reports app: the last report run). Its rows come after the
@@ -17,8 +18,11 @@ from django.utils.translation import gettext as _
 
 from counseling.hooks import app_hooks
 from counseling.models import Heartbeat, OutboxMessage
+from counseling.services.audit import last_check
 
 BEAT_LATE = datetime.timedelta(minutes=3)
+# The audit check runs daily; two days without one means beat or the task is not running.
+AUDIT_CHECK_LATE = datetime.timedelta(days=2)
 
 
 @dataclass
@@ -68,10 +72,25 @@ def check_outbox() -> Check:
     return Check(_("Messages overdue in the outbox"), overdue == 0, str(overdue))
 
 
+def check_audit() -> Check:
+    """The last audit verification: a problem when it found breaks, is over two days old, or never
+    ran where beat should have run it (with no broker there is no beat, as for ``check_beat``)."""
+    name = _("Audit trail check")
+    last = last_check()
+    if last is None:
+        return Check(name, settings.CELERY_TASK_ALWAYS_EAGER, _("never"))
+    when = timezone.localtime(last.checked_at).strftime("%Y-%m-%d %H:%M")
+    if not last.ok:
+        return Check(name, False, _("broken in %(count)s place(s) · %(when)s") % {"count": last.breaks, "when": when})
+    if timezone.now() - last.checked_at > AUDIT_CHECK_LATE:
+        return Check(name, False, _("last run %(when)s: overdue") % {"when": when})
+    return Check(name, True, _("intact, %(count)s entries · %(when)s") % {"count": last.entries, "when": when})
+
+
 def run_checks() -> list[Check]:
     """The ground's checks, then those of each app's ``health`` hook."""
     broker, queue = check_broker()
-    checks = [check_database(), broker, queue, check_beat(), check_outbox()]
+    checks = [check_database(), broker, queue, check_beat(), check_outbox(), check_audit()]
     for _app, module in app_hooks("health"):
         checks.extend(module.checks())
     return checks

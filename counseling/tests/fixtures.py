@@ -7,9 +7,11 @@ appointment needs one; other_counselor is a colleague.
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -22,6 +24,17 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+_anchor_dirs = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(tmp_path_factory, monkeypatch):
+    """Every test anchors the audit chain in a directory of its own (its database starts empty),
+    never in var/; the directory is only named here, created when a test writes an anchor."""
+    base = tmp_path_factory.getbasetemp() / "audit-anchors"
+    monkeypatch.setattr(settings, "AUDIT_ANCHOR_DIR", base / str(next(_anchor_dirs)))
 
 
 @pytest.fixture

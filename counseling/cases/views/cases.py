@@ -34,7 +34,7 @@ from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
 
-from .common import audit_read, form_page
+from .common import audit_list, audit_read, form_page
 
 PAGE_SIZE = 30
 
@@ -80,6 +80,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Your cases (the head counselor: everyone's), filtered by status, student or counselor."""
     cases, status, query, counselor = _case_list_queryset(request)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(request, Case, [case.student_id for case in page], "case list")
     see_all = request.user.has_perm("cases.view_all_cases")
     context = {
         "page": page,
@@ -160,6 +161,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 )
                 .order_by("student_profile__student_number")[:20]
             )
+            # The results say who already has a case with whom.
+            audit_list(request, Case, [student.pk for student in results], "open a case: search")
         return render(request, "cases/case_open_search.html", {"search": search, "results": results})
 
     student = get_object_or_404(User.objects.filter(student_profile__isnull=False, is_active=True), pk=int(student_id))

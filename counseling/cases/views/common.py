@@ -7,11 +7,17 @@ from django.shortcuts import render
 
 from counseling.cases.services.trail import log
 from counseling.models.audit import AuditAction
+from counseling.services.audit import record_list
 
 
 def audit_read(request: HttpRequest, obj, action: AuditAction = AuditAction.VIEW, detail: str = "") -> None:
     """Record that the signed-in user read (or printed, exported) ``obj``; call inside the view's transaction."""
     log(request.user, action, obj, request=request, detail=detail)
+
+
+def audit_list(request: HttpRequest, model, student_ids, detail: str) -> None:
+    """Record that the signed-in user saw a list of ``model`` rows about these students: one entry."""
+    record_list(request.user, model, student_ids, request=request, detail=detail)
 
 
 def form_page(request: HttpRequest, *, title: str, form, back_url: str, case=None, status: int = 200, **extra):

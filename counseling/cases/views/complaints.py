@@ -16,7 +16,7 @@ from counseling.cases.services.access import get_complaint_for
 from counseling.cases.services.complaints import file_complaint, handle_complaint
 from counseling.decorators import require_perm
 
-from .common import form_page
+from .common import audit_read, form_page
 
 
 @require_perm("cases.file_complaint")
@@ -66,4 +66,5 @@ def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
         handle_complaint(complaint, by=request.user, **form.cleaned_data)
         messages.success(request, _("The complaint was updated."))
         return redirect("cases:complaint_list")
+    audit_read(request, complaint)
     return render(request, "cases/complaint_handle.html", {"complaint": complaint, "form": form})

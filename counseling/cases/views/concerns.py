@@ -27,7 +27,7 @@ from counseling.cases.services.concerns import (
 )
 from counseling.decorators import require_perm
 
-from .common import audit_read, form_page
+from .common import audit_list, audit_read, form_page
 
 
 @require_perm("cases.refer_student")
@@ -95,6 +95,7 @@ def concern_inbox(request: HttpRequest) -> HttpResponse:
     if show == "waiting":
         concerns = concerns.filter(status=ConcernStatus.RECEIVED)
     page = Paginator(concerns.order_by("-urgency", "-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    audit_list(request, Concern, [concern.student_id for concern in page], "concern inbox")
     return render(request, "cases/concern_inbox.html", {"page": page, "show": show})
 
 

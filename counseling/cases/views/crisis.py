@@ -18,7 +18,7 @@ from counseling.cases.services.access import get_case_for, get_escalation_for
 from counseling.cases.services.crisis import ACTION_FIELDS, update_actions
 from counseling.decorators import require_perm
 
-from .common import audit_read, form_page
+from .common import audit_list, audit_read, form_page
 
 
 @require_perm("cases.view_cases")
@@ -63,6 +63,7 @@ def crisis_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("show") == "open":
         escalations = escalations.unacknowledged()
     page = Paginator(escalations, 30).get_page(request.GET.get("page"))
+    audit_list(request, Escalation, [escalation.student_id for escalation in page], "crisis list")
     return render(request, "cases/crisis_list.html", {"page": page, "show": request.GET.get("show", "")})
 
 
@@ -115,6 +116,8 @@ def crisis_actions(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The actions were recorded."))
         return redirect("cases:crisis_detail", pk=escalation.pk)
+    if request.method == "GET":
+        audit_read(request, escalation, detail="actions form")
     return form_page(
         request,
         title=_("Actions taken"),

@@ -84,6 +84,8 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         save_goal(case, by=request.user, values=values, goal=case.goals.get(pk=goal.pk), request=request)
         messages.success(request, _("The goal was saved."))
         return redirect("cases:detail", pk=case.pk)
+    if request.method == "GET":
+        audit_read(request, goal, detail="edit form")
     return form_page(
         request, title=_("Change the goal"), form=form, back_url=reverse("cases:detail", args=[case.pk]), case=case
     )

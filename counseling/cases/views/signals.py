@@ -26,7 +26,7 @@ from counseling.cases.services.access import get_signal_for
 from counseling.cases.services.cases import colleague_holding
 from counseling.decorators import require_perm
 
-from .common import audit_read
+from .common import audit_list, audit_read
 
 # More open signals than this at once is an emergency of its own; the page says so.
 OPEN_LIMIT = 300
@@ -101,6 +101,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
             .annotate(rank=SEVERITY_RANK)
             .order_by("rank", "raised_at", "id")[: OPEN_LIMIT + 1]
         )
+        audit_list(request, RiskSignal, [signal.student_id for signal in rows[:OPEN_LIMIT]], "signal triage")
         blocks = blocks_of(rows[:OPEN_LIMIT])
         for block in blocks:
             block.case_visible = may_open_case(request.user, block.case)
@@ -112,6 +113,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
             .order_by("-handled_at", "-id")
         )
         context["page"] = Paginator(handled, PAGE_SIZE).get_page(request.GET.get("page"))
+        audit_list(request, RiskSignal, [signal.student_id for signal in context["page"]], "signal triage: handled")
     return render(request, "cases/triage.html", context)
 
 

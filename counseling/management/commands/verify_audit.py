@@ -1,21 +1,24 @@
-"""Check the audit chain: every entry's hash and its link to the entry before."""
+"""Check the audit trail: every entry's HMAC, its link to the entry before, and the anchors on file.
+
+Also anchors the current head and stores the result for /health/ (the daily task does the same).
+"""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from counseling.models import AuditEntry
-from counseling.services.audit import find_breaks
+from counseling.services.audit import verify
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain; prints each break and fails when there is one."
+    help = "Verify the audit trail (HMAC, links, anchors); prints each break and fails when there is one."
 
     def handle(self, *args, **options) -> None:
-        breaks = 0
-        for entry_id, problem in find_breaks():
-            breaks += 1
-            self.stdout.write(self.style.ERROR(f"entry {entry_id}: {problem}"))
-        if breaks:
-            raise CommandError(f"The audit chain is broken in {breaks} place(s).")
-        self.stdout.write(self.style.SUCCESS(f"The audit chain is intact ({AuditEntry.objects.count()} entries)."))
+        result = verify()
+        lines = [f"entry {entry_id}: {problem}" if entry_id else problem for entry_id, problem in result.problems]
+        for line in lines:
+            self.stdout.write(self.style.ERROR(line))
+        if lines:
+            shown = "; ".join(lines[:5]) + ("; …" if len(lines) > 5 else "")
+            raise CommandError(f"The audit chain is broken in {len(lines)} place(s): {shown}")
+        self.stdout.write(self.style.SUCCESS(f"The audit chain is intact ({result.check.entries} entries)."))

@@ -29,9 +29,18 @@ $(VENV)/.installed: requirements.txt | debian-packages
 install: debian-packages $(VENV)/.installed
 	@test -f .env || printf 'DEBUG=1\n' > .env
 
+# The demo runs its periodic jobs too (reminders, re-sends, digests, waitlist expiry): a Celery
+# worker with beat on kombu's file-system broker (var/broker), stopped with the server.
+DEMO_BROKER ?= filesystem://
+
 run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
+	@echo "Background jobs: a Celery worker with beat (log: var/celery.log)"
+	@export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(DEMO_BROKER)}"; \
+	$(BIN)/celery -A counseling worker --beat --pool=solo --without-mingle --without-gossip \
+		--schedule var/celerybeat-schedule --loglevel=INFO --logfile var/celery.log & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

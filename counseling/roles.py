@@ -57,7 +57,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "counseling.record_consent": is_administrator | is_counseling_staff | is_class_teacher,
     "counseling.export_student_data": is_head,
     "counseling.counsel": is_counseling_staff,  # may be named someone's counselor (case, group, grade, rota)
-    "counseling.receive_digest": is_counseling_staff,
+    "counseling.receive_digest": is_counseling_staff | is_leader | is_class_teacher,
     "counseling.receive_weekly_note": is_head,
     # Whether a referred student is being followed: the class teacher follows their pupils with the
     # office; a committee member is a peer and learns only that the office has the concern

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -30,6 +31,9 @@ class Check:
     name: str
     ok: bool
     detail: str
+    # Not a failure (the page stays 200) but not "OK" either: something the staff should know,
+    # e.g. that the periodic jobs have never run.
+    warn: bool = False
 
 
 def check_database() -> Check:
@@ -42,10 +46,19 @@ def check_database() -> Check:
 
 
 def check_broker() -> tuple[Check, Check]:
-    """Broker reachability and the default queue's length (Redis only)."""
+    """Broker reachability and the default queue's length (Redis, or the demo's file-system broker)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         note = _("No broker: tasks run in the web process.")
         return Check(_("Broker"), True, note), Check(_("Queue length"), True, "0")
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        queue = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        if not queue.is_dir():
+            return Check(_("Broker"), False, _("the demo's message folder is missing")), Check(
+                _("Queue length"), False, "?"
+            )
+        length = sum(1 for _item in queue.iterdir())
+        note = _("the demo's file-system broker (make run)")
+        return Check(_("Broker"), True, note), Check(_("Queue length"), length < 1000, str(length))
     try:
         import redis
 
@@ -58,9 +71,17 @@ def check_broker() -> tuple[Check, Check]:
 
 
 def check_beat() -> Check:
+    """Beat's last tick. Never: with no broker that is expected but still a warning (reminders,
+    re-sends of unacknowledged crises and digests are not going out); with a broker, a problem."""
     beat = Heartbeat.objects.filter(name="beat").first()
     if beat is None:
-        return Check(_("Last beat tick"), settings.CELERY_TASK_ALWAYS_EAGER, _("never"))
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        return Check(
+            _("Last beat tick"),
+            eager,
+            _("never: the periodic jobs (reminders, re-sends, digests) are not running"),
+            warn=eager,
+        )
     late = timezone.now() - beat.at > BEAT_LATE
     return Check(_("Last beat tick"), not late, timezone.localtime(beat.at).strftime("%Y-%m-%d %H:%M:%S"))
 
@@ -78,7 +99,8 @@ def check_audit() -> Check:
     name = _("Audit trail check")
     last = last_check()
     if last is None:
-        return Check(name, settings.CELERY_TASK_ALWAYS_EAGER, _("never"))
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        return Check(name, eager, _("never"), warn=eager)
     when = timezone.localtime(last.checked_at).strftime("%Y-%m-%d %H:%M")
     if not last.ok:
         return Check(name, False, _("broken in %(count)s place(s) · %(when)s") % {"count": last.breaks, "when": when})

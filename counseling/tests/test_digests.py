@@ -64,3 +64,25 @@ def test_the_weekly_note_reaches_the_head_with_numbers_only(busy_day, head, stud
     assert "心理辅导室上周工作" in note.title
     assert student.name not in message.body + note.body
     assert NOTE_WORDS[:6] not in message.body
+
+
+@pytest.mark.django_db
+def test_leaders_and_class_teachers_get_the_digest_their_lines_are_computed_for(
+    leader, class_teacher, school_class, student, counselor
+) -> None:
+    """The apps compute lines for a leader (a crisis not yet acknowledged) and a class teacher (a
+    zero report due): the 7:00 digest reaches them too, and its e-mail stays quiet."""
+    from archives.tests.factories import ReportingWindowFactory
+    from counseling.cases.tests.factories import EscalationFactory
+
+    EscalationFactory(case=CaseFactory(student=student, counselor=counselor))
+    window = ReportingWindowFactory()
+    today = timezone.localdate()
+    send_daily_digests(today)
+    leader_digest = OutboxMessage.objects.get(recipient=leader, dedupe_key=f"digest:{leader.pk}:{today.isoformat()}")
+    assert student.name in leader_digest.body
+    teacher_digest = OutboxMessage.objects.get(recipient=class_teacher)
+    assert window.title in teacher_digest.body and str(school_class) in teacher_digest.body
+    deliver_due()
+    leader_mail = next(message for message in mail.outbox if message.to == [leader.email])
+    assert student.name not in leader_mail.subject + leader_mail.body

@@ -12,4 +12,10 @@ def health(request: HttpRequest) -> HttpResponse:
     """For staff: is everything that runs in the background alive? 503 when something is not."""
     checks = run_checks()
     healthy = all(check.ok for check in checks)
-    return render(request, "counseling/health.html", {"checks": checks, "healthy": healthy}, status=200 if healthy else 503)
+    warnings = any(check.warn for check in checks)
+    return render(
+        request,
+        "counseling/health.html",
+        {"checks": checks, "healthy": healthy, "warnings": warnings},
+        status=200 if healthy else 503,
+    )

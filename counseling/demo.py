@@ -11,7 +11,6 @@ import random
 from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from counseling.enums import Gender, Role
@@ -86,16 +85,6 @@ def _staff(username: str, name: str, role: Role, password: str, **extra) -> User
     return user
 
 
-def _administrators_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Administrators")
-    wanted = Permission.objects.filter(
-        content_type__app_label="counseling",
-        content_type__model__in=["user", "term", "grade", "schoolclass", "studentprofile"],
-    )
-    group.permissions.set(wanted)
-    return group
-
-
 def seed(ctx: SimpleNamespace) -> None:
     """The school: terms, six grades of four classes, ~600 students, staff and the demo sign-ins."""
     rng = ctx.rng
@@ -105,9 +94,8 @@ def seed(ctx: SimpleNamespace) -> None:
     year = ctx.term.school_year
 
     users = ctx.users
-    admin = _staff("admin", "周干事", Role.ADMINISTRATOR, password, is_staff=True)
-    admin.groups.add(_administrators_group())
-    users["admin"] = admin
+    # The administrator works in the product (staff accounts, directory); Django's admin is for superusers only.
+    users["admin"] = _staff("admin", "周干事", Role.ADMINISTRATOR, password)
     users["head"] = _staff("head", "陈静", Role.HEAD_COUNSELOR, password)
     for number, name in enumerate(["张晓雯", "赵明", "孙丽", "吴昊"], start=1):
         users[f"counselor{number}"] = _staff(f"counselor{number}", name, Role.COUNSELOR, password)

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from counseling.models import SchoolClass
+from counseling.enums import Role
+from counseling.models import ConcernCategory, SchoolClass, StudentProfile, User
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 
@@ -79,3 +80,74 @@ class OwnPasswordChangeForm(PasswordChangeForm):
                 forms.ValidationError(_("Choose a password different from your current one."), code="password_unchanged"),
             )
         return cleaned_data
+
+
+# Staff accounts and the directory (counseling.views.staff, counseling.views.directory)
+
+
+def _with_submit(form: forms.BaseForm, label: str) -> None:
+    form.helper = FormHelper()
+    form.helper.add_input(Submit("submit", label))
+
+
+def _staff_role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role if role != Role.STUDENT]
+
+
+class StaffAccountForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("Role"), choices=_staff_role_choices)
+
+    class Meta:
+        model = User
+        fields = ["username", "name", "email", "phone", "role"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        _with_submit(self, _("Create the account"))
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=_staff_role_choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _with_submit(self, _("Change the role"))
+
+
+class ClassTeacherForm(forms.Form):
+    school_class = forms.ModelChoiceField(
+        queryset=SchoolClass.objects.active(),
+        error_messages={"invalid_choice": _("Choose one of the school's current classes.")},
+    )
+    teacher = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.CLASS_TEACHER, is_active=True).order_by("name", "username"),
+        required=False,
+        label=_("Class teacher"),
+        empty_label=_("(none)"),
+        error_messages={"invalid_choice": _("Choose an active class teacher.")},
+    )
+
+
+class CommitteeMemberForm(forms.Form):
+    student = forms.ModelChoiceField(
+        queryset=StudentProfile.objects.active(),
+        error_messages={"invalid_choice": _("Choose a current student.")},
+    )
+    member = forms.BooleanField(required=False)
+
+
+class ConcernCategoryForm(forms.ModelForm):
+    class Meta:
+        model = ConcernCategory
+        fields = ["code", "name_zh", "name_en", "signals_risk", "order", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _with_submit(self, _("Save"))
+
+
+class ConfirmRequestForm(TokenForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _with_submit(self, _("Confirm with this code"))

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from counseling.enums import Role
-from counseling.roles import STAFF_REQUIRING_2FA
+from counseling.roles import requires_two_factor
 
 
 class IdleTimeoutMiddleware:
@@ -70,7 +70,7 @@ class SessionLifetimeMiddleware:
 
 
 class RequireStaffTwoFactorMiddleware:
-    """With REQUIRE_STAFF_2FA on, counselors, the head counselor and leaders must pass TOTP."""
+    """With REQUIRE_STAFF_2FA on, staff whose role reads confidential content, and administrators, must pass a second factor."""
 
     EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/live")
 
@@ -83,7 +83,7 @@ class RequireStaffTwoFactorMiddleware:
             settings.REQUIRE_STAFF_2FA
             and user is not None
             and user.is_authenticated
-            and user.role in STAFF_REQUIRING_2FA
+            and requires_two_factor(user)
             and not user.is_verified()
             and not request.path.startswith(self.EXEMPT_PREFIXES)
         ):

@@ -54,6 +54,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "counseling.issue_passwords": is_administrator,
     "counseling.view_health": is_administrator | is_head,
     "counseling.run_new_year": is_administrator,
+    "counseling.manage_staff": is_administrator,  # propose, never grant alone, a role that reads confidential content
+    "counseling.confirm_staff_requests": is_head,  # the second person of a two-person act (counseling.services.staff_requests)
     "counseling.record_consent": is_administrator | is_counseling_staff | is_class_teacher,
     "counseling.export_student_data": is_head,
     "counseling.counsel": is_counseling_staff,  # may be named someone's counselor (case, group, grade, rota)
@@ -117,7 +119,28 @@ PERMISSIONS: dict[str, rules.Predicate] = {
 for _name, _predicate in PERMISSIONS.items():
     rules.add_perm(_name, _predicate)
 
-STAFF_REQUIRING_2FA = frozenset({Role.COUNSELOR, Role.HEAD_COUNSELOR, Role.LEADER})
+# Holding any of these means reading confidential content (case records, crises, escalations, a
+# student's archive and warnings): granting such a role, or resetting the password or second factor
+# of someone who holds one, needs a head counselor's confirmation (counseling.services.staff_requests).
+CONFIDENTIAL_PERMISSIONS = (
+    "cases.view_cases",
+    "cases.view_crisis",
+    "cases.view_escalations",
+    "archives.view_archive",
+    "archives.handle_warnings",
+)
+
+
+def reads_confidential(role: str) -> bool:
+    """Whether members of ``role`` hold a permission that reads confidential content (asked of the table)."""
+    someone = User(role=role, is_active=True)
+    return any(rules.has_perm(perm, someone) for perm in CONFIDENTIAL_PERMISSIONS)
+
+
+def requires_two_factor(user) -> bool:
+    """Whether ``user`` must pass a second factor (with REQUIRE_STAFF_2FA on): everyone whose role reads
+    confidential content, and the administrator, who manages the accounts of those who do."""
+    return bool(user.is_authenticated and (reads_confidential(user.role) or user.role == Role.ADMINISTRATOR))
 
 
 # People by permission: every "who may do X" question is answered from the table above, never from

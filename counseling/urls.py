@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from counseling.views import health, home, notifications, privacy, roster, signin, twofactor
+from counseling.views import (
+    directory,
+    health,
+    home,
+    notifications,
+    privacy,
+    roster,
+    signin,
+    staff,
+    staff_requests,
+    twofactor,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,12 +22,34 @@ urlpatterns = [
     path("accounts/password/", signin.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/two-factor/", twofactor.two_factor, name="two_factor"),
+    path("accounts/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
     path("directory/roster/", roster.roster_import, name="roster_import"),
     path("directory/sign-in-sheets/", signin.signin_sheets, name="signin_sheets"),
+    path("directory/staff/", staff.staff_list, name="staff_list"),
+    path("directory/staff/new/", staff.staff_create, name="staff_create"),
+    path("directory/staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
+    path("directory/staff/<int:pk>/role/", staff.staff_role, name="staff_role"),
+    path("directory/staff/<int:pk>/active/", staff.staff_active, name="staff_active"),
+    path("directory/staff/<int:pk>/reset/", staff.staff_reset, name="staff_reset"),
+    path("directory/staff/requests/<int:pk>/withdraw/", staff.staff_request_withdraw, name="staff_request_withdraw"),
+    path("directory/classes/", directory.class_teachers, name="directory_classes"),
+    path("directory/committee/", directory.committee, name="directory_committee"),
+    path("directory/committee/set/", directory.committee_set, name="directory_committee_set"),
+    path("directory/categories/", directory.categories, name="directory_categories"),
+    path("directory/categories/new/", directory.category_edit, name="directory_category_new"),
+    path("directory/categories/<int:pk>/", directory.category_edit, name="directory_category_edit"),
+    path("staff-requests/", staff_requests.request_list, name="staff_requests"),
+    path("staff-requests/<int:pk>/", staff_requests.request_confirm, name="staff_request_confirm"),
     path("cases/", include("counseling.cases.urls")),
     path("appointments/", include("appointments.urls")),
     path("archives/", include("archives.urls")),

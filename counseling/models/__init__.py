@@ -4,6 +4,7 @@ from .consent import ConsentRecord
 from .notify import Notification, OutboxMessage
 from .ops import Heartbeat
 from .people import Grade, SchoolClass, StudentProfile, Term, User
+from .staff import StaffRequest
 
 __all__ = [
     "AuditCheck",
@@ -15,6 +16,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "SchoolClass",
+    "StaffRequest",
     "StudentProfile",
     "Term",
     "User",

@@ -36,6 +36,7 @@ class Kind:
     APPOINTMENT = gettext_lazy("an appointment notice")
     DIGEST = gettext_lazy("your daily digest")
     WEEKLY = gettext_lazy("your weekly summary")
+    ACCOUNT = gettext_lazy("a staff account request")
 
 
 def schedule(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from counseling.hooks import RetentionKind
@@ -38,8 +38,8 @@ def remove_audit_entry(entry: AuditEntry) -> None:
 
 
 def expired_outbox_messages(cutoff: datetime.datetime) -> QuerySet:
-    """Messages sent before ``cutoff`` (unsent ones are still on their way and stay)."""
-    return OutboxMessage.objects.filter(sent_at__lt=cutoff)
+    """Messages sent, or dropped as too late, before ``cutoff`` (unsent ones are still on their way and stay)."""
+    return OutboxMessage.objects.filter(Q(sent_at__lt=cutoff) | Q(dropped_at__lt=cutoff))
 
 
 def expired_notifications(cutoff: datetime.datetime) -> QuerySet:

@@ -131,7 +131,8 @@ def cancelled(appointment: Appointment, *, by) -> None:
 def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = None) -> int:
     """Put the reminders (default 24 h and 1 h before) in the outbox for student and counselor.
 
-    A reminder whose time has passed is skipped. Returns how many were scheduled.
+    A reminder whose time has passed is skipped; one still unsent when the appointment begins
+    (the worker was down) is dropped, not sent late. Returns how many were scheduled.
     """
     rules = rules or OfficeRules.load()
     now = timezone.now()
@@ -161,6 +162,7 @@ def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = Non
                 body=f"{when(appointment.starts_at)} · {_place(appointment)}",
                 url=_url(appointment),
                 send_after=send_after,
+                stale_after=appointment.starts_at,
             )
     return count
 
@@ -168,3 +170,34 @@ def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = Non
 def cancel_reminders(appointment: Appointment) -> int:
     """Withdraw the unsent reminders of an appointment (after a move, cancellation or outcome)."""
     return notify.cancel(f"appt:{appointment.pk}:remind:")
+
+
+def office_closed(appointments, *, by) -> int:
+    """Tell the student and the counselor of each booked appointment that its day is now closed.
+
+    The appointments are not cancelled (the counselor finds a new time with the student); the
+    notices say so. Keys name the appointment and its time, so closing the same days twice tells
+    nobody twice. Returns how many appointments were concerned.
+    """
+    count = 0
+    for appointment in appointments.select_related("student", "counselor"):
+        count += 1
+        at = when(appointment.starts_at)
+        for recipient, title in (
+            (
+                appointment.student,
+                _(
+                    "The counseling office is closed at %(when)s: your appointment will get a new time. Look at it, or move it yourself."
+                )
+                % {"when": at},
+            ),
+            (
+                appointment.counselor,
+                _("Your appointment with %(student)s at %(when)s falls on closed days: find a new time.")
+                % {"student": appointment.student, "when": at},
+            ),
+        ):
+            if by is not None and recipient.pk == by.pk:
+                continue
+            _send(appointment, recipient, "closed", title)
+    return count

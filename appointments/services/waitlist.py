@@ -99,15 +99,46 @@ def offer_freed_time(
     return offers
 
 
+# A held slot's hours run only while a student is awake to answer: an offer made at 21:00 with a
+# four-hour hold would otherwise run out at 01:00, before they could see it.
+WAKING_START = datetime.time(7, 0)
+WAKING_END = datetime.time(22, 0)
+
+
+def hold_until(start: datetime.datetime, hours: int) -> datetime.datetime:
+    """When a hold of ``hours`` waking hours (07:00-22:00, school time) that begins at ``start`` ends."""
+    zone = timezone.get_current_timezone()
+    moment = timezone.localtime(start, zone)
+    left = datetime.timedelta(hours=hours)
+    while True:
+        day = moment.date()
+        opens = timezone.make_aware(datetime.datetime.combine(day, WAKING_START), zone)
+        closes = timezone.make_aware(datetime.datetime.combine(day, WAKING_END), zone)
+        if moment < opens:
+            moment = opens
+        if moment >= closes:
+            moment = timezone.make_aware(
+                datetime.datetime.combine(day + datetime.timedelta(days=1), WAKING_START), zone
+            )
+            continue
+        if moment + left <= closes:
+            return moment + left
+        left -= closes - moment
+        moment = closes
+
+
 def offer_slot(slot: Slot, *, rules: OfficeRules) -> WaitlistOffer | None:
     """Hold ``slot`` for the first suitable waiting student and tell them; None when nobody fits.
+
+    The hold lasts the office's hold hours counted in waking hours (``hold_until``), and never
+    past the booking cut-off before the slot.
 
     Suitable: waiting for this counselor or any, at this time of day, not offered this slot
     before, holding no other live offer, below the upcoming limit, free at that time.
     """
     now = timezone.now()
     expires_at = min(
-        now + datetime.timedelta(hours=rules.offer_hold_hours),
+        hold_until(now, rules.offer_hold_hours),
         slot.starts_at - datetime.timedelta(hours=rules.booking_cutoff_hours),
     )
     if expires_at <= now:

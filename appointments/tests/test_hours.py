@@ -12,6 +12,7 @@ from appointments.services import duty_counselor
 from appointments.services.slots import office_slots
 from appointments.tests.conftest import at
 from appointments.tests.factories import ClosedDayFactory, ExtraSessionFactory, WeeklyScheduleFactory
+from counseling.models import OutboxMessage
 from counseling.tests.factories import TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,18 @@ def test_an_administrator_adds_closed_days_and_is_warned_about_bookings(
         follow=True,
     )
     assert ClosedDay.objects.get().reason == "运动会"
-    assert "1 booked appointment falls on these days." in response.content.decode()
+    assert "1 booked appointment falls on these days. It is not cancelled; its student and counselor have been told." in (
+        response.content.decode()
+    )
+    # Both people concerned are told, once, in the app (the e-mail says only that a notice waits).
+    for person in (student, counselor):
+        notice = OutboxMessage.objects.get(recipient=person, dedupe_key__contains=":closed:")
+        assert "2026-11-18 17:25" in notice.title
+    assert "new time" in OutboxMessage.objects.get(recipient=student, dedupe_key__contains=":closed:").title
+    login(administrator).post(
+        reverse("appointments:closed_new"), {"start_date": "2026-11-18", "end_date": "2026-11-18", "reason": "again"}
+    )
+    assert OutboxMessage.objects.filter(dedupe_key__contains=":closed:").count() == 2
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,22 @@ def test_reminder_times_are_configurable(login, student, counselor, hours) -> No
     OfficeRules.objects.update_or_create(pk=1, defaults={"first_reminder_hours": 0, "second_reminder_hours": 3})
     appointment = book_tuesday(login, student, counselor)
     assert set(reminders(appointment).values_list("send_after", flat=True)) == {at(1, 14, 25)}
+
+
+def test_a_reminder_that_comes_due_after_its_appointment_is_dropped(login, student, counselor, hours, clock) -> None:
+    """The worker was down from Monday until Tuesday 18:00: the reminders of the 17:25 visit are
+    not sent late, and the health page does not count them as overdue."""
+    appointment = book_tuesday(login, student, counselor)
+    assert set(reminders(appointment).values_list("stale_after", flat=True)) == {appointment.starts_at}
+    clock.move_to(at(1, 18, 0))
+    deliver_due()
+    assert not Notification.objects.filter(title__startswith="Reminder").exists()
+    assert not [message for message in mail.outbox if "Reminder" in message.subject]
+    assert all(row.dropped_at is not None and row.sent_at is None for row in reminders(appointment))
+
+
+def test_a_reminder_due_before_its_appointment_still_goes_out(login, student, counselor, hours, clock) -> None:
+    appointment = book_tuesday(login, student, counselor)
+    clock.move_to(at(1, 16, 30))  # after both reminders came due, before the visit
+    deliver_due()
+    assert reminders(appointment).filter(sent_at__isnull=False).count() == 4

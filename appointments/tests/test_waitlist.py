@@ -10,6 +10,7 @@ from django.urls import reverse
 from appointments.enums import AppointmentSource, OfferStatus, TimeOfDay, WaitlistStatus
 from appointments.models import Appointment, OfficeRules, WaitlistEntry, WaitlistOffer
 from appointments.services import booking
+from appointments.services.waitlist import hold_until
 from appointments.tasks import expire_offers
 from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, WaitlistEntryFactory
@@ -142,3 +143,33 @@ def test_leaving_the_waitlist_passes_a_held_slot_on(
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.CANCELLED
     assert WaitlistOffer.objects.get(status=OfferStatus.OPEN).entry.student == later
+
+
+def test_an_evening_offer_is_held_through_the_night(
+    login, student, other_student, counselor, full_day, school_class, clock
+) -> None:
+    """Freed at 20:30 with a 4-hour hold: 1.5 hours that evening, the rest from 07:00 the next day;
+    the slot (Tuesday 17:25) is still far enough away. A scan at 03:00 expires nothing."""
+    WaitlistEntryFactory(student=student, counselor=counselor)
+    clock.move_to(at(0, 20, 30))
+    booking.cancel(full_day, by=other_student)
+    offer = WaitlistOffer.objects.get()
+    assert abs(offer.expires_at - at(1, 9, 30)) < datetime.timedelta(minutes=1)
+    clock.move_to(at(1, 3, 0))
+    assert expire_offers() == 0
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "end"),
+    [
+        ((0, 9, 0), 4, (0, 13, 0)),
+        ((0, 21, 0), 4, (1, 10, 0)),
+        ((0, 23, 30), 2, (1, 9, 0)),
+        ((0, 5, 0), 1, (0, 8, 0)),
+        ((0, 21, 0), 72, (5, 18, 0)),
+    ],
+)
+def test_hold_hours_count_only_waking_hours(start, hours, end) -> None:
+    assert hold_until(at(*start), hours) == at(*end)

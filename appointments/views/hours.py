@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from appointments.forms import ClosedDayForm, ExtraSessionForm, OfficeRulesForm, RotaForm, WeeklyScheduleForm
 from appointments.models import Appointment, ClosedDay, DutyRota, ExtraSession, OfficeRules, WeeklySchedule
+from appointments.services import notices
 from appointments.services.slots import day_bounds
 from counseling.decorators import require_perm
 from counseling.models import Term
@@ -55,18 +56,18 @@ def _edit(request: HttpRequest, form_class, instance, title: str, done: str) -> 
 
 
 def _warn_booked(request: HttpRequest, closed: ClosedDay) -> None:
-    """Closing the office does not cancel what is booked: say how many appointments to look at."""
+    """Closing the office does not cancel what is booked: tell the people concerned, and say how many."""
     lo, hi = day_bounds(closed.start_date, closed.end_date)
     booked = Appointment.objects.upcoming().filter(starts_at__gte=lo, starts_at__lt=hi)
     if closed.counselor_id:
         booked = booked.filter(counselor_id=closed.counselor_id)
-    count = booked.count()
+    count = notices.office_closed(booked, by=request.user)
     if count:
         messages.warning(
             request,
             ngettext(
-                "%(count)d booked appointment falls on these days. It is not cancelled automatically.",
-                "%(count)d booked appointments fall on these days. They are not cancelled automatically.",
+                "%(count)d booked appointment falls on these days. It is not cancelled; its student and counselor have been told.",
+                "%(count)d booked appointments fall on these days. They are not cancelled; their students and counselors have been told.",
                 count,
             )
             % {"count": count},

@@ -56,6 +56,10 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # A message that could not go out before this moment is dropped, not sent late (a reminder
+    # of an appointment that has begun, after the worker was down): ``dropped_at`` says when.
+    stale_after = models.DateTimeField(null=True, blank=True)
+    dropped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")

@@ -88,7 +88,7 @@ def check_beat() -> Check:
 
 def check_outbox() -> Check:
     overdue = OutboxMessage.objects.filter(
-        sent_at__isnull=True, send_after__lt=timezone.now() - datetime.timedelta(minutes=5)
+        sent_at__isnull=True, dropped_at__isnull=True, send_after__lt=timezone.now() - datetime.timedelta(minutes=5)
     ).count()
     return Check(_("Messages overdue in the outbox"), overdue == 0, str(overdue))
 

@@ -49,8 +49,11 @@ def schedule(
     send_after: datetime.datetime | None = None,
     email: bool = True,
     kind: str = "",
+    stale_after: datetime.datetime | None = None,
 ) -> bool:
     """Put one message for one person in the outbox, due at ``send_after`` (default: now).
+
+    A message still unsent at ``stale_after`` is dropped instead of delivered late.
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
     Titles and bodies carry names and times only, never confidential content; they are shown in
@@ -71,6 +74,7 @@ def schedule(
             "kind": kind[:100],
             "send_after": due,
             "send_email": email,
+            "stale_after": stale_after,
         },
     )
     if created and due <= timezone.now():
@@ -142,14 +146,22 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
 def deliver_due(limit: int = 500) -> int:
     """Deliver every due, unsent message once. Returns the number delivered.
 
+    First every unsent message past its ``stale_after`` is marked dropped (never delivered).
     Side effects per message, in order: claim it (conditional update), create the in-app
     notification and mark it sent in one transaction, then send the e-mail if asked. A failed
     e-mail is recorded and retried by a later scan, up to MAX_ATTEMPTS, without repeating the
     in-app notification.
     """
     now = timezone.now()
+    dropped = OutboxMessage.objects.filter(sent_at__isnull=True, dropped_at__isnull=True, stale_after__lte=now).update(
+        dropped_at=now
+    )
+    if dropped:
+        log.info("outbox: %s message(s) dropped: their moment had passed", dropped)
     due_ids = list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, send_after__lte=now, attempts__lt=MAX_ATTEMPTS)
+        OutboxMessage.objects.filter(
+            sent_at__isnull=True, dropped_at__isnull=True, send_after__lte=now, attempts__lt=MAX_ATTEMPTS
+        )
         .order_by("send_after", "id")
         .values_list("id", flat=True)[:limit]
     )

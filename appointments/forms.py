@@ -51,9 +51,19 @@ class ConfirmUnusualMixin(forms.Form):
         widget=forms.HiddenInput,
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Once ticked the box stays in sight: a confirmation never travels on hidden.
+        if self.is_bound and self.data.get(self.add_prefix("confirm_unusual")) in ("on", "True", "true", "1"):
+            self.show_confirmation()
+
+    def show_confirmation(self) -> None:
+        """Show the box (the time, or a date of a plan, is an unusual one)."""
+        self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+
     def ask_to_confirm(self, message: str) -> None:
         """Say why the time is unusual and show the box to confirm it."""
-        self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+        self.show_confirmation()
         self.add_error(None, message)
         self.add_error("confirm_unusual", _("Tick the box to book this time anyway, or choose another time."))
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from appointments.enums import AppointmentStatus, MailboxKind
+from appointments.enums import AppointmentStatus, MailboxKind, MailboxStatus
 from appointments.models import Appointment, MailboxItem
 from appointments.services import booking, mailbox
 from appointments.services.errors import BookingError
 from appointments.services.timing import UnusualTimeError
 from appointments.tests.conftest import at, key
-from appointments.tests.factories import AppointmentFactory, ExtraSessionFactory
+from appointments.tests.factories import AppointmentFactory, ExtraSessionFactory, MailboxItemFactory
 from counseling.cases.tests.factories import CaseFactory, NoteFactory
 from counseling.tests.factories import TermFactory
 
@@ -292,3 +292,30 @@ def test_the_day_view_drops_the_outcome_buttons_once_used(login, counselor, stud
     page = client.get(day).content.decode()
     assert "Mark no-show" not in page and "Mark attended" not in page
     assert 'data-testid="status">No-show<' in page
+
+
+def test_scheduling_from_the_mailbox_at_night_asks_first_and_keeps_the_item_new(login, student, counselor) -> None:
+    item = MailboxItemFactory(sender=student)
+    url = reverse("appointments:mailbox_schedule", args=[item.pk])
+    data = {"counselor": counselor.pk, "date": "2026-11-17", "start_time": "22:00", "duration": "30"}
+    data["channel"] = "face_to_face"
+    client = login(counselor)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "2026-11-17 22:00 is outside the opening hours" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == MailboxStatus.NEW and not Appointment.objects.exists()
+    response = client.post(url, {**data, "confirm_unusual": "on"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == MailboxStatus.SCHEDULED and item.appointment.starts_at == at(1, 22, 0)
+
+
+def test_a_ticked_confirmation_stays_visible_after_another_error(login, counselor, student, other_student) -> None:
+    AppointmentFactory(student=other_student, counselor=counselor, starts_at=at(1, 3, 0))
+    response = login(counselor).post(
+        reverse("appointments:create"), walk_in(student, "2026-11-17", "03:00", confirm_unusual="on")
+    )
+    page = response.content.decode()
+    assert "already has an appointment at that time" in page
+    assert 'type="checkbox" name="confirm_unusual"' in page and 'type="hidden" name="confirm_unusual"' not in page

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -241,7 +240,7 @@ def follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("appointments:detail", pk=appointment.pk)
             plan = booking.plan_follow_ups(appointment, **args)
             if any(o.unusual for o in plan):
-                form.fields["confirm_unusual"].widget = CheckboxInput()
+                form.show_confirmation()
     context = {
         "appointment": appointment,
         "form": form,

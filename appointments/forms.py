@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.enums import AppointmentSource, CloseReason, MailboxKind, Recurrence, TimeOfDay, Weekday
 from appointments.models import ClosedDay, DutyRota, ExtraSession, OfficeRules, WeeklySchedule
+from appointments.services.mailbox import ANONYMOUS_REQUEST
 from counseling.enums import Channel
 from counseling.models import ConcernCategory, StudentProfile, User
 from counseling.roles import counselors
@@ -22,11 +23,12 @@ DURATIONS = [(15, "15"), (30, "30"), (45, "45"), (50, "50"), (60, "60"), (90, "9
 MAX_TEXT = 5000
 
 
-def _helper(submit_label, *, method: str = "post", css: str = "btn-primary") -> FormHelper:
+def _helper(submit_label, *, method: str = "post", css: str = "btn-primary", confirm=None) -> FormHelper:
     helper = FormHelper()
     helper.form_method = method
     if submit_label:
-        button = Submit("submit", submit_label)
+        # ``confirm``: the question the browser asks before the form is sent (static/js/app.js).
+        button = Submit("submit", submit_label, **({"data_confirm": confirm} if confirm else {}))
         button.field_classes = f"btn {css}"
         helper.add_input(button)
     return helper
@@ -36,7 +38,37 @@ def aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class WhenMixin(forms.Form):
+class ConfirmUnusualMixin(forms.Form):
+    """A confirmation box that appears only once the time turned out to be an unusual one.
+
+    Hidden (and false) until ``ask_to_confirm``; a counselor who ticks it books a time outside both
+    the opening hours and the school day (see ``appointments.services.timing``).
+    """
+
+    confirm_unusual = forms.BooleanField(
+        label=_("Yes, book this time outside the opening hours and the school day"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Once ticked the box stays in sight: a confirmation never travels on hidden.
+        if self.is_bound and self.data.get(self.add_prefix("confirm_unusual")) in ("on", "True", "true", "1"):
+            self.show_confirmation()
+
+    def show_confirmation(self) -> None:
+        """Show the box (the time, or a date of a plan, is an unusual one)."""
+        self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+
+    def ask_to_confirm(self, message: str) -> None:
+        """Say why the time is unusual and show the box to confirm it."""
+        self.show_confirmation()
+        self.add_error(None, message)
+        self.add_error("confirm_unusual", _("Tick the box to book this time anyway, or choose another time."))
+
+
+class WhenMixin(ConfirmUnusualMixin):
     """A date, a start time and a length in minutes; ``starts_at``/``ends_at`` once valid."""
 
     date = forms.DateField(label=_("Date"), widget=DateInput)
@@ -167,10 +199,10 @@ class CounselorMoveForm(WhenMixin):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Move"))
+        self.helper = _helper(_("Move"), confirm=_("Move this appointment? The student is told the new time."))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ConfirmUnusualMixin):
     first_date = forms.DateField(label=_("First follow-up on"), widget=DateInput)
     start_time = forms.TimeField(label=_("At"), widget=TimeInput)
     every = forms.TypedChoiceField(label=_("Repeat"), choices=Recurrence.choices, coerce=int, initial=Recurrence.WEEKLY)
@@ -220,7 +252,16 @@ class LetterForm(forms.Form):
             del self.fields["is_anonymous"]
         elif not about_choices.exists():
             del self.fields["about_student"]
+        if "is_anonymous" in self.fields:
+            # Said before sending, not only refused after.
+            self.fields["kind"].help_text = _("An anonymous letter cannot ask for an appointment.")
         self.helper = _helper(_("Send"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_anonymous") and data.get("kind") == MailboxKind.REQUEST:
+            self.add_error("is_anonymous", ANONYMOUS_REQUEST)
+        return data
 
 
 class ScheduleFromMailboxForm(CounselorChoiceMixin, WhenMixin):

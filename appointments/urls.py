@@ -26,6 +26,7 @@ urlpatterns = [
     path("agenda/day/", agenda.day, name="day"),
     path("agenda/new/", agenda.create, name="create"),
     path("agenda/calendar/", agenda.feed_settings, name="feed_settings"),
+    path("agenda/requests/", agenda.requests, name="requests"),
     path("<int:pk>/confirm/", agenda.confirm, name="confirm"),
     path("<int:pk>/decline/", agenda.decline, name="decline"),
     path("<int:pk>/attended/", agenda.attended, name="attended"),

@@ -376,3 +376,18 @@ OFFICE_NAME = env.str("OFFICE_NAME", default="")
 CONSENT_REQUIRED_UNDER_AGE = env.int("CONSENT_REQUIRED_UNDER_AGE", default=14)
 if not 0 <= CONSENT_REQUIRED_UNDER_AGE <= 18:
     raise ImproperlyConfigured("CONSENT_REQUIRED_UNDER_AGE must be between 0 (off) and 18.")
+
+# The school day (appointments): a counselor who books a time outside both their opening hours and
+# these hours of a school day (Monday to Friday, inside a term) is asked to confirm it. "HH:MM".
+SCHOOL_DAY_START = env.str("SCHOOL_DAY_START", default="07:00")
+SCHOOL_DAY_END = env.str("SCHOOL_DAY_END", default="19:00")
+if not (
+    len(SCHOOL_DAY_START) == len(SCHOOL_DAY_END) == 5
+    and SCHOOL_DAY_START[2] == SCHOOL_DAY_END[2] == ":"
+    and SCHOOL_DAY_START.replace(":", "").isdigit()
+    and SCHOOL_DAY_END.replace(":", "").isdigit()
+    and "00:00" <= SCHOOL_DAY_START < SCHOOL_DAY_END <= "23:59"
+    and int(SCHOOL_DAY_START[3:]) < 60
+    and int(SCHOOL_DAY_END[3:]) < 60
+):
+    raise ImproperlyConfigured("SCHOOL_DAY_START and SCHOOL_DAY_END must be HH:MM times, the start before the end.")

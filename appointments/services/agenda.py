@@ -28,7 +28,7 @@ def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] | None) -> list[AgendaDay]:
-    """Each day's appointments (all statuses), group sessions and free slots (incl. reserved ones).
+    """Each day's appointments (all statuses), group sessions and free slots ahead (incl. reserved ones).
 
     ``counselor_ids`` None means every counselor (the head counselor's overview). A fixed number
     of queries for any number of appointments.
@@ -46,7 +46,8 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
     for session in groups:
         result[timezone.localtime(session.starts_at).date()].groups.append(session)
     by_day: dict[datetime.date, list[Slot]] = defaultdict(list)
-    for slot in free_slots(first, last, counselor_ids=counselor_ids, include_reserved=True):
+    # Only times still ahead: a chip is an offer to book, and the past cannot be booked.
+    for slot in free_slots(first, last, counselor_ids=counselor_ids, include_reserved=True, not_before=timezone.now()):
         by_day[slot.local_start.date()].append(slot)
     for day, slots in by_day.items():
         result[day].free = slots

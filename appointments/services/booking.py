@@ -25,9 +25,10 @@ from appointments.services import notices, waitlist
 from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.limits import check_student_limit
 from appointments.services.slots import Slot, busy_between, closed_days, closure_for, office_slots
+from appointments.services.timing import check_usual_time, term_gap, unusual_time
 from counseling.cases import contract as cases
 from counseling.enums import Channel
-from counseling.models import User
+from counseling.models import Term, User
 from counseling.models.audit import AuditAction
 from counseling.services import notify
 from counseling.services.audit import record
@@ -290,10 +291,13 @@ def create_for_student(
     source: str = AppointmentSource.WALK_IN,
     series: uuid.UUID | None = None,
     send_notice: bool = True,
+    confirmed_unusual: bool = False,
     request=None,
 ) -> Appointment:
     """A counselor books a student at any time (walk-in, phone, mailbox, follow-up, key-student slot).
 
+    A time outside both the opening hours and the school day needs ``confirmed_unusual``
+    (``timing.check_usual_time``), else UnusualTimeError and nothing is booked.
     Side effects, in order: locks the student's row; checks the day, closures and both agendas;
     inserts a CONFIRMED appointment (first visit when it is); writes the audit entry; queues the
     notice to the student (unless ``send_notice`` is off) and the reminders; raises an urgent
@@ -306,6 +310,7 @@ def create_for_student(
         with transaction.atomic():
             lock_person(student)
             check_time_free(counselor=counselor, student=student, starts_at=starts_at, ends_at=ends_at)
+            check_usual_time(counselor.pk, starts_at, ends_at, confirmed=confirmed_unusual)
             appointment = Appointment(
                 student=student,
                 counselor=counselor,
@@ -364,12 +369,14 @@ def move(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime | None = None,
     room: str | None = None,
+    confirmed_unusual: bool = False,
     request=None,
 ) -> Appointment:
     """Move an upcoming appointment to a new time.
 
     A student moves to another free slot of the same counselor until the change cut-off (back to
-    REQUESTED in approval mode); a counselor moves to any free time. Side effects, in order:
+    REQUESTED in approval mode); a counselor moves to any free time (one outside both the opening
+    hours and the school day only with ``confirmed_unusual``, as in ``create_for_student``). Side effects, in order:
     locks the appointment and the student; updates the time (and room); withdraws the old
     reminders and schedules new ones; queues notices to both people; audits; offers the freed
     time to the waitlist.
@@ -406,6 +413,7 @@ def move(
                     ends_at=new_end,
                     exclude_pk=appointment.pk,
                 )
+                check_usual_time(appointment.counselor_id, starts_at, new_end, confirmed=confirmed_unusual)
             if starts_at == old_start and new_end == old_end:
                 raise BookingError(_("That is already the time of this appointment."))
             if _student_overlap(appointment.student, starts_at, new_end, appointment.pk):
@@ -515,6 +523,9 @@ class Occurrence:
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     problem: str = ""
+    # Why the time is outside the opening hours and the school day ("" when it is not): a problem
+    # unless the counselor confirmed such dates, then a warning next to a free date.
+    unusual: str = ""
 
     @property
     def is_free(self) -> bool:
@@ -522,17 +533,26 @@ class Occurrence:
 
 
 def plan_follow_ups(
-    appointment: Appointment, *, first_start: datetime.datetime, every_days: int, count: int
+    appointment: Appointment,
+    *,
+    first_start: datetime.datetime,
+    every_days: int,
+    count: int,
+    allow_unusual: bool = False,
 ) -> list[Occurrence]:
     """The follow-up times (same length as ``appointment``) with what, if anything, is in the way.
 
-    Reads a fixed number of queries for any ``count``.
+    A date in the school holidays or after the last term is never free; a time outside both the
+    opening hours and the school day is free only with ``allow_unusual`` (its ``unusual`` says why
+    it is unusual either way). Reads a fixed number of queries for any ``count``.
     """
     duration = appointment.ends_at - appointment.starts_at
     starts = [first_start + datetime.timedelta(days=every_days * n) for n in range(count)]
     window_start, window_end = starts[0], starts[-1] + duration
     first_day, last_day = timezone.localdate(window_start), timezone.localdate(window_end)
     closures = closed_days(first_day, last_day, [appointment.counselor_id])
+    terms = list(Term.objects.all())
+    hours = office_slots(first_day, last_day, [appointment.counselor_id])
     counselor_busy = busy_between(window_start, window_end, [appointment.counselor_id])
     student_busy = list(
         Appointment.objects.overlapping(window_start, window_end)
@@ -553,10 +573,16 @@ def plan_follow_ups(
         end = start + duration
         day = timezone.localdate(start)
         closure = closure_for(closures, day, appointment.counselor_id)
+        unusual = unusual_time(appointment.counselor_id, start, end, terms=terms, slots=hours)
+        gap = term_gap(day, terms)
         if start <= now:
             problem = _("in the past")
         elif closure:
             problem = _("office closed (%(reason)s)") % {"reason": closure.reason}
+        elif gap:
+            problem = gap
+        elif unusual and not allow_unusual:
+            problem = unusual
         elif counselor_busy.is_busy(appointment.counselor_id, start, end):
             problem = _("%(counselor)s is busy") % {"counselor": appointment.counselor}
         elif counselor_busy.held_for(appointment.counselor_id, start) not in (None, appointment.student_id):
@@ -565,16 +591,24 @@ def plan_follow_ups(
             problem = _("%(student)s has another appointment") % {"student": appointment.student}
         else:
             problem = ""
-        plan.append(Occurrence(start, end, problem))
+        plan.append(Occurrence(start, end, problem, unusual=unusual))
     return plan
 
 
 def book_follow_ups(
-    appointment: Appointment, *, by, first_start: datetime.datetime, every_days: int, count: int, request=None
+    appointment: Appointment,
+    *,
+    by,
+    first_start: datetime.datetime,
+    every_days: int,
+    count: int,
+    allow_unusual: bool = False,
+    request=None,
 ) -> tuple[list[Appointment], list[Occurrence]]:
     """Book the free dates of a follow-up plan in one series; returns (booked, skipped).
 
-    Side effects: one appointment per free date (audited, with reminders), then one notice to
+    ``allow_unusual``: the counselor confirmed the dates outside the opening hours and the school
+    day (``plan_follow_ups``). Side effects: one appointment per free date (audited, with reminders), then one notice to
     the student listing how many were booked. Dates that became busy since the preview are
     skipped, not forced.
     """
@@ -582,7 +616,10 @@ def book_follow_ups(
     booked: list[Appointment] = []
     skipped: list[Occurrence] = []
     with transaction.atomic():
-        for occurrence in plan_follow_ups(appointment, first_start=first_start, every_days=every_days, count=count):
+        plan = plan_follow_ups(
+            appointment, first_start=first_start, every_days=every_days, count=count, allow_unusual=allow_unusual
+        )
+        for occurrence in plan:
             if not occurrence.is_free:
                 skipped.append(occurrence)
                 continue
@@ -600,6 +637,7 @@ def book_follow_ups(
                         series=series,
                         by=by,
                         send_notice=False,
+                        confirmed_unusual=allow_unusual,
                         request=request,
                     )
                 )

@@ -13,8 +13,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from appointments.enums import AppointmentSource, MailboxStatus
+from appointments.enums import AppointmentSource, MailboxKind, MailboxStatus
 from appointments.models import DutyRota, MailboxItem
 from appointments.services import lexicon
 from appointments.services.booking import create_for_student
@@ -25,6 +26,10 @@ from counseling.roles import head_counselor
 from counseling.services import notify
 from counseling.services.audit import record
 
+ANONYMOUS_REQUEST = gettext_lazy(
+    "An anonymous letter cannot ask for an appointment: the counselors would not know whom to book. "
+    "Send it with your name, or send it as a letter."
+)
 # Items older than this without an answer are flagged on the counselors' home page.
 OVERDUE_AFTER = datetime.timedelta(days=1)
 
@@ -47,8 +52,11 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
     student it concerns (the sender, or the student a teacher wrote about; nobody when the letter
     is anonymous and names no one), which tells the responsible counselor and the head counselor;
     a notice to today's duty counselor. No word of the letter, and not the phrase that matched,
-    goes into the signal, a notice, a log line or the audit trail.
+    goes into the signal, a notice, a log line or the audit trail. An anonymous request for an
+    appointment is refused (BookingError, nothing is posted): nobody could be booked for it.
     """
+    if is_anonymous and kind == MailboxKind.REQUEST:
+        raise BookingError(ANONYMOUS_REQUEST)
     with transaction.atomic():
         item = MailboxItem.objects.create(
             sender=sender,
@@ -124,11 +132,13 @@ def schedule(
     ends_at: datetime.datetime,
     channel: str,
     room: str = "",
+    confirmed_unusual: bool = False,
     request=None,
 ):
     """Book an appointment from an item for the student it concerns; the student is told (and a
     teacher who wrote is told it was scheduled; a committee member who wrote about a classmate is
-    not). Raises BookingError when no student is known."""
+    not). Raises BookingError when no student is known, and UnusualTimeError for a time outside
+    the opening hours and the school day not ``confirmed_unusual``."""
     with transaction.atomic():
         item = _lock(item)
         student = item.student
@@ -144,6 +154,7 @@ def schedule(
             room=room,
             source=AppointmentSource.MAILBOX,
             by=by,
+            confirmed_unusual=confirmed_unusual,
             request=request,
         )
         item.appointment = appointment

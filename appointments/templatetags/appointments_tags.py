@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from appointments.enums import AppointmentStatus
 
@@ -26,9 +27,19 @@ def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "text-bg-light")
 
 
+# Before its time an appointment that is on is simply "upcoming": no outcome can be known yet, and
+# a red "no-show" (or a mark recorded too early) would read as a fact about the student.
+NOT_YET = (AppointmentStatus.CONFIRMED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
+
+
 @register.simple_tag
 def status_badge(appointment) -> str:
     """The status as a coloured badge (a tag, not a template: it is drawn once per row of the agenda)."""
+    if appointment.status in NOT_YET and not appointment.has_started:
+        return format_html(
+            '<span class="badge text-bg-light border" data-testid="status">{}</span>',
+            pgettext("appointment status", "Upcoming"),
+        )
     return format_html(
         '<span class="badge {}" data-testid="status">{}</span>',
         status_class(appointment.status),

@@ -76,6 +76,7 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "appointments:day": Route(reverse("appointments:day"), counseling),
         "appointments:create": Route(reverse("appointments:create"), counseling),
         "appointments:feed_settings": Route(reverse("appointments:feed_settings"), counseling),
+        "appointments:requests": Route(reverse("appointments:requests"), counseling),
         "appointments:confirm": Route(reverse("appointments:confirm", args=[pk]), counseling_post),
         "appointments:decline": Route(reverse("appointments:decline", args=[pk]), counseling_post),
         "appointments:attended": Route(reverse("appointments:attended", args=[pk]), counseling_post),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from appointments.enums import AppointmentStatus
 from appointments.forms import AppointmentCreateForm, FollowUpForm
 from appointments.models import Appointment, CalendarFeed
 from appointments.services import booking
@@ -21,6 +23,7 @@ from appointments.services.agenda import agenda, week_of
 from appointments.services.calendar import counselor_feed, revoke_feed, rotate_feed
 from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.slots import parse_slot_key
+from appointments.services.timing import UnusualTimeError
 from appointments.views.common import get_appointment_for, parse_day
 from counseling.decorators import require_perm
 from counseling.roles import counselors
@@ -121,8 +124,11 @@ def create(request: HttpRequest) -> HttpResponse:
                     room=data["room"],
                     source=data["source"],
                     by=user,
+                    confirmed_unusual=data["confirm_unusual"],
                     request=request,
                 )
+            except UnusualTimeError as exc:
+                form.ask_to_confirm(exc.message)
             except BookingError as exc:
                 form.add_error(None, exc.message)
                 status = 409 if isinstance(exc, SlotTakenError) else 400
@@ -130,6 +136,19 @@ def create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The appointment is booked and the student is told."))
                 return redirect("appointments:detail", pk=appointment.pk)
     return render(request, "appointments/agenda/create.html", {"form": form}, status=status)
+
+
+@require_perm("appointments.view_agenda")
+def requests(request: HttpRequest) -> HttpResponse:
+    """The booking requests that wait for a confirmation, soonest first (the home page links here)."""
+    pending = (
+        Appointment.objects.visible_to(request.user).upcoming().filter(status=AppointmentStatus.REQUESTED).for_lists()
+    )
+    context = {
+        "page": Paginator(pending, 30).get_page(request.GET.get("page")),
+        "show_counselor": request.user.has_perm("appointments.view_all_agendas"),
+    }
+    return render(request, "appointments/agenda/requests.html", context)
 
 
 def _back(request: HttpRequest, appointment) -> HttpResponse:
@@ -170,7 +189,9 @@ def attended(request: HttpRequest, pk: int) -> HttpResponse:
     def action(appointment, **kwargs):
         return booking.record_outcome(appointment, attended=True, **kwargs)
 
-    return _act(request, pk, action, _("Marked as attended."))
+    _act(request, pk, action, _("Marked as attended."))
+    # Straight to the appointment (not back to the list): writing the session note is offered there.
+    return redirect("appointments:detail", pk=pk)
 
 
 @require_perm("appointments.view_agenda")
@@ -196,7 +217,12 @@ def follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
         else:
             data = form.cleaned_data
-            args = {"first_start": data["first_start"], "every_days": data["every"], "count": data["count"]}
+            args = {
+                "first_start": data["first_start"],
+                "every_days": data["every"],
+                "count": data["count"],
+                "allow_unusual": data["confirm_unusual"],
+            }
             if request.POST.get("action") == "save":
                 booked, skipped = booking.book_follow_ups(appointment, by=request.user, request=request, **args)
                 if booked:
@@ -217,6 +243,8 @@ def follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("appointments:detail", pk=appointment.pk)
             plan = booking.plan_follow_ups(appointment, **args)
+            if any(o.unusual for o in plan):
+                form.show_confirmation()
     context = {
         "appointment": appointment,
         "form": form,

@@ -18,7 +18,9 @@ from appointments.services import booking
 from appointments.services.calendar import appointment_file
 from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.slots import free_slots, group_by_day, parse_slot_key
+from appointments.services.timing import UnusualTimeError
 from appointments.views.common import STUDENT_OR_STAFF, get_appointment_for, is_student_of
+from counseling.cases import contract as cases
 from counseling.decorators import require_any_perm
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
@@ -38,6 +40,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not student_view:
         # The topic is confidential: staff readings are logged (a student reading their own is not).
         record(request.user, AuditAction.VIEW, appointment, request=request, student_id=appointment.student_id)
+    recorded = appointment.status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
     context = {
         "appointment": appointment,
         "student_view": student_view,
@@ -46,9 +49,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_confirm": not student_view
         and appointment.status == AppointmentStatus.REQUESTED
         and appointment.starts_at > timezone.now(),
-        "may_record": not student_view
-        and appointment.has_started
-        and appointment.status not in (AppointmentStatus.CANCELLED, AppointmentStatus.DECLINED),
+        # The two outcome buttons go once one is used; a wrong mark is corrected with the small one.
+        "may_record": not student_view and appointment.has_started and appointment.is_open,
+        "may_correct": not student_view and appointment.has_started and recorded,
+        # The student's case as this counselor may reach it (the cases app's door decides).
+        "case_links": None if student_view else cases.case_links(request.user, appointment.student, appointment_id=pk),
     }
     return render(request, "appointments/detail.html", context)
 
@@ -79,6 +84,8 @@ def _student_move(request: HttpRequest, appointment, rules: OfficeRules) -> Http
             else:
                 messages.success(request, _("Your appointment is moved."))
                 return redirect("appointments:detail", pk=appointment.pk)
+    # Picking a time only asks; the move happens when the student confirms it (a POST).
+    chosen = parse_slot_key(request.GET.get("start")) if request.method == "GET" else None
     days = []
     if _student_may_change(appointment, rules):
         today = timezone.localdate()
@@ -93,7 +100,12 @@ def _student_move(request: HttpRequest, appointment, rules: OfficeRules) -> Http
         )
     elif error is None:
         error = _("This appointment can no longer be changed online. Please contact the counseling office.")
-    context = {"appointment": appointment, "days": days, "error": error}
+    context = {
+        "appointment": appointment,
+        "days": days,
+        "error": error,
+        "chosen": next((slot for _day, slots in days for slot in slots if slot.starts_at == chosen), None),
+    }
     return render(request, "appointments/student/move.html", context, status=status)
 
 
@@ -117,8 +129,11 @@ def _counselor_move(request: HttpRequest, appointment) -> HttpResponse:
                     starts_at=form.cleaned_data["starts_at"],
                     ends_at=form.cleaned_data["ends_at"],
                     room=form.cleaned_data["room"],
+                    confirmed_unusual=form.cleaned_data["confirm_unusual"],
                     request=request,
                 )
+            except UnusualTimeError as exc:
+                form.ask_to_confirm(exc.message)
             except BookingError as exc:
                 form.add_error(None, exc.message)
                 status = 409 if isinstance(exc, SlotTakenError) else 400

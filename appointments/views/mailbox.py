@@ -16,6 +16,7 @@ from appointments.forms import CloseForm, LetterForm, ReplyForm, ScheduleFromMai
 from appointments.models import MailboxItem
 from appointments.services import mailbox
 from appointments.services.errors import BookingError, SlotTakenError
+from appointments.services.timing import UnusualTimeError
 from counseling.decorators import require_any_perm, require_perm
 from counseling.models import User
 from counseling.services.audit import record_list
@@ -51,18 +52,23 @@ def letter_new(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            mailbox.send(
-                sender=user,
-                kind=data["kind"],
-                body=data["body"],
-                is_anonymous=data.get("is_anonymous", False),
-                about_student=data.get("about_student"),
-                preferred_channel=data["preferred_channel"],
-            )
-            messages.success(
-                request, _("Your message is in the counseling office's mailbox. You will be told when it is answered.")
-            )
-            return redirect("appointments:my_letters")
+            try:
+                mailbox.send(
+                    sender=user,
+                    kind=data["kind"],
+                    body=data["body"],
+                    is_anonymous=data.get("is_anonymous", False),
+                    about_student=data.get("about_student"),
+                    preferred_channel=data["preferred_channel"],
+                )
+            except BookingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your message is in the counseling office's mailbox. You will be told when it is answered."),
+                )
+                return redirect("appointments:my_letters")
     return render(request, "appointments/mailbox/write.html", {"form": form}, status=status)
 
 
@@ -162,8 +168,11 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                     ends_at=data["ends_at"],
                     channel=data["channel"],
                     room=data["room"],
+                    confirmed_unusual=data["confirm_unusual"],
                     request=request,
                 )
+            except UnusualTimeError as exc:
+                form.ask_to_confirm(exc.message)
             except BookingError as exc:
                 form.add_error(None, exc.message)
                 status = 409 if isinstance(exc, SlotTakenError) else 400

@@ -31,9 +31,15 @@ def mine(request: HttpRequest) -> HttpResponse:
     own = Appointment.objects.visible_to(user).for_lists()
     ahead = Q(status__in=OPEN_STATUSES, ends_at__gt=now)
     upcoming = list(own.filter(ahead))
-    past = Paginator(own.exclude(ahead).order_by("-starts_at", "-id"), 20).get_page(request.GET.get("page"))
+    # "Earlier" is what lies in the past; a time ahead that was cancelled or declined is listed
+    # on its own, not among the past visits.
+    called_off = list(own.filter(starts_at__gt=now).exclude(status__in=OPEN_STATUSES)[:10])
+    past = Paginator(own.filter(starts_at__lte=now).exclude(ahead).order_by("-starts_at", "-id"), 20).get_page(
+        request.GET.get("page")
+    )
     context = {
         "upcoming": upcoming,
+        "called_off": called_off,
         "page": past,
         "offer": WaitlistOffer.objects.live().filter(entry__student=user).select_related("counselor").first(),
         "entry": WaitlistEntry.objects.waiting().filter(student=user).select_related("counselor").first(),

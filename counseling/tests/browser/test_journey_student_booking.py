@@ -51,6 +51,13 @@ def test_student_books_moves_and_cancels_on_a_phone(demo_school, phone_journey):
     expect(page).to_have_url(re.compile(r"/move/$"))
     walk.check()
     page.locator("[data-testid=slot]").first.click()
+    # Picking a time only asks; the move happens on confirming it.
+    expect(page.get_by_test_id("move-confirm")).to_be_visible()
+    walk.check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    appointment.refresh_from_db()
+    assert appointment.starts_at == first_start
+    page.get_by_role("button", name="确定改约").click()
     expect(page).to_have_url(re.compile(rf"/appointments/{appointment.pk}/$"))
     walk.check()
     appointment.refresh_from_db()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.cases.enums import ReferralStatus
 from counseling.crypto import EncryptedTextField
+from counseling.validators import past_school_date, school_date
 
 from .cases import Case
 
@@ -23,13 +24,13 @@ class Referral(models.Model):
     # The institution's name is not confidential and is counted in reports; the reason and the
     # outcome are, and are encrypted.
     institution = models.CharField(_("institution"), max_length=150)
-    referred_on = models.DateField(_("referral date"), default=timezone.localdate)
+    referred_on = models.DateField(_("referral date"), default=timezone.localdate, validators=past_school_date())
     reason = EncryptedTextField(_("reason"))
     guardian_informed = models.BooleanField(_("guardian informed"), default=False)
     escorted = models.BooleanField(_("escorted"), default=False)
     escort_by = models.CharField(_("escorted by"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.MADE)
-    follow_up_on = models.DateField(_("check the outcome on"), null=True, blank=True)
+    follow_up_on = models.DateField(_("check the outcome on"), null=True, blank=True, validators=school_date())
     outcome = EncryptedTextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -62,19 +62,14 @@ class BlueprintForm(BoundedInputMixin, HelperMixin, forms.Form):
     def clean_start_date(self) -> datetime.date:
         return not_in_the_past(self.cleaned_data["start_date"])
 
-    def clean(self):
-        data = super().clean()
-        blueprint, start = get_blueprint(data.get("blueprint") or ""), data.get("start_date")
-        if blueprint is not None and start is not None:
-            days = sorted({start + datetime.timedelta(days=spec.day) for spec in blueprint.events})
-            weekend = [day for day in days if day.weekday() >= 5]
-            if weekend:
-                self.add_error(
-                    "start_date",
-                    _("Events of this template would fall on a weekend (%(days)s): choose another first day.")
-                    % {"days": ", ".join(day.isoformat() for day in weekend)},
-                )
-        return data
+    def weekend_days(self) -> list[datetime.date]:
+        """The days of the template's events that fall on a Saturday or Sunday (to warn about, not refuse:
+        the 5·25 week is often started on 25 May itself, whatever weekday it is)."""
+        blueprint, start = get_blueprint(self.cleaned_data.get("blueprint") or ""), self.cleaned_data.get("start_date")
+        if blueprint is None or start is None:
+            return []
+        days = sorted({start + datetime.timedelta(days=spec.day) for spec in blueprint.events})
+        return [day for day in days if day.weekday() >= 5]
 
 
 def not_in_the_past(day: datetime.date) -> datetime.date:

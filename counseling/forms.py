@@ -58,9 +58,11 @@ def _model_validators(model, name: str) -> list:
     if model is None:
         return []
     try:
-        return list(model._meta.get_field(name).validators)
+        model_field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a form field of its own, not the model's
         return []
+    # A reverse relation of the same name has no validators.
+    return list(getattr(model_field, "validators", []))
 
 
 class BoundedInputMixin:

@@ -217,23 +217,36 @@ def next_weekday(weekday: int) -> datetime.date:
     return day
 
 
-def test_a_525_template_whose_events_fall_on_a_weekend_is_refused(cast, client_for) -> None:
-    # The 5·25 week runs seven days: started on a Thursday, its later events fall on Saturday and Sunday.
-    response = client_for(cast.counselor).post(
-        reverse("campaigns:create"), {"blueprint": "525-week", "start_date": next_weekday(3).isoformat()}
-    )
-    assert response.status_code == 200
-    assert "该模板的活动会落在周末" in response.content.decode()
-    assert not Campaign.objects.exists()
+def test_a_525_template_whose_events_fall_on_a_weekend_is_created_with_a_warning(cast, client_for) -> None:
+    # The 5·25 week has events on days 0, 2, 5 and 6: started on a Thursday, day 2 is a Saturday.
+    start = next_weekday(3)
+    client = client_for(cast.counselor)
+    response = client.post(reverse("campaigns:create"), {"blueprint": "525-week", "start_date": start.isoformat()})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    saturday = start + datetime.timedelta(days=2)
+    assert f"该模板的活动落在周末（{saturday.isoformat()}）" in page
+    assert Campaign.objects.count() == 1
 
 
-def test_a_525_template_starting_on_a_wednesday_is_created(cast, client_for) -> None:
+def test_a_525_template_without_weekend_events_gives_no_warning(cast, client_for) -> None:
     # Events on days 0, 2, 5 and 6: Wednesday, Friday, Monday and Tuesday.
-    response = client_for(cast.counselor).post(
+    client = client_for(cast.counselor)
+    response = client.post(
         reverse("campaigns:create"), {"blueprint": "525-week", "start_date": next_weekday(2).isoformat()}
     )
     assert response.status_code == 302
-    assert Campaign.objects.count() == 1
+    assert "该模板的活动落在周末" not in client.get(response["Location"]).content.decode()
+
+
+def test_a_525_template_starting_in_the_past_is_refused(cast, client_for) -> None:
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client_for(cast.counselor).post(
+        reverse("campaigns:create"), {"blueprint": "525-week", "start_date": yesterday.isoformat()}
+    )
+    assert response.status_code == 200
+    assert "新活动的开始日期不能早于今天" in response.content.decode()
+    assert not Campaign.objects.exists()
 
 
 @pytest.mark.parametrize("target", ["abc", "campaigns:detail", "//evil.example/", "https://evil.example/"])

@@ -5,8 +5,8 @@ requested as every role allowed to open it, and each ``<form>`` in the answer is
 inputs, selects and textareas). Each distinct form (action and field names) is then submitted by
 the first role that saw it, ``EXAMPLES`` times, with values hypothesis draws per field: the form's
 own value, or a hostile one (year 1 and 9999, huge and negative numbers, NUL, a 200,000-character
-string, unicode beyond the BMP, nothing at all). A POST that is refused (an answer that is not a
-redirect) must change nothing: the row count of every table the product owns is compared before
+string, unicode beyond the BMP, nothing at all). A POST that is refused (a 4xx, or the form again
+with its errors) must change nothing: the row count of every table the product owns is compared before
 and after, and on PostgreSQL the rows written (updates as well).
 
 ``derandomize=True`` keeps the drawn values the same on every run, so CI is deterministic.
@@ -222,13 +222,23 @@ def fuzz(client: Client, role: str, form: Form, tables: list[str], failures: lis
         if status >= 500:
             failures.append(f"{form.method.upper()} {url} as {role}: {status} with {summarise(data)}")
             return
-        if form.method == "post" and status not in (301, 302, 303):
+        if form.method == "post" and refused(response):
             after = snapshot(tables)
             changed = [t for t, a, b in zip(tables, before, after, strict=True) if a != b]
             if changed:
                 failures.append(f"POST {url} as {role}: refused ({status}) but changed {changed}")
 
     submit()
+
+
+def refused(response) -> bool:
+    """A 4xx, or the form shown again with its errors (a 200 that is a download or a next step is not)."""
+    if response.status_code >= 400:
+        return True
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return False
+    page = response.content.decode()
+    return any(mark in page for mark in ("is-invalid", "invalid-feedback", "errorlist"))
 
 
 def signed_in(user) -> Client:

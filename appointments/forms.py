@@ -15,6 +15,7 @@ from appointments.enums import AppointmentSource, CloseReason, MailboxKind, Recu
 from appointments.models import ClosedDay, DutyRota, ExtraSession, OfficeRules, WeeklySchedule
 from appointments.services.mailbox import ANONYMOUS_REQUEST
 from counseling.enums import Channel
+from counseling.forms import BoundedInputMixin
 from counseling.models import ConcernCategory, StudentProfile, User
 from counseling.roles import counselors
 from counseling.widgets import DateInput, TimeInput
@@ -38,7 +39,7 @@ def aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class ConfirmUnusualMixin(forms.Form):
+class ConfirmUnusualMixin(BoundedInputMixin, forms.Form):
     """A confirmation box that appears only once the time turned out to be an unusual one.
 
     Hidden (and false) until ``ask_to_confirm``; a counselor who ticks it books a time outside both
@@ -87,7 +88,7 @@ class WhenMixin(ConfirmUnusualMixin):
         return data
 
 
-class CounselorFilterForm(forms.Form):
+class CounselorFilterForm(BoundedInputMixin, forms.Form):
     counselor = forms.ChoiceField(label=_("Counselor"), required=False)
 
     def __init__(self, *args, counselor_choices, **kwargs) -> None:
@@ -101,7 +102,7 @@ class CounselorFilterForm(forms.Form):
         return None
 
 
-class BookForm(forms.Form):
+class BookForm(BoundedInputMixin, forms.Form):
     channel = forms.ChoiceField(
         label=_("How do you want to meet?"),
         choices=Channel.choices,
@@ -122,7 +123,7 @@ class BookForm(forms.Form):
         self.helper.form_tag = False
 
 
-class WaitlistForm(forms.Form):
+class WaitlistForm(BoundedInputMixin, forms.Form):
     counselor = forms.ModelChoiceField(
         label=_("Counselor"), queryset=User.objects.none(), required=False, empty_label=_("Any counselor")
     )
@@ -223,7 +224,7 @@ class FollowUpForm(ConfirmUnusualMixin):
         return data
 
 
-class LetterForm(forms.Form):
+class LetterForm(BoundedInputMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What do you send?"), choices=MailboxKind.choices, initial=MailboxKind.REQUEST)
     about_student = forms.ModelChoiceField(
         label=_("About which student?"),
@@ -275,7 +276,7 @@ class ScheduleFromMailboxForm(CounselorChoiceMixin, WhenMixin):
         self.helper = _helper(_("Book and tell the student"))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(BoundedInputMixin, forms.Form):
     text = forms.CharField(label=_("Reply"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -283,7 +284,7 @@ class ReplyForm(forms.Form):
         self.helper = _helper(_("Send reply"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(BoundedInputMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=CloseReason.choices)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -291,7 +292,7 @@ class CloseForm(forms.Form):
         self.helper = _helper(_("Close"), css="btn-outline-secondary")
 
 
-class GroupSessionForm(CounselorChoiceMixin, forms.Form):
+class GroupSessionForm(BoundedInputMixin, CounselorChoiceMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     description = forms.CharField(
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -320,7 +321,7 @@ class GroupSessionForm(CounselorChoiceMixin, forms.Form):
         return data
 
 
-class HoursBlockForm(forms.ModelForm):
+class HoursBlockForm(BoundedInputMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselors()
@@ -338,7 +339,22 @@ class HoursBlockForm(forms.ModelForm):
                 )
                 if length < datetime.timedelta(minutes=minutes):
                     self.add_error("slot_minutes", _("The hours are shorter than one slot."))
+            if end > start and data.get("counselor") and self.overlapping(data).exists():
+                self.add_error(
+                    "start_time", _("These hours overlap other opening hours of the same counselor on that day.")
+                )
         return data
+
+    def same_day(self, data: dict):
+        """The counselor's other blocks on the same day (a weekday of the term, or the date)."""
+        raise NotImplementedError
+
+    def overlapping(self, data: dict):
+        """The counselor's other blocks of the same day whose time overlaps ``data``'s."""
+        blocks = self.same_day(data).filter(
+            counselor=data["counselor"], start_time__lt=data["end_time"], end_time__gt=data["start_time"]
+        )
+        return blocks.exclude(pk=self.instance.pk) if self.instance.pk else blocks
 
 
 class WeeklyScheduleForm(HoursBlockForm):
@@ -356,6 +372,11 @@ class WeeklyScheduleForm(HoursBlockForm):
         ]
         widgets = {"start_time": TimeInput, "end_time": TimeInput}
 
+    def same_day(self, data: dict):
+        if not data.get("term") or data.get("weekday") in (None, ""):
+            return WeeklySchedule.objects.none()
+        return WeeklySchedule.objects.filter(term=data["term"], weekday=data["weekday"])
+
 
 class ExtraSessionForm(HoursBlockForm):
     class Meta:
@@ -363,8 +384,13 @@ class ExtraSessionForm(HoursBlockForm):
         fields = ["counselor", "date", "start_time", "end_time", "room", "slot_minutes", "reserved_for_key_students"]
         widgets = {"date": DateInput, "start_time": TimeInput, "end_time": TimeInput}
 
+    def same_day(self, data: dict):
+        if not data.get("date"):
+            return ExtraSession.objects.none()
+        return ExtraSession.objects.filter(date=data["date"])
 
-class ClosedDayForm(forms.ModelForm):
+
+class ClosedDayForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = ClosedDay
         fields = ["start_date", "end_date", "counselor", "reason"]
@@ -383,7 +409,7 @@ class ClosedDayForm(forms.ModelForm):
         return data
 
 
-class OfficeRulesForm(forms.ModelForm):
+class OfficeRulesForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = OfficeRules
         fields = [
@@ -405,7 +431,7 @@ class OfficeRulesForm(forms.ModelForm):
         self.helper = _helper(_("Save the rules"))
 
 
-class RotaForm(forms.Form):
+class RotaForm(BoundedInputMixin, forms.Form):
     """One counselor (or nobody) per weekday for the mailbox duty."""
 
     def __init__(self, *args, **kwargs) -> None:

@@ -24,6 +24,7 @@ from archives.services.library import build_definition
 from archives.services.screenings import field_name
 from archives.texts import localized
 from counseling.enums import Channel
+from counseling.forms import BoundedInputMixin
 from counseling.models import ConcernCategory, Grade, SchoolClass, User
 from counseling.roles import counselors
 from counseling.widgets import DateInput, DateTimeLocalInput
@@ -40,7 +41,7 @@ def _helper(label, *, method: str = "post", name: str = "submit") -> FormHelper:
 # Instruments ---------------------------------------------------------------------------------
 
 
-class InstrumentImportForm(forms.Form):
+class InstrumentImportForm(BoundedInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Definition file"),
         help_text=_("A .json file in the instrument definition format (see the format description)."),
@@ -63,7 +64,7 @@ OPTION_LINE = re.compile(r"^\s*(-?\d{1,3})\s+(.+)$")
 BAND_LINE = re.compile(r"^\s*(-?\d{1,4})\s*[-–~]\s*(-?\d{1,4})\s+(.+)$")
 
 
-class QuestionnaireBuilderForm(forms.Form):
+class QuestionnaireBuilderForm(BoundedInputMixin, forms.Form):
     """A simple questionnaire in one language: shared answer options, one question per line."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -153,7 +154,7 @@ class QuestionnaireBuilderForm(forms.Form):
 # Screenings ----------------------------------------------------------------------------------
 
 
-class ScreeningForm(forms.ModelForm):
+class ScreeningForm(BoundedInputMixin, forms.ModelForm):
     instruments = forms.ModelMultipleChoiceField(
         label=_("Instruments"),
         queryset=Instrument.objects.none(),
@@ -243,7 +244,7 @@ class ScreeningForm(forms.ModelForm):
         ]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BoundedInputMixin, forms.Form):
     """The questions of a screening's instruments; one radio list (or text box) per item.
 
     Fields are not required here: the service checks completeness and names every missing
@@ -287,7 +288,7 @@ class AnswerForm(forms.Form):
         return [{**group, "fields": [self[name] for name in group["names"]]} for group in self.groups]
 
 
-class PaperLookupForm(forms.Form):
+class PaperLookupForm(BoundedInputMixin, forms.Form):
     number = forms.CharField(label=_("Student number"), max_length=30)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -298,7 +299,7 @@ class PaperLookupForm(forms.Form):
 # Warnings ------------------------------------------------------------------------------------
 
 
-class ContactedForm(forms.Form):
+class ContactedForm(BoundedInputMixin, forms.Form):
     note = forms.CharField(
         label=_("Note (how and when you talked with the student)"),
         max_length=2000,
@@ -310,7 +311,7 @@ class ContactedForm(forms.Form):
         self.helper = _helper(_("Mark as contacted"))
 
 
-class DismissForm(forms.Form):
+class DismissForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why this warning needs no follow-up"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -320,7 +321,7 @@ class DismissForm(forms.Form):
         self.helper = _helper(_("Dismiss the warning"))
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(BoundedInputMixin, forms.Form):
     counselor = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs) -> None:
@@ -332,7 +333,7 @@ class ReassignForm(forms.Form):
 # Focus list ----------------------------------------------------------------------------------
 
 
-class FocusEntryForm(forms.ModelForm):
+class FocusEntryForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = FocusEntry
         fields = ["level", "category", "teacher_request", "note"]
@@ -344,7 +345,7 @@ class FocusEntryForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
 
 
-class FocusReviewForm(forms.Form):
+class FocusReviewForm(BoundedInputMixin, forms.Form):
     END = "end"
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -362,7 +363,7 @@ class FocusReviewForm(forms.Form):
         return None if decision == self.END else decision
 
 
-class ClassLogForm(forms.Form):
+class ClassLogForm(BoundedInputMixin, forms.Form):
     entry = forms.ModelChoiceField(label=_("Pupil"), queryset=FocusEntry.objects.none(), empty_label=None)
     date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("How"), choices=Channel.choices)
@@ -383,7 +384,7 @@ class ClassLogForm(forms.Form):
 # Zero report ---------------------------------------------------------------------------------
 
 
-class ReportingWindowForm(forms.ModelForm):
+class ReportingWindowForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = ReportingWindow
         fields = ["title", "opens_on", "closes_on"]
@@ -400,7 +401,7 @@ class ReportingWindowForm(forms.ModelForm):
         return data
 
 
-class ZeroReportForm(forms.Form):
+class ZeroReportForm(BoundedInputMixin, forms.Form):
     nothing_to_report = forms.BooleanField(label=_("Nothing to report in my class"), required=False)
     incident_count = forms.IntegerField(label=_("Students concerned"), min_value=0, max_value=100, required=False)
     incidents = forms.CharField(
@@ -419,7 +420,7 @@ class ZeroReportForm(forms.Form):
 # Grade counselors ----------------------------------------------------------------------------
 
 
-class GradeCounselorForm(forms.Form):
+class GradeCounselorForm(BoundedInputMixin, forms.Form):
     def __init__(self, grades, current: dict[int, int], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         staff = counselors()

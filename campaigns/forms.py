@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.blueprints import BLUEPRINTS
+from campaigns.blueprints import BLUEPRINTS, get_blueprint
 from campaigns.models import Campaign, Contest, Event, RequiredReport, Summary, Task, Venue
 from campaigns.services import files
+from counseling.forms import BoundedInputMixin
 from counseling.models import Grade
 from counseling.roles import users_with_perm
 from counseling.widgets import DateInput, DateTimeLocalInput
@@ -38,7 +41,7 @@ class HelperMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class BlueprintForm(HelperMixin, forms.Form):
+class BlueprintForm(BoundedInputMixin, HelperMixin, forms.Form):
     """Start a campaign from one of the shipped templates."""
 
     submit_label = _("Create draft")
@@ -56,8 +59,27 @@ class BlueprintForm(HelperMixin, forms.Form):
         ]
         self.setup_helper()
 
+    def clean_start_date(self) -> datetime.date:
+        return not_in_the_past(self.cleaned_data["start_date"])
 
-class CampaignForm(HelperMixin, forms.ModelForm):
+    def weekend_days(self) -> list[datetime.date]:
+        """The days of the template's events that fall on a Saturday or Sunday (to warn about, not refuse:
+        the 5·25 week is often started on 25 May itself, whatever weekday it is)."""
+        blueprint, start = get_blueprint(self.cleaned_data.get("blueprint") or ""), self.cleaned_data.get("start_date")
+        if blueprint is None or start is None:
+            return []
+        days = sorted({start + datetime.timedelta(days=spec.day) for spec in blueprint.events})
+        return [day for day in days if day.weekday() >= 5]
+
+
+def not_in_the_past(day: datetime.date) -> datetime.date:
+    """A new campaign's first day: today or later (a campaign planned in the past is a typing error)."""
+    if day < timezone.localdate():
+        raise forms.ValidationError(_("A new campaign cannot start in the past."), code="start_in_past")
+    return day
+
+
+class CampaignForm(BoundedInputMixin, HelperMixin, forms.ModelForm):
     organisers = PersonChoiceField(
         label=_("Organisers"),
         queryset=None,
@@ -97,6 +119,13 @@ class CampaignForm(HelperMixin, forms.ModelForm):
         self.fields["organisers"].queryset = users_with_perm("campaigns.manage_campaigns")
         self.setup_helper()
 
+    def clean_start_date(self) -> datetime.date:
+        day = self.cleaned_data["start_date"]
+        # An existing campaign keeps the first day it had; a new or moved first day may not be past.
+        if self.instance.pk is None or day != self.instance.start_date:
+            not_in_the_past(day)
+        return day
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
@@ -105,7 +134,7 @@ class CampaignForm(HelperMixin, forms.ModelForm):
         return data
 
 
-class EventForm(HelperMixin, forms.ModelForm):
+class EventForm(BoundedInputMixin, HelperMixin, forms.ModelForm):
     new_venue = forms.CharField(
         label=_("Or a new venue"), max_length=100, required=False, help_text=_("Type a name if it is not in the list.")
     )
@@ -151,7 +180,7 @@ class EventForm(HelperMixin, forms.ModelForm):
         return data
 
 
-class TaskForm(HelperMixin, forms.ModelForm):
+class TaskForm(BoundedInputMixin, HelperMixin, forms.ModelForm):
     owner = PersonField(label=_("Owner"), queryset=None)
 
     class Meta:
@@ -191,7 +220,7 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
     return criteria
 
 
-class ContestForm(HelperMixin, forms.ModelForm):
+class ContestForm(BoundedInputMixin, HelperMixin, forms.ModelForm):
     judges = PersonChoiceField(
         label=_("Judges"),
         queryset=None,
@@ -238,7 +267,7 @@ class ContestForm(HelperMixin, forms.ModelForm):
         return parse_criteria(self.cleaned_data["criteria"])
 
 
-class ReportForm(HelperMixin, forms.ModelForm):
+class ReportForm(BoundedInputMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = RequiredReport
         fields = ["title", "instructions", "deadline"]
@@ -254,7 +283,7 @@ class ClassChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class EntryForm(HelperMixin, forms.Form):
+class EntryForm(BoundedInputMixin, HelperMixin, forms.Form):
     submit_label = _("Hand in")
 
     school_class = ClassChoiceField(label=_("Class"), queryset=None, empty_label=None)
@@ -268,7 +297,7 @@ class EntryForm(HelperMixin, forms.Form):
         self.setup_helper()
 
 
-class ReportSubmitForm(HelperMixin, forms.Form):
+class ReportSubmitForm(BoundedInputMixin, HelperMixin, forms.Form):
     submit_label = _("Hand in")
 
     school_class = ClassChoiceField(label=_("Class"), queryset=None, empty_label=None)
@@ -281,7 +310,7 @@ class ReportSubmitForm(HelperMixin, forms.Form):
         self.setup_helper()
 
 
-class ScoreForm(HelperMixin, forms.Form):
+class ScoreForm(BoundedInputMixin, HelperMixin, forms.Form):
     """One number field per criterion of the contest."""
 
     submit_label = _("Save scores")
@@ -303,7 +332,7 @@ class ScoreForm(HelperMixin, forms.Form):
         return {criterion.pk: self.cleaned_data[f"criterion_{criterion.pk}"] for criterion in self.criteria}
 
 
-class SummaryForm(HelperMixin, forms.ModelForm):
+class SummaryForm(BoundedInputMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = Summary
         fields = ["highlights", "participant_count"]
@@ -314,7 +343,7 @@ class SummaryForm(HelperMixin, forms.ModelForm):
         self.setup_helper()
 
 
-class PhotoForm(HelperMixin, forms.Form):
+class PhotoForm(BoundedInputMixin, HelperMixin, forms.Form):
     submit_label = _("Add photo")
 
     photo = forms.FileField(label=_("Photo"), help_text=_("JPEG or PNG, checked by content."))

@@ -4,12 +4,74 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from counseling.enums import Role
 from counseling.models import ConcernCategory, SchoolClass, StudentProfile, User
+from counseling.validators import SchoolDateValidator
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
+# Bounds for fields that declare none: enough for any text or count a school types, and far from
+# what overflows a date calculation or fills the database with one post.
+TEXT_MAX_LENGTH = 20_000
+NUMBER_BOUND = 1_000_000
+
+
+def bound_inputs(form: forms.BaseForm) -> None:
+    """Give every date, number and free-text field of ``form`` the bounds a school needs, where it has none.
+
+    Dates and datetimes get a SchoolDateValidator (the model field's own one on a ModelForm, so that
+    "not in the future" holds in the form as well: a form's clean() may compute with the date before
+    the model's validators run); numbers get the model field's limits, else ±NUMBER_BOUND; text without a maximum
+    length gets TEXT_MAX_LENGTH. Side effect: changes ``form.fields`` (the form's own copies).
+    """
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    for name, field in form.fields.items():
+        model_validators = _model_validators(model, name)
+        if isinstance(field, forms.DateField | forms.DateTimeField):
+            if any(isinstance(v, SchoolDateValidator) for v in field.validators):
+                continue
+            own = [v for v in model_validators if isinstance(v, SchoolDateValidator)]
+            field.validators.extend(own or [SchoolDateValidator()])
+        elif isinstance(field, forms.IntegerField):
+            # The model's own limits (a slot of 10 to 180 minutes) before the form's clean() computes with it.
+            lowest = [v.limit_value for v in model_validators if isinstance(v, MinValueValidator)]
+            highest = [v.limit_value for v in model_validators if isinstance(v, MaxValueValidator)]
+            if field.min_value is None or lowest:
+                field.min_value = max(
+                    [*lowest, *([field.min_value] if field.min_value is not None else [])] or [-NUMBER_BOUND]
+                )
+                field.validators.append(MinValueValidator(field.min_value))
+            if field.max_value is None or highest:
+                field.max_value = min(
+                    [*highest, *([field.max_value] if field.max_value is not None else [])] or [NUMBER_BOUND]
+                )
+                field.validators.append(MaxValueValidator(field.max_value))
+            field.widget.attrs.update({"min": field.min_value, "max": field.max_value})
+        elif type(field) is forms.CharField and field.max_length is None:
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+
+
+def _model_validators(model, name: str) -> list:
+    if model is None:
+        return []
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a form field of its own, not the model's
+        return []
+    # A reverse relation of the same name has no validators.
+    return list(getattr(model_field, "validators", []))
+
+
+class BoundedInputMixin:
+    """Put it first in a form's bases: the form's fields get the school's bounds (see bound_inputs)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        bound_inputs(self)
 
 
 class RosterUploadForm(forms.Form):
@@ -77,7 +139,9 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         if password and "old_password" not in self.errors and self.user.check_password(password):
             self.add_error(
                 "new_password2",
-                forms.ValidationError(_("Choose a password different from your current one."), code="password_unchanged"),
+                forms.ValidationError(
+                    _("Choose a password different from your current one."), code="password_unchanged"
+                ),
             )
         return cleaned_data
 

@@ -1,4 +1,4 @@
-"""Password validators of our own: no password made of the user's name in pinyin or their student number.
+"""Validators of our own: passwords (not the user's name in pinyin nor their student number) and input bounds.
 
 Django's ``UserAttributeSimilarityValidator`` compares the password with the user's fields as written,
 so it never sees that ``zhangxiaoming2026`` is 张小明's name; nor does it know the student number,
@@ -7,9 +7,12 @@ which lives on the student profile.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
@@ -61,3 +64,88 @@ class PersonalInfoValidator:
 
     def get_help_text(self) -> str:
         return _("Your password cannot be your name in pinyin or contain your student number.")
+
+
+# --- Bounds for what a form accepts -------------------------------------------------------------
+# A date of year 1 or 9999 is accepted by Django's fields and by the database, and then breaks every
+# page and job that converts it to local time or adds a day to it (OverflowError). Every date a
+# person types is held to the years a school plausibly deals with, counted from today.
+SCHOOL_YEARS_BACK = 10
+SCHOOL_YEARS_AHEAD = 5
+# Leeway for "not in the future": the clock of the counselor's phone may run a few minutes ahead.
+FUTURE_LEEWAY = datetime.timedelta(minutes=5)
+
+
+def _years_from(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def school_date_range(
+    years_back: int = SCHOOL_YEARS_BACK, years_ahead: int = SCHOOL_YEARS_AHEAD
+) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day a form accepts, counted from today in the school's time zone."""
+    today = timezone.localdate()
+    return _years_from(today, -years_back), _years_from(today, years_ahead)
+
+
+@deconstructible
+class SchoolDateValidator:
+    """A date (or the day of a datetime) within ``years_back`` .. ``years_ahead`` years of today.
+
+    With ``past_only`` a datetime may not be later than now (plus a few minutes' leeway), and a date
+    not later than today: a contact or a session that already happened.
+    """
+
+    def __init__(
+        self, years_back: int = SCHOOL_YEARS_BACK, years_ahead: int = SCHOOL_YEARS_AHEAD, past_only: bool = False
+    ):
+        self.years_back = years_back
+        self.years_ahead = years_ahead
+        self.past_only = past_only
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        first, last = school_date_range(self.years_back, 0 if self.past_only else self.years_ahead)
+        # The calendar day as typed: converting year 1 or 9999 to another time zone would overflow.
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if self.past_only and first <= day and self._in_future(value, day, last):
+            raise ValidationError(_("This time is in the future: enter when it happened."), code="date_in_future")
+        if day < first or day > last:
+            raise ValidationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": first.isoformat(), "last": last.isoformat()},
+                code="date_out_of_range",
+            )
+
+    @staticmethod
+    def _in_future(value, day: datetime.date, today: datetime.date) -> bool:
+        if day > today + datetime.timedelta(days=1) or not isinstance(value, datetime.datetime):
+            return day > today
+        # Near today only: an aware datetime of year 9999 is never compared (or shifted) here.
+        return timezone.is_aware(value) and value > timezone.now() + FUTURE_LEEWAY
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SchoolDateValidator) and (self.years_back, self.years_ahead, self.past_only) == (
+            other.years_back,
+            other.years_ahead,
+            other.past_only,
+        )
+
+
+def school_date() -> list:
+    """Validators for a date or datetime field: within the school's plausible years."""
+    return [SchoolDateValidator()]
+
+
+def past_school_date() -> list:
+    """Validators for when something happened: within the last years and not in the future."""
+    return [SchoolDateValidator(past_only=True)]
+
+
+def without_nul(text: str | None) -> str:
+    """Search text without NUL characters (PostgreSQL refuses them in a string) and outer spaces."""
+    return (text or "").replace("\x00", "").strip()

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from appointments.enums import Weekday
 from counseling.roles import counselor_choices
+from counseling.validators import school_date
 
 
 class OfficeRules(models.Model):
@@ -152,7 +153,7 @@ class WeeklySchedule(HoursBlock):
 class ExtraSession(HoursBlock):
     """Opening hours on one date only, outside the weekly schedule."""
 
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=school_date())
 
     class Meta:
         verbose_name = _("extra session")
@@ -169,8 +170,8 @@ class ExtraSession(HoursBlock):
 class ClosedDay(models.Model):
     """Days without opening hours (holidays, training): for the whole office or one counselor."""
 
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
+    start_date = models.DateField(_("first day"), validators=school_date())
+    end_date = models.DateField(_("last day"), validators=school_date())
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

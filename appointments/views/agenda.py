@@ -36,7 +36,7 @@ def _scope(request: HttpRequest) -> tuple[list[int] | None, str]:
     if not user.has_perm("appointments.view_all_agendas"):
         return [user.pk], str(user.pk)
     wanted = request.GET.get("counselor", "all")
-    if wanted.isdigit() and len(wanted) < 12 and counselors().filter(pk=int(wanted)).exists():
+    if wanted.isdecimal() and len(wanted) < 12 and counselors().filter(pk=int(wanted)).exists():
         return [int(wanted)], wanted
     return None, "all"
 
@@ -101,11 +101,11 @@ def create(request: HttpRequest) -> HttpResponse:
     if start is not None:
         local = timezone.localtime(start)
         initial.update({"date": local.date(), "start_time": local.time()})
-    if request.GET.get("minutes", "").isdigit():
+    if request.GET.get("minutes", "").isdecimal():
         initial["duration"] = int(request.GET["minutes"][:3])
     if request.GET.get("room"):
         initial["room"] = request.GET["room"][:100]
-    if choose and request.GET.get("counselor", "").isdigit():
+    if choose and request.GET.get("counselor", "").isdecimal():
         initial["counselor"] = int(request.GET["counselor"][:12])
     form = AppointmentCreateForm(request.POST or None, initial=initial, user=user, choose_counselor=choose)
     status = 200

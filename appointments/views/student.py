@@ -91,7 +91,7 @@ def _chosen_counselor(text: str | None):
     """The counselor named in the query string; None for "any"; False when unreadable."""
     if not text or text == "any":
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         return False
     return counselors().filter(pk=int(text)).first() or False
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from counseling.crypto import EncryptedCharField, EncryptedTextField
 from counseling.enums import Channel
+from counseling.validators import school_date
 
 
 class FocusLevel(models.TextChoices):
@@ -141,7 +142,7 @@ class ClassLogEntry(models.Model):
     )
     school_class = models.ForeignKey("counseling.SchoolClass", on_delete=models.PROTECT, related_name="+")
     teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=school_date())
     channel = models.CharField(_("how"), max_length=20, choices=Channel.choices, default=Channel.FACE_TO_FACE)
     text = EncryptedTextField(_("what happened"))
     # Ticked by the teacher: the office is told at once (a risk signal, see services.signals).

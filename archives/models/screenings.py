@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from counseling.crypto import EncryptedTextField
+from counseling.validators import school_date
 
 from .instruments import Instrument
 
@@ -46,8 +47,8 @@ class Screening(models.Model):
     scope = models.CharField(_("who is asked"), max_length=10, choices=TargetScope.choices, default=TargetScope.GRADES)
     grades = models.ManyToManyField("counseling.Grade", blank=True, related_name="+", verbose_name=_("grades"))
     classes = models.ManyToManyField("counseling.SchoolClass", blank=True, related_name="+", verbose_name=_("classes"))
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
+    opens_at = models.DateTimeField(_("opens"), validators=school_date())
+    closes_at = models.DateTimeField(_("closes"), validators=school_date())
     is_anonymous = models.BooleanField(
         _("anonymous"),
         default=False,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.crypto import EncryptedTextField
+from counseling.validators import school_date
 
 
 class ReportingWindowQuerySet(models.QuerySet):
@@ -22,8 +23,8 @@ class ReportingWindowQuerySet(models.QuerySet):
 class ReportingWindow(models.Model):
     title = models.CharField(_("title"), max_length=200)
     term = models.ForeignKey("counseling.Term", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    opens_on = models.DateField(_("opens"))
-    closes_on = models.DateField(_("closes"))
+    opens_on = models.DateField(_("opens"), validators=school_date())
+    closes_on = models.DateField(_("closes"), validators=school_date())
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

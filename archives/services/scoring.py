@@ -80,7 +80,7 @@ def _as_int(raw: object) -> int | None:
         return raw
     if isinstance(raw, str):
         text = raw.strip()
-        if text.lstrip("-").isdigit():
+        if text.lstrip("-").isdecimal():
             return int(text)
     return None
 

@@ -13,13 +13,14 @@ from archives.services import archive
 from counseling.decorators import require_perm
 from counseling.models import SchoolClass, User
 from counseling.services.audit import record_list
+from counseling.validators import without_nul
 
 
 @require_perm("archives.view_archive")
 def archive_list(request: HttpRequest) -> HttpResponse:
     """Find a student by name, number or class. Flags show who is on the focus list or has an open
     warning the reader may open (both read through their doors)."""
-    query = request.GET.get("q", "").strip()[:50]
+    query = without_nul(request.GET.get("q"))[:50]
     class_id = request.GET.get("class", "")
     students = (
         access.students_for(request.user)
@@ -38,7 +39,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
     )
     if query:
         students = students.filter(Q(name__icontains=query) | Q(student_profile__student_number__icontains=query))
-    if class_id.isdigit():
+    if class_id.isdecimal():
         students = students.filter(student_profile__school_class_id=int(class_id))
     page = Paginator(students, 50).get_page(request.GET.get("page"))
     # The rows flag who is on the focus list or has an open warning: one entry naming them.

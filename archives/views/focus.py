@@ -54,7 +54,7 @@ def focus_list(request: HttpRequest) -> HttpResponse:
 def focus_add(request: HttpRequest, student_pk: int) -> HttpResponse:
     student = access.get_student_for(request.user, student_pk)
     warning = None
-    if request.GET.get("warning", "").isdigit():
+    if request.GET.get("warning", "").isdecimal():
         warning = (
             ScreeningWarning.objects.visible_to(request.user)
             .filter(pk=int(request.GET["warning"]), student=student)

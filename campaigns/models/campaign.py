@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaigns.enums import CampaignKind, CampaignStatus
+from counseling.validators import school_date
 
 DEFAULT_SUMMARY_DAYS = 7
 
@@ -54,8 +55,8 @@ class Campaign(models.Model):
     title = models.CharField(_("title"), max_length=120)
     theme = models.CharField(_("theme"), max_length=200, help_text=_("The slogan of the campaign (主题)."))
     kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices, default=CampaignKind.WEEK)
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
+    start_date = models.DateField(_("first day"), validators=school_date())
+    end_date = models.DateField(_("last day"), validators=school_date())
     hosts = models.CharField(
         _("organising units"), max_length=200, blank=True, help_text=_("E.g. the counseling centre, student affairs.")
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.enums import Award, ContestKind
+from counseling.validators import school_date
 
 from .files import StoredFile
 
@@ -19,7 +20,7 @@ class Contest(models.Model):
     kind = models.CharField(_("type"), max_length=12, choices=ContestKind.choices)
     title = models.CharField(_("title"), max_length=150)
     requirements = models.TextField(_("requirements"), blank=True)
-    deadline = models.DateTimeField(_("submission deadline"))
+    deadline = models.DateTimeField(_("submission deadline"), validators=school_date())
     entries_per_class = models.PositiveSmallIntegerField(
         _("entries per class"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )

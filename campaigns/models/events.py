@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.enums import CampaignStatus, EventKind
+from counseling.validators import school_date
 
 
 class EventQuerySet(models.QuerySet):
@@ -23,8 +24,8 @@ class Event(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=school_date())
+    ends_at = models.DateTimeField(_("ends"), validators=school_date())
     venue = models.ForeignKey(
         "campaigns.Venue",
         on_delete=models.PROTECT,

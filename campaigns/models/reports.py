@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from counseling.validators import school_date
+
 from .files import StoredFile
 
 
@@ -15,7 +17,7 @@ class RequiredReport(models.Model):
     )
     title = models.CharField(_("title"), max_length=150)
     instructions = models.TextField(_("instructions"), blank=True)
-    deadline = models.DateTimeField(_("deadline"))
+    deadline = models.DateTimeField(_("deadline"), validators=school_date())
 
     class Meta:
         verbose_name = _("required report")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.enums import TaskStatus
+from counseling.validators import school_date
 
 
 class TaskQuerySet(models.QuerySet):
@@ -27,7 +28,7 @@ class Task(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaign_tasks", verbose_name=_("owner")
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=school_date())
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.TODO)
     notes = models.TextField(_("notes"), blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)

@@ -8,6 +8,7 @@ under a random name below MEDIA_ROOT, and it is only ever sent by a view that ch
 
 from __future__ import annotations
 
+import logging
 import os
 import unicodedata
 import warnings
@@ -17,7 +18,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -25,6 +26,8 @@ from PIL import Image
 from campaigns import conf
 from campaigns.enums import ContestKind
 from campaigns.models.files import EXTENSIONS, StoredFile
+
+logger = logging.getLogger(__name__)
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -144,9 +147,18 @@ def download_name(instance: StoredFile, prefix: str = "") -> str:
 
 
 def file_response(instance: StoredFile, prefix: str = "", inline: bool = False) -> FileResponse:
-    """Send a stored file with the type we detected, never one guessed from its name."""
+    """Send a stored file with the type we detected, never one guessed from its name.
+
+    A row whose file is gone from the storage (a restore without the media, a disk cleaned by
+    hand) is a 404, and a warning naming only the model and id, not a server error.
+    """
+    try:
+        handle = instance.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        logger.warning("stored file missing for %s %s", instance._meta.label, instance.pk)
+        raise Http404 from error
     response = FileResponse(
-        instance.file.open("rb"),
+        handle,
         content_type=instance.content_type,
         as_attachment=not (inline and instance.is_image),
         filename=download_name(instance, prefix),

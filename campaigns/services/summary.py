@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import tempfile
 import zipfile
@@ -26,6 +27,8 @@ from campaigns.services.contests import campaign_leaderboard
 from campaigns.services.reports import expected_classes
 from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
+
+logger = logging.getLogger(__name__)
 
 # Organisers are reminded this many days before the summary is due.
 DUE_SOON_DAYS = 2
@@ -250,15 +253,23 @@ def build_materials_zip(campaign: Campaign, *, by, request=None):
             name = (
                 f"{_safe(entry.contest.title)}/{_safe(str(entry.school_class))}-{_safe(entry.title)}{entry.extension}"
             )
-            archive.write(entry.file.path, unique(f"{contests_dir}/{name}"))
+            _write_stored(archive, entry, unique(f"{contests_dir}/{name}"))
         for submission in reports:
             name = f"{_safe(submission.report.title)}/{_safe(str(submission.school_class))}{submission.extension}"
-            archive.write(submission.file.path, unique(f"{reports_dir}/{name}"))
+            _write_stored(archive, submission, unique(f"{reports_dir}/{name}"))
         for index, photo in enumerate(photos, start=1):
             name = f"{index:02d}-{_safe(photo.caption or photo.original_name)}{photo.extension}"
-            archive.write(photo.file.path, unique(f"{photos_dir}/{name}"))
+            _write_stored(archive, photo, unique(f"{photos_dir}/{name}"))
         if Summary.objects.filter(campaign=campaign).exists():
             archive.writestr(unique(f"{_safe(campaign.title)}-{summary_name}.pdf"), render_pdf(campaign))
     archive_file.seek(0)
     audit.record(by, AuditAction.EXPORT, campaign, request=request, detail="materials zip")
     return archive_file
+
+
+def _write_stored(archive: zipfile.ZipFile, stored, name: str) -> None:
+    """Add a stored upload to the archive; one whose file is gone is left out with a warning (model and id only)."""
+    try:
+        archive.write(stored.file.path, name)
+    except FileNotFoundError:
+        logger.warning("stored file missing for %s %s, left out of the archive", stored._meta.label, stored.pk)

@@ -16,7 +16,7 @@ from counseling.models import Term
 def _term(request: HttpRequest) -> Term:
     term_id = request.GET.get("term")
     if term_id:
-        if not term_id.isdigit():
+        if not term_id.isdecimal():
             raise Http404
         return get_object_or_404(Term, pk=term_id)
     term = Term.objects.current() or Term.objects.first()

@@ -53,6 +53,12 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("Draft created from the template. Adjust it, then publish it."))
+            if weekend := form.weekend_days():
+                messages.warning(
+                    request,
+                    _("Events of this template fall on a weekend (%(days)s): move them or choose another first day.")
+                    % {"days": ", ".join(day.isoformat() for day in weekend)},
+                )
             return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/campaign_create.html", {"form": form})
 

@@ -27,6 +27,7 @@ from counseling.cases.enums import (
     Technique,
 )
 from counseling.cases.models import Escalation, Goal, Intake, Referral, SessionNote
+from counseling.forms import BoundedInputMixin
 from counseling.models import ConcernCategory, User
 from counseling.widgets import DateInput, DateTimeLocalInput
 
@@ -49,7 +50,7 @@ def _limit(form: forms.Form, *names: str) -> None:
         field.widget.attrs["maxlength"] = str(TEXT_LIMIT)
 
 
-class StudentSearchForm(forms.Form):
+class StudentSearchForm(BoundedInputMixin, forms.Form):
     q = forms.CharField(label=_("Student name or number"), max_length=50, required=False)
 
 
@@ -62,7 +63,7 @@ def _category_field(required: bool = False) -> forms.ModelMultipleChoiceField:
     )
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(BoundedInputMixin, forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=CaseSource.choices)
     categories = _category_field()
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.NONE)
@@ -72,7 +73,7 @@ class OpenCaseForm(forms.Form):
         self.helper = _helper(pgettext_lazy("create", "Open the case"))
 
 
-class CaseForm(forms.Form):
+class CaseForm(BoundedInputMixin, forms.Form):
     categories = _category_field()
     risk_level = forms.ChoiceField(
         label=_("Risk level"),
@@ -114,7 +115,7 @@ class CaseForm(forms.Form):
         return data
 
 
-class SignalDismissForm(forms.Form):
+class SignalDismissForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why you dismiss it"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -138,11 +139,14 @@ def _result_label(result) -> str:
     return " · ".join(parts)
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(BoundedInputMixin, forms.ModelForm):
     # The relation is declared by the archives (Result.intakes), so it is not a model field of the
     # intake: the form lists the student's results through it and the service saves the choice.
     screening_results = forms.ModelMultipleChoiceField(
-        queryset=Intake.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=capfirst(_("screening results"))
+        queryset=Intake.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=capfirst(_("screening results")),
     )
 
     class Meta:
@@ -184,7 +188,7 @@ class IntakeForm(forms.ModelForm):
         return day
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["description", "approach", "status", "target_date"]
@@ -201,7 +205,7 @@ class GoalForm(forms.ModelForm):
         self.helper = _helper(_("Save the goal"))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BoundedInputMixin, forms.Form):
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     purpose = forms.CharField(label=_("What to follow up"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -222,7 +226,7 @@ class AppointmentChoiceField(forms.ModelChoiceField):
         return timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M") + f" · {obj.get_channel_display()}"
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(BoundedInputMixin, forms.ModelForm):
     techniques = forms.MultipleChoiceField(
         label=_("Techniques"), choices=Technique.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -302,7 +306,7 @@ class NoteForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(BoundedInputMixin, forms.Form):
     text = forms.CharField(label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -311,7 +315,7 @@ class AddendumForm(forms.Form):
         self.helper = _helper(_("Add the addendum"))
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
@@ -348,7 +352,7 @@ class ReferralForm(forms.ModelForm):
         return data
 
 
-class CrisisActionsForm(forms.ModelForm):
+class CrisisActionsForm(BoundedInputMixin, forms.ModelForm):
     """The actions taken in a crisis: the facts the school leaders see.
 
     The guardian contact (time, by whom, outcome) or the reason the guardian was not contacted
@@ -427,7 +431,7 @@ class CrisisEventForm(CrisisActionsForm):
         return when
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(BoundedInputMixin, forms.Form):
     to_counselor = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
     note = forms.CharField(label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -457,7 +461,7 @@ class HandoverAllForm(HandoverForm):
         return data
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(BoundedInputMixin, forms.Form):
     topic = forms.ChoiceField(label=_("What is it about?"), choices=ComplaintTopic.choices)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -467,7 +471,7 @@ class ComplaintForm(forms.Form):
         self.helper = _helper(_("Send the complaint"))
 
 
-class ComplaintHandleForm(forms.Form):
+class ComplaintHandleForm(BoundedInputMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ComplaintStatus.choices)
     outcome = forms.CharField(
         label=_("Outcome"),
@@ -488,7 +492,7 @@ class ComplaintHandleForm(forms.Form):
         return data
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(BoundedInputMixin, forms.Form):
     student = forms.ModelChoiceField(label=_("Student"), queryset=User.objects.none())
     category = forms.ModelChoiceField(
         label=_("Topic"), queryset=ConcernCategory.objects.active(), required=False, empty_label=_("Not sure")

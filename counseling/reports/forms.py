@@ -6,11 +6,12 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from counseling.forms import BoundedInputMixin
 from counseling.models import Term
 from counseling.reports.models import SemesterReport
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(BoundedInputMixin, forms.Form):
     term = forms.ModelChoiceField(queryset=Term.objects.all(), label=_("Term"), empty_label=None)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -21,7 +22,7 @@ class GenerateForm(forms.Form):
         self.helper.add_input(Submit("generate", _("Generate")))
 
 
-class NarrativeForm(forms.ModelForm):
+class NarrativeForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = SemesterReport
         fields = ["highlights", "problems", "next_plan"]

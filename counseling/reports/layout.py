@@ -35,7 +35,7 @@ def _position(label: str) -> int:
 
 
 def _user_names(ids: set) -> dict[str, str]:
-    wanted = [int(i) for i in ids if str(i).isdigit()]
+    wanted = [int(i) for i in ids if str(i).isdecimal()]
     return {str(u.pk): u.get_full_name() for u in User.objects.filter(pk__in=wanted)}
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState
+from counseling.forms import BoundedInputMixin
 from counseling.models import SchoolClass, User
 from counseling.widgets import DateInput
 
@@ -22,7 +23,7 @@ def _helper(submit: str | None = None, *, method: str = "post", tag: bool = True
     return helper
 
 
-class NextTermForm(forms.Form):
+class NextTermForm(BoundedInputMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     start = forms.DateField(label=_("First day"), widget=DATE)
     end = forms.DateField(label=_("Last day"), widget=DATE)
@@ -43,7 +44,7 @@ def class_teachers():
     return User.objects.filter(is_active=True).complex_filter(limit).order_by("name", "username")
 
 
-class RolloverForm(forms.Form):
+class RolloverForm(BoundedInputMixin, forms.Form):
     """The wizard: the year to start and a class teacher for every class that moves up.
 
     ``confirm=True`` is the preview's form: the same values, hidden, with the button that applies.
@@ -108,7 +109,7 @@ def _not_in_future(day):
     return day
 
 
-class PurposeForm(forms.Form):
+class PurposeForm(BoundedInputMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices, initial=ConsentPurpose.SCREENING)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -120,7 +121,7 @@ class PurposeForm(forms.Form):
         return self.cleaned_data["purpose"] if self.is_valid() else ConsentPurpose.SCREENING
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(BoundedInputMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     state = forms.ChoiceField(label=_("Guardian's answer"), choices=ConsentState.choices)
     dated = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
@@ -143,7 +144,7 @@ class ConsentForm(forms.Form):
 NO_CHANGE = ""
 
 
-class ClassConsentForm(forms.Form):
+class ClassConsentForm(BoundedInputMixin, forms.Form):
     """The returned paper forms of one class: one date and method, and per student an answer."""
 
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices, widget=forms.HiddenInput)
@@ -190,7 +191,7 @@ class ClassConsentForm(forms.Form):
         ]
 
 
-class RetentionForm(forms.Form):
+class RetentionForm(BoundedInputMixin, forms.Form):
     """A period in months for every registered kind; empty keeps the records until told otherwise."""
 
     def __init__(self, *args, statuses: list, **kwargs) -> None:
@@ -213,7 +214,7 @@ class RetentionForm(forms.Form):
         return [(item, self[item.key]) for item in self.statuses]
 
 
-class StudentSearchForm(forms.Form):
+class StudentSearchForm(BoundedInputMixin, forms.Form):
     q = forms.CharField(label=_("Name or student number"), max_length=60, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -221,7 +222,7 @@ class StudentSearchForm(forms.Form):
         self.helper = _helper(_("Search"), method="get")
 
 
-class ExportForm(forms.Form):
+class ExportForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Request"),
         max_length=200,
@@ -240,7 +241,7 @@ class ExportForm(forms.Form):
         self.helper = _helper(_("Make the ZIP"))
 
 
-class ConfirmConfidentialForm(forms.Form):
+class ConfirmConfidentialForm(BoundedInputMixin, forms.Form):
     """The second confirmation before case records leave the office."""
 
     reason = forms.CharField(max_length=200, widget=forms.HiddenInput)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling.enums import Gender, Role
@@ -93,7 +94,11 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
                 continue
         else:
             raise RosterError(_("The file's text encoding is not UTF-8 or GB18030."))
-        return list(csv.reader(io.StringIO(text)))
+        try:
+            return list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            # Among others: a cell over the csv module's field limit (131,072 characters).
+            raise RosterError(_("The file is not a readable CSV table (a cell may be far too long).")) from exc
     raise RosterError(_("Upload an .xlsx or .csv file."))
 
 
@@ -107,6 +112,18 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+# A mobile or landline number: digits with optional +, spaces, dashes and brackets, 7 to 15 digits.
+_PHONE = re.compile(r"\+?(?:[\s\-()]*\d){7,15}[\s\-()]*")
+# Pupils of a school are between 3 and 30 years old: a year 1 or a future date is a typing error.
+_PUPIL_AGE_YEARS = (3, 30)
+
+
+def _plausible_birth(day: datetime.date) -> bool:
+    today = timezone.localdate()
+    youngest, oldest = _PUPIL_AGE_YEARS
+    return today.year - oldest <= day.year <= today.year - youngest
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -173,6 +190,8 @@ def parse(rows: list[list[str]]) -> tuple[list[RosterRow], list[tuple[int, str]]
         dob = _parse_date(cell("date_of_birth"))
         if dob is None:
             problems.append(_("date of birth must be a date like 2013-09-01"))
+        elif not _plausible_birth(dob):
+            problems.append(_("date of birth is not a plausible date for a pupil"))
         grade = _find_grade(cell("grade"), grades)
         if grade is None:
             problems.append(_("unknown grade “%(grade)s”") % {"grade": cell("grade")[:30]})
@@ -182,6 +201,8 @@ def parse(rows: list[list[str]]) -> tuple[list[RosterRow], list[tuple[int, str]]
         guardian_name, guardian_phone = cell("guardian_name"), cell("guardian_phone")
         if len(guardian_name) > 100 or len(guardian_phone) > 30:
             problems.append(_("guardian name or phone is too long"))
+        elif guardian_phone and not _PHONE.fullmatch(guardian_phone):
+            problems.append(_("guardian phone must be a phone number like 13800138000 or 010-62345678"))
         if problems:
             errors.append((line, "; ".join(problems)))
             continue

@@ -18,6 +18,7 @@ from counseling.cases.enums import (
     RiskLevel,
 )
 from counseling.crypto import EncryptedTextField
+from counseling.validators import past_school_date, school_date
 
 
 class CaseQuerySet(models.QuerySet):
@@ -99,7 +100,7 @@ class Intake(models.Model):
     """The initial assessment (初步评估): a few structured facts and an encrypted narrative."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="intake")
-    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate, validators=past_school_date())
     method = models.CharField(_("method"), max_length=20, choices=IntakeMethod.choices, default=IntakeMethod.INTERVIEW)
     study = models.CharField(_("study"), max_length=20, choices=Functioning.choices, default=Functioning.NOT_AFFECTED)
     relationships = models.CharField(
@@ -133,7 +134,7 @@ class Goal(models.Model):
     description = EncryptedTextField(_("goal"))
     approach = EncryptedTextField(_("plan"), blank=True, help_text=_("How you will work towards it."))
     status = models.CharField(_("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED)
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True, validators=school_date())
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,7 +151,7 @@ class FollowUp(models.Model):
     """A follow-up (辅导跟进) due on a day; the counselor is reminded through the outbox and the digest."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(_("due on"), validators=school_date())
     purpose = EncryptedTextField(_("what to follow up"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.DUE)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)

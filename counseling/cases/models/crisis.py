@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.cases.enums import CaseSource, RiskLevel
 from counseling.crypto import EncryptedCharField, EncryptedTextField
+from counseling.validators import past_school_date
 
 from .cases import Case
 
@@ -43,7 +44,7 @@ class Escalation(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
     is_crisis_event = models.BooleanField(_("crisis event"), default=False)
-    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now, validators=past_school_date())
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,7 +56,9 @@ class Escalation(models.Model):
     )
     narrative = EncryptedTextField(_("what happened"), blank=True)
     guardian_called = models.BooleanField(_("guardian called"), default=False)
-    guardian_called_at = models.DateTimeField(_("guardian called at"), null=True, blank=True)
+    guardian_called_at = models.DateTimeField(
+        _("guardian called at"), null=True, blank=True, validators=past_school_date()
+    )
     # The guardian contact a crisis needs before its case may close (see Escalation.guardian_contact_settled).
     guardian_contact_by = EncryptedCharField(_("guardian contacted by"), max_length=100, blank=True)
     guardian_contact_outcome = EncryptedTextField(_("outcome of the guardian contact"), blank=True)

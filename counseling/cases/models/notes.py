@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from counseling.cases.enums import Technique
 from counseling.crypto import EncryptedTextField
 from counseling.enums import Channel
+from counseling.validators import past_school_date
 
 from .cases import Case
 
@@ -37,7 +38,7 @@ class SessionNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_notes", verbose_name=_("author")
     )
-    held_on = models.DateField(_("session date"), default=timezone.localdate)
+    held_on = models.DateField(_("session date"), default=timezone.localdate, validators=past_school_date())
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.FACE_TO_FACE)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=50)
     # Codes from counseling.cases.enums.Technique; a short list, validated by the form.

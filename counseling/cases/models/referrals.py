@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from counseling.cases.enums import ReferralStatus
 from counseling.crypto import EncryptedCharField, EncryptedTextField
+from counseling.validators import past_school_date, school_date
 
 from .cases import Case
 
@@ -25,13 +26,13 @@ class Referral(models.Model):
     # much about the student as the reason does: all three are encrypted. Reports count referrals
     # by status, never by institution.
     institution = EncryptedCharField(_("institution"), max_length=150)
-    referred_on = models.DateField(_("referral date"), default=timezone.localdate)
+    referred_on = models.DateField(_("referral date"), default=timezone.localdate, validators=past_school_date())
     reason = EncryptedTextField(pgettext_lazy("referral", "reason"))
     guardian_informed = models.BooleanField(_("guardian informed"), default=False)
     escorted = models.BooleanField(_("escorted"), default=False)
     escort_by = EncryptedCharField(_("escorted by"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.MADE)
-    follow_up_on = models.DateField(_("check the outcome on"), null=True, blank=True)
+    follow_up_on = models.DateField(_("check the outcome on"), null=True, blank=True, validators=school_date())
     outcome = EncryptedTextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

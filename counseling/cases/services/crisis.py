@@ -213,14 +213,20 @@ def resend_unacknowledged(now: datetime.datetime | None = None) -> int:
     )
     sent = 0
     for pk, rounds in due:
-        with transaction.atomic():
-            claimed = Escalation.objects.filter(pk=pk, rounds_sent=rounds, acknowledged_at__isnull=True).update(
-                rounds_sent=rounds + 1, last_sent_at=now
-            )
-            if not claimed:
-                continue
-            escalation = Escalation.objects.select_related("student", "case__counselor").get(pk=pk)
-            _send_round(escalation, rounds + 1)
+        try:
+            with transaction.atomic():
+                claimed = Escalation.objects.filter(pk=pk, rounds_sent=rounds, acknowledged_at__isnull=True).update(
+                    rounds_sent=rounds + 1, last_sent_at=now
+                )
+                if not claimed:
+                    continue
+                escalation = Escalation.objects.select_related("student", "case__counselor").get(pk=pk)
+                _send_round(escalation, rounds + 1)
+        except (ValueError, OverflowError) as error:
+            # A row the job cannot handle (a date out of range) must not stop the other escalations'
+            # reminders. The log names the row and the kind of error only: no content, no student.
+            logger.error("escalation %s skipped by the re-send job: %s", pk, type(error).__name__)
+            continue
         logger.info("escalation %s sent again (round %s)", pk, rounds + 1)
         sent += 1
     return sent

@@ -317,14 +317,19 @@ def resend_unacknowledged(now: datetime.datetime | None = None) -> int:
     sent = 0
     for pk, rounds, level in due:
         new_level = min(TOP_LEVEL, rounds // ROUNDS_PER_LEVEL)
-        with transaction.atomic():
-            claimed = RiskSignal.objects.filter(pk=pk, rounds_sent=rounds, status=SignalStatus.OPEN).update(
-                rounds_sent=rounds + 1, last_sent_at=now, level=max(level, new_level)
-            )
-            if not claimed:
-                continue
-            signal = RiskSignal.objects.select_related("counselor").get(pk=pk)
-            _send_round(signal, rounds + 1)
+        try:
+            with transaction.atomic():
+                claimed = RiskSignal.objects.filter(pk=pk, rounds_sent=rounds, status=SignalStatus.OPEN).update(
+                    rounds_sent=rounds + 1, last_sent_at=now, level=max(level, new_level)
+                )
+                if not claimed:
+                    continue
+                signal = RiskSignal.objects.select_related("counselor").get(pk=pk)
+                _send_round(signal, rounds + 1)
+        except (ValueError, OverflowError) as error:
+            # One bad row must not stop the other signals' reminders; the log names the row only.
+            logger.error("risk signal %s skipped by the re-send job: %s", pk, type(error).__name__)
+            continue
         logger.info("risk signal %s sent again (round %s, level %s)", pk, rounds + 1, signal.level)
         sent += 1
     return sent

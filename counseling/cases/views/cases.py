@@ -33,6 +33,7 @@ from counseling.decorators import require_perm
 from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
+from counseling.validators import without_nul
 
 from .common import audit_list, audit_read, form_page
 
@@ -64,13 +65,13 @@ def _case_list_queryset(request: HttpRequest):
         cases = cases.active()
     elif status in CaseStatus.values:
         cases = cases.filter(status=status)
-    query = (request.GET.get("q") or "").strip()[:50]
+    query = without_nul(request.GET.get("q"))[:50]
     if query:
         cases = cases.filter(
             Q(student__name__icontains=query) | Q(student__student_profile__student_number__startswith=query)
         )
     counselor = request.GET.get("counselor") or ""
-    if counselor.isdigit() and request.user.has_perm("cases.view_all_cases"):
+    if counselor.isdecimal() and request.user.has_perm("cases.view_all_cases"):
         cases = cases.filter(counselor_id=int(counselor))
     return cases, status, query, counselor
 
@@ -145,7 +146,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     """Find a student, see whether a colleague already follows them, and open a case you hold."""
     user = request.user
     student_id = request.GET.get("student") or request.POST.get("student") or ""
-    if not student_id.isdigit():
+    if not student_id.isdecimal():
         search = StudentSearchForm(request.GET or None)
         results = []
         if search.is_valid() and search.cleaned_data["q"]:

@@ -40,7 +40,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST or None, case=case, user=request.user)
     # Coming from the agenda (?appointment=<id>): start from that appointment's facts.
     appointment = (
-        form.fields["appointment"].queryset.filter(pk=int(appointment_id)).first() if appointment_id.isdigit() else None
+        form.fields["appointment"].queryset.filter(pk=int(appointment_id)).first() if appointment_id.isdecimal() else None
     )
     if appointment is not None:
         form.initial.update(

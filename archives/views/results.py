@@ -62,7 +62,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
         legend = [(band.label, colours[band.code]) for band in table.bands]
         rows = [*table.grades, *table.classes]
         if any(share is None for row in rows for share in row.shares.values()):
-            legend.append((_("Hidden (fewer than 5)"), charts.HIDDEN_FILL))
+            legend.append((_("Hidden (*)"), charts.HIDDEN_FILL))
 
         def bars(rows, table=table, colours=colours):
             return [

@@ -10,8 +10,11 @@ finds them with counseling.hooks.app_hooks), which defines:
 - ``section(current: dict, previous: dict | None) -> Section``: how the report shows them.
   ``current`` is the stored summary of the report's term, ``previous`` that of the term before,
   or None when there is none. Labels are looked up then, at render time, in the reader's
-  language, and any cell that counts fewer than five students shows as "<5". The building
-  blocks (Section, Table, figures, breakdown, ...) are in counseling.services.sections.
+  language. Every count goes into the section's sheet with the relations a reader knows, and
+  ``sections`` publishes all sections together under the disclosure rule
+  (counseling.services.aggregates): small counts, and counts from which one could be worked
+  out, show as "*". The building blocks (Section, Table, figures, breakdown, measure, ...) are
+  in counseling.services.sections.
 
 This module knows no app: it asks each for its section, in SECTION_ORDER, and adds the section
 that is the report's own, the counselors' workload, which puts two apps' numbers side by side.

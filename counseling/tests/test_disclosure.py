@@ -17,6 +17,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from campaigns.models import Registration
+from campaigns.services.summary import stats as campaign_stats
+from campaigns.tests.factories import CampaignFactory, EventFactory
 from counseling.cases.enums import RiskLevel
 from counseling.cases.tests.factories import CaseFactory
 from counseling.cases.views.stats import statistics_section
@@ -226,3 +229,13 @@ def test_statistics_of_the_demo_school_pass_the_checker(demo_school) -> None:
         shown = published([statistics_section(term.start, term.end, exact=False)])
         assert violations(shown) == [], term.name
         assert all(value == HIDDEN or value >= SMALL_CELL for value in shown.shown.values())
+
+
+@pytest.mark.django_db
+def test_the_campaign_summary_hides_a_handful_of_registrations(student, other_student) -> None:
+    campaign = CampaignFactory()
+    event = EventFactory(campaign=campaign, registration_required=True)
+    for person in (student, other_student):
+        Registration.objects.create(event=event, student=person)
+    numbers = campaign_stats(campaign)
+    assert (numbers["registrations"], numbers["students"], numbers["students_shown"]) == (HIDDEN, HIDDEN, False)

@@ -146,14 +146,26 @@ class Sheet:
     # The algorithm -------------------------------------------------------------------------------
 
     def _complete(self, hidden: set[str]) -> None:
-        """Hide complementary cells until every hidden cell passes the interval check (in place)."""
+        """Hide complementary cells until every hidden cell passes the interval check (in place).
+
+        Hiding one more cell only turns a known number into an unknown, so the reader's feasible
+        set grows and a cell that passed once passes for good: each round checks only the cells
+        not yet passed, and hides one more cell next to the first that failed.
+        """
         if not hidden:
             return
+        passed: set[str] = set()
         while True:
             self._cheap_rules(hidden)
-            narrow = [key for key in sorted(hidden) if width(self.values, self.relations, hidden, key) < MIN_WIDTH]
+            narrow = []
+            for key in sorted(hidden - passed):
+                if width(self.values, self.relations, hidden, key) < MIN_WIDTH:
+                    narrow.append(key)
+                else:
+                    passed.add(key)
             if not narrow:
                 return
+            # One cell at a time: hiding it may widen the other narrow cells too.
             if not self._hide_next_to(narrow[0], hidden):
                 return
 
@@ -204,6 +216,8 @@ def width(values: Mapping[str, int], relations: list[Relation], hidden: set[str]
     The unknowns are the hidden cells (each >= 0); every relation touching one becomes a linear
     constraint. Infinite when nothing bounds the cell from above.
     """
+    if not any(key in relation.keys for relation in relations):
+        return float("inf")
     low, high = bounds({k: (None if k in hidden else v) for k, v in values.items()}, relations, key)
     return high - low
 
@@ -212,15 +226,22 @@ def bounds(shown: Mapping[str, int | None], relations: list[Relation], key: str)
     """[least, greatest] value of the hidden cell ``key`` (None in ``shown``) by linear programming (HiGHS).
 
     Only the relations connected to ``key`` through hidden cells matter, so only they are solved.
+    When the greatest value alone shows the interval too narrow (or unbounded), the least is
+    reported as 0 without solving for it.
     """
     unknown = {k for k, v in shown.items() if v is None}
+    touching: dict[str, list[int]] = {}
+    for number, relation in enumerate(relations):
+        for k in relation.keys:
+            touching.setdefault(k, []).append(number)
     component, frontier = {key}, {key}
-    used: list[Relation] = []
+    taken: set[int] = set()
     while frontier:
-        new = [r for r in relations if frontier & set(r.keys) and r not in used]
-        used.extend(new)
-        frontier = {k for r in new for k in r.keys if k in unknown} - component
+        new = {n for k in frontier for n in touching.get(k, ()) if n not in taken}
+        taken |= new
+        frontier = {k for n in new for k in relations[n].keys if k in unknown} - component
         component |= frontier
+    used = [relations[n] for n in sorted(taken)]
     variables = sorted(component)
     index = {k: i for i, k in enumerate(variables)}
     a_eq, b_eq, a_ub, b_ub = [], [], [], []
@@ -244,10 +265,18 @@ def bounds(shown: Mapping[str, int | None], relations: list[Relation], key: str)
         "bounds": [(0, None)] * len(variables),
         "method": "highs",
     }
-    low = linprog(objective, **common)
     high = linprog([-c for c in objective], **common)
-    least = low.fun if low.status == 0 else 0.0
-    greatest = float("inf") if high.status == 3 else (-high.fun if high.status == 0 else least)
+    if high.status == 3:
+        # Unbounded above: wide whatever the least value (0 is as low as it goes).
+        return 0.0, float("inf")
+    if high.status != 0:
+        # What is known cannot all hold (inconsistent data): treat the cell as pinned down.
+        return 0.0, 0.0
+    greatest = -high.fun
+    if greatest < MIN_WIDTH:
+        return 0.0, greatest
+    low = linprog(objective, **common)
+    least = low.fun if low.status == 0 else greatest
     return least, greatest
 
 

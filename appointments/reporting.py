@@ -15,7 +15,7 @@ from appointments.enums import AppointmentStatus, MailboxKind, MailboxStatus
 from appointments.models import Appointment, GroupParticipant, GroupSession, MailboxItem
 from appointments.services.slots import day_bounds
 from counseling.enums import Channel
-from counseling.models import ConcernCategory
+from counseling.models import ConcernCategory, Grade
 from counseling.services.sections import Section, breakdown, choice_label, figures, list_to_map
 
 
@@ -82,9 +82,15 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
 
 
 def section(current: dict, previous: dict | None) -> Section:
-    """The report's section on appointments, from the stored ``summary`` of this term and the previous one."""
+    """The report's section on appointments, from the stored ``summary`` of this term and the previous one.
+
+    Every count is a cell of the section's sheet, with what a reader can add up: sessions by
+    channel, grade and topic each add up to the sessions held, appointments by outcome repeat the
+    sessions, no-shows, cancellations and declines, and the "of which" figures.
+    """
     section = Section("appointments", _("Appointments and consultations"))
     section.figures = figures(
+        section,
         current,
         previous,
         [
@@ -101,31 +107,45 @@ def section(current: dict, previous: dict | None) -> Section:
             ("mailbox_unhandled", _("Mailbox items still unhandled")),
         ],
     )
+    for part in ("unique_students", "first_visits"):
+        section.at_most("sessions", [part])
+    section.at_most("mailbox_items", ["mailbox_anonymous"])
+    section.at_most("mailbox_items", ["mailbox_unhandled"])
     topics = {c.code: str(c) for c in ConcernCategory.objects.all()}
+    grades = list(Grade.objects.order_by("level").values_list("name", flat=True))
     tables = [
         breakdown(
+            section,
             "sessions_by_channel",
             _("Sessions by channel"),
             current.get("sessions_by_channel", {}),
             previous.get("sessions_by_channel") if previous else None,
             choice_label(Channel),
             order=Channel.values,
+            total="sessions",
         ),
         breakdown(
+            section,
             "sessions_by_grade",
             _("Sessions by grade"),
             list_to_map(current.get("sessions_by_grade"), "grade", "sessions"),
             list_to_map(previous.get("sessions_by_grade"), "grade", "sessions") if previous else None,
             lambda name: name if name != "None" else _("Not given"),
+            order=[*grades, "None"],
+            total="sessions",
         ),
         breakdown(
+            section,
             "sessions_by_topic",
             _("Sessions by concern category"),
             list_to_map(current.get("sessions_by_topic"), "topic_code", "sessions"),
             list_to_map(previous.get("sessions_by_topic"), "topic_code", "sessions") if previous else None,
             lambda code: topics.get(code, _("Not given")),
+            order=[*topics, "None"],
+            total="sessions",
         ),
         breakdown(
+            section,
             "appointments_by_status",
             _("Appointments by outcome"),
             current.get("appointments_by_status", {}),
@@ -134,6 +154,7 @@ def section(current: dict, previous: dict | None) -> Section:
             order=AppointmentStatus.values,
         ),
         breakdown(
+            section,
             "mailbox_by_kind",
             _("Mailbox items by kind"),
             current.get("mailbox_by_kind", {}),
@@ -141,7 +162,16 @@ def section(current: dict, previous: dict | None) -> Section:
             choice_label(MailboxKind),
             chart=False,
             order=MailboxKind.values,
+            total="mailbox_items",
         ),
     ]
+    # The outcome table repeats four figures: the same count printed twice is one relation.
+    for status, figure in [
+        (AppointmentStatus.ATTENDED, "sessions"),
+        (AppointmentStatus.NO_SHOW, "no_shows"),
+        (AppointmentStatus.CANCELLED, "cancelled"),
+        (AppointmentStatus.DECLINED, "declined"),
+    ]:
+        section.total(figure, [f"appointments_by_status:{status}"])
     section.tables = [table for table in tables if table]
     return section

@@ -23,7 +23,6 @@ from archives.models import (
     ScreeningWarning,
     WarningStatus,
 )
-from counseling.services.aggregates import suppress
 from counseling.services.sections import Section, Table, breakdown, choice_label, figures
 
 
@@ -94,14 +93,21 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
 
 
 def section(current: dict, previous: dict | None) -> Section:
-    """The report's section on screenings, warnings and the focus list, from the stored ``summary`` of this term and the previous one."""
+    """The report's section on screenings, warnings and the focus list, from the stored ``summary`` of this term and the previous one.
+
+    Every count is a cell of the section's sheet: students who answered are at most those
+    invited, critical warnings at most those raised, warnings by outcome add up to those raised,
+    each screening's answers are at most its invitations, and its coverage is a share shown only
+    when both its counts are.
+    """
     section = Section("archives", _("Screenings, early warning and the focus list"))
     coverage, warnings, focus = current.get("coverage", {}), current.get("warnings", {}), current.get("focus", {})
-    prev_coverage = previous.get("coverage", {}) if previous else {}
-    prev_warnings = previous.get("warnings", {}) if previous else {}
-    prev_focus = previous.get("focus", {}) if previous else {}
+    prev_coverage = previous.get("coverage", {}) if previous else None
+    prev_warnings = previous.get("warnings", {}) if previous else None
+    prev_focus = previous.get("focus", {}) if previous else None
     section.figures = (
         figures(
+            section,
             coverage,
             prev_coverage,
             [
@@ -110,11 +116,13 @@ def section(current: dict, previous: dict | None) -> Section:
             ],
         )
         + figures(
+            section,
             warnings,
             prev_warnings,
             [("raised", _("Early warnings raised")), ("critical", _("of which critical answers"))],
         )
         + figures(
+            section,
             focus,
             prev_focus,
             [
@@ -124,13 +132,29 @@ def section(current: dict, previous: dict | None) -> Section:
             ],
         )
     )
+    section.at_most("students_invited", ["students_answered"])
+    section.at_most("raised", ["critical"])
     screenings = current.get("screenings") or []
     if screenings:
         rows = []
-        for screening in screenings:
+        sheet = section.sheet
+        for index, screening in enumerate(screenings):
             invited, answered = screening.get("invited", 0), screening.get("answered", 0)
+            invited_key, answered_key = (
+                section.cell(f"screening:{index}:invited"),
+                section.cell(f"screening:{index}:answered"),
+            )
+            invited_ref, answered_ref = sheet.count(invited_key, invited), sheet.count(answered_key, answered)
+            sheet.at_most(invited_key, [answered_key])
             rate = f"{round(100 * answered / invited)}%" if invited else "—"
-            rows.append([screening.get("title", ""), suppress(invited), suppress(answered), rate])
+            rows.append(
+                [
+                    screening.get("title", ""),
+                    invited_ref,
+                    answered_ref,
+                    sheet.derived(section.cell(f"screening:{index}:rate"), rate, [invited_key, answered_key]),
+                ]
+            )
         section.tables.append(
             Table(
                 "screenings",
@@ -143,6 +167,7 @@ def section(current: dict, previous: dict | None) -> Section:
     for code, bands in (current.get("bands") or {}).items():
         instrument = instruments.get(code)
         table = breakdown(
+            section,
             f"bands_{code}",
             _("Result bands: %(instrument)s") % {"instrument": instrument.short_name if instrument else code},
             bands,
@@ -154,13 +179,16 @@ def section(current: dict, previous: dict | None) -> Section:
             section.tables.append(table)
     handled = {status: warnings.get(status, 0) for status in WarningStatus.values}
     table = breakdown(
+        section,
         "warnings_by_outcome",
         _("Early warnings by outcome"),
         handled,
-        {status: prev_warnings.get(status, 0) for status in WarningStatus.values} if previous else None,
+        {status: (prev_warnings or {}).get(status, 0) for status in WarningStatus.values} if previous else None,
         choice_label(WarningStatus),
         order=WarningStatus.values,
+        total="raised",
     )
-    if table and any(handled.values()):
+    # Listed whether or not any warning was raised: a table that appears only then would say so.
+    if table:
         section.tables.append(table)
     return section

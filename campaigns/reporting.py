@@ -62,6 +62,9 @@ def section(current: dict, previous: dict | None) -> Section:
     def nested(part: str, key: str) -> tuple[object, object]:
         return (current.get(part) or {}).get(key), ((previous or {}).get(part) or {}).get(key) if previous else None
 
+    # Registrations count students: they go into the sheet; campaigns, events and class entries
+    # count no person and are shown as they are.
+    people = {("registrations", "total"), ("registrations", "students")}
     for part, key, label in [
         ("campaigns", "total", _("Campaigns")),
         ("campaigns", "summarised", _("Campaigns with a summary sent")),
@@ -74,10 +77,17 @@ def section(current: dict, previous: dict | None) -> Section:
         ("reports", "received", _("Class reports received")),
     ]:
         value, before = nested(part, key)
-        if value is not None:
-            section.figures.append((label, value, before))
+        if value is None:
+            continue
+        if (part, key) in people:
+            name = f"{part}_{key}"
+            value = section.sheet.count(section.cell(name, 0), value)
+            before = section.sheet.count(section.cell(name, 1), before) if before is not None else None
+        section.figures.append((label, value, before))
+    section.at_most("registrations_total", ["registrations_students"])
     tables = [
         breakdown(
+            section,
             "events_by_kind",
             _("Events by kind"),
             current.get("events_by_kind", {}),
@@ -87,6 +97,7 @@ def section(current: dict, previous: dict | None) -> Section:
             order=EventKind.values,
         ),
         breakdown(
+            section,
             "campaigns_by_kind",
             _("Campaigns by kind"),
             current.get("campaigns_by_kind", {}),

@@ -1,14 +1,10 @@
-"""Aggregate figures for screenings, with small-cell suppression.
+"""Aggregate figures for screenings, under the disclosure rule (counseling.services.aggregates).
 
-Suppression (counseling.services.aggregates) is the one rule for every aggregate a school leader
-or an administrator sees: any group of fewer than ``SMALL_CELL`` students -- none included --
-shows as "<5" instead of a number.
-
-- ``suppress(n)`` for a single count.
-- ``suppress_row(counts)`` for a row of counts whose total is shown too (e.g. the bands of one
-  class). Hiding one small cell is not enough there: the total minus the others gives it back.
-  So when exactly one cell of a row is small, the smallest other cell is hidden as well and
-  shows "—" (complementary suppression).
+The results page shows, for leaders and administrators, completion (invited, answered, opted
+out) and band counts by class, by grade and for the whole screening. A reader can add classes up
+to their grade, bands up to a row's total, and knows answered + opted out <= invited: every
+count goes into one ``Sheet`` with those relations, so hiding a small class cannot be undone by
+taking the shown classes from the grade. Shares (the bars) are shown only where both counts are.
 
 Counselors see exact figures (``exact=True``): they may see the students' own results anyway.
 """
@@ -25,7 +21,7 @@ from archives.texts import localized
 from counseling.models import SchoolClass
 
 # Re-exported: archives' views and tests use the rule through this module.
-from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, suppress, suppress_row  # noqa: F401
+from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, Sheet, suppress, suppress_row  # noqa: F401
 
 from .screenings import opted_out_filter
 
@@ -80,6 +76,9 @@ class ScreeningFigures:
     instruments: list[InstrumentTable]
     critical: int | str
     warnings: int | str
+    # The counts behind the page and what a reader knows about them, and what is shown of each.
+    sheet: Sheet = field(default_factory=Sheet)
+    shown: dict = field(default_factory=dict)
 
 
 def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
@@ -87,6 +86,7 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
 
     A fixed number of queries whatever the number of answers: invitations grouped by class,
     results grouped by instrument, class and band, the classes, the instruments, and two counts.
+    Every count is protected together (``figures_sheet``), as the page shows them together.
     """
     completion = list(
         Invitation.objects.filter(screening=screening)
@@ -107,67 +107,108 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     classes = {c.pk: c for c in SchoolClass.objects.filter(pk__in=class_ids).select_related("grade")}
     grades = sorted({c.grade for c in classes.values()}, key=lambda g: g.level)
     ordered_classes = sorted(classes.values(), key=lambda c: (c.grade.level, c.number))
+    groups = [("school", "", ordered_classes)]
+    groups += [(f"grade{g.pk}", str(g), [c for c in ordered_classes if c.grade_id == g.pk]) for g in grades]
+    groups += [(f"class{c.pk}", str(c), [c]) for c in ordered_classes]
+    sheet = Sheet()
+
+    def add_up(whole: str, parts: list[str]) -> None:
+        if len(parts) > 1:
+            sheet.total(whole, parts)
 
     # Completion ------------------------------------------------------------------------------
     by_class = {row["school_class_id"]: row for row in completion}
-
-    def completion_row(label: str, rows: list[dict]) -> CompletionRow:
-        invited = sum(r["invited"] for r in rows)
-        answered = sum(r["answered"] for r in rows)
-        opted_out = sum(r["opted_out"] for r in rows)
-        return CompletionRow(
-            label=label,
-            invited=suppress(invited, exact=exact),
-            answered=suppress(answered, exact=exact),
-            # The bar would show a hidden count exactly: no bar for small groups.
-            share=(answered / invited) if invited and (exact or min(invited, answered) >= SMALL_CELL) else None,
-            opted_out=suppress(opted_out, exact=exact),
-        )
-
-    completion_classes = [completion_row(str(c), [by_class[c.pk]]) for c in ordered_classes if c.pk in by_class]
-    completion_grades = [
-        completion_row(str(g), [by_class[c.pk] for c in ordered_classes if c.grade_id == g.pk and c.pk in by_class])
-        for g in grades
-    ]
-    completion_school = completion_row("", completion)
+    measures = ("invited", "answered", "opted_out")
+    for key, _label, members in groups:
+        for measure in measures:
+            sheet.count(f"{key}:{measure}", sum(by_class.get(c.pk, {}).get(measure, 0) for c in members))
+        sheet.at_most(f"{key}:invited", [f"{key}:answered", f"{key}:opted_out"])
+    for measure in measures:
+        add_up(f"school:{measure}", [f"grade{g.pk}:{measure}" for g in grades])
+        for g in grades:
+            add_up(f"grade{g.pk}:{measure}", [f"class{c.pk}:{measure}" for c in ordered_classes if c.grade_id == g.pk])
 
     # Bands per instrument --------------------------------------------------------------------
-    parts = list(screening.parts.select_related("instrument"))
+    parts = [part for part in screening.parts.select_related("instrument") if part.instrument.is_scored]
     counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for row in band_counts:
         counts[row["instrument_id"]][row["school_class_id"]][row["band"]] += row["n"]
+    columns: dict[int, list[BandColumn]] = {}
+    for part in parts:
+        instrument = part.instrument
+        columns[instrument.pk] = [BandColumn(b["code"], localized(b["label"]), b["level"]) for b in instrument.bands]
+        codes = [band.code for band in columns[instrument.pk]]
+        per_class = counts[instrument.pk]
+        prefix = f"i{instrument.pk}"
+        for key, _label, members in groups:
+            for code in codes:
+                sheet.count(f"{prefix}:{key}:{code}", sum(per_class[c.pk][code] for c in members))
+            sheet.count(f"{prefix}:{key}:total", sum(per_class[c.pk][code] for c in members for code in codes))
+            sheet.total(f"{prefix}:{key}:total", [f"{prefix}:{key}:{code}" for code in codes])
+            # One result per answer and instrument: a row's total is at most the answers.
+            sheet.at_most(f"{key}:answered", [f"{prefix}:{key}:total"])
+        for column in [*codes, "total"]:
+            add_up(f"{prefix}:school:{column}", [f"{prefix}:grade{g.pk}:{column}" for g in grades])
+            for g in grades:
+                members = [f"{prefix}:class{c.pk}:{column}" for c in ordered_classes if c.grade_id == g.pk]
+                add_up(f"{prefix}:grade{g.pk}:{column}", members)
+    critical = Result.objects.filter(screening=screening, is_critical=True).values("submission_id").distinct().count()
+    sheet.count("critical", critical)
+    sheet.at_most("school:answered", ["critical"])
+    sheet.count("warnings", screening.warnings.count())
+    shown = sheet.protect(exact=exact)
+
+    def share(numerator: str, denominator: str) -> float | None:
+        """A share of two shown counts; none where either is hidden, so a bar never shows more than the table."""
+        top, bottom = shown[numerator], shown[denominator]
+        if top == HIDDEN or bottom == HIDDEN or not bottom:
+            return None
+        return top / bottom
+
+    def completion_row(key: str, label: str) -> CompletionRow:
+        return CompletionRow(
+            label=label,
+            invited=shown[f"{key}:invited"],
+            answered=shown[f"{key}:answered"],
+            share=share(f"{key}:answered", f"{key}:invited"),
+            opted_out=shown[f"{key}:opted_out"],
+        )
+
+    def band_row(prefix: str, codes: list[str], key: str, label: str) -> Row:
+        return Row(
+            label=label,
+            counts={code: shown[f"{prefix}:{key}:{code}"] for code in codes},
+            total=shown[f"{prefix}:{key}:total"],
+            shares={code: share(f"{prefix}:{key}:{code}", f"{prefix}:{key}:total") for code in codes},
+        )
+
+    class_groups = [(key, label) for key, label, _m in groups if key.startswith("class")]
+    grade_groups = [(key, label) for key, label, _m in groups if key.startswith("grade")]
     tables = []
     for part in parts:
         instrument = part.instrument
-        if not instrument.is_scored:
-            continue
-        bands = [BandColumn(b["code"], localized(b["label"]), b["level"]) for b in instrument.bands]
-        codes = [band.code for band in bands]
-        per_class = counts[instrument.pk]
-
-        def make_row(label: str, class_list: list[SchoolClass], codes=codes, per_class=per_class) -> Row:
-            raw = {code: sum(per_class[c.pk][code] for c in class_list) for code in codes}
-            total = sum(raw.values())
-            shown = suppress_row(raw, exact=exact)
-            shares = {code: (raw[code] / total if total and isinstance(shown[code], int) else None) for code in codes}
-            return Row(label=label, counts=shown, total=suppress(total, exact=exact), shares=shares)
-
+        prefix, codes = f"i{instrument.pk}", [band.code for band in columns[instrument.pk]]
         tables.append(
             InstrumentTable(
                 instrument=instrument,
-                bands=bands,
-                grades=[make_row(str(g), [c for c in ordered_classes if c.grade_id == g.pk]) for g in grades],
-                classes=[make_row(str(c), [c]) for c in ordered_classes],
-                school=make_row("", ordered_classes),
+                bands=columns[instrument.pk],
+                grades=[band_row(prefix, codes, key, label) for key, label in grade_groups],
+                classes=[band_row(prefix, codes, key, label) for key, label in class_groups],
+                school=band_row(prefix, codes, "school", ""),
             )
         )
-    critical = Result.objects.filter(screening=screening, is_critical=True).values("submission_id").distinct().count()
-    warnings = screening.warnings.count()
     return ScreeningFigures(
-        completion_grades=completion_grades,
-        completion_classes=completion_classes,
-        completion_school=completion_school,
+        completion_grades=[completion_row(key, label) for key, label in grade_groups],
+        completion_classes=[completion_row(key, label) for key, label in class_groups if classes_in(key, by_class)],
+        completion_school=completion_row("school", ""),
         instruments=tables,
-        critical=suppress(critical, exact=exact),
-        warnings=suppress(warnings, exact=exact),
+        critical=shown["critical"],
+        warnings=shown["warnings"],
+        sheet=sheet,
+        shown=shown,
     )
+
+
+def classes_in(key: str, by_class: dict) -> bool:
+    """Whether class ``key`` ("class<pk>") had invitations (the completion table lists those)."""
+    return int(key.removeprefix("class")) in by_class

@@ -10,14 +10,15 @@ from django.urls import reverse
 
 from archives.models import Invitation
 from archives.services import screenings
-from archives.services.aggregates import HIDDEN, SUPPRESSED, screening_figures, suppress, suppress_row
+from archives.services.aggregates import HIDDEN, screening_figures, suppress, suppress_row
 from archives.tests.factories import gad7_answers, phq9_answers
+from counseling.tests.disclosure_check import from_sheet, violations
 from counseling.tests.factories import make_student
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("count", "shown"), [(0, "<5"), (1, "<5"), (4, "<5"), (5, 5), (37, 37)])
+@pytest.mark.parametrize(("count", "shown"), [(0, HIDDEN), (1, HIDDEN), (4, HIDDEN), (5, 5), (37, 37)])
 def test_suppress_hides_every_group_under_five(count: int, shown) -> None:
     assert suppress(count) == shown
     assert suppress(count, exact=True) == count
@@ -30,18 +31,19 @@ def test_suppress_row_hides_a_second_cell_when_only_one_is_small() -> None:
         "mild": 9,
         "moderate": HIDDEN,
         "moderately_severe": 7,
-        "severe": SUPPRESSED,
+        "severe": HIDDEN,
     }
 
 
-def test_suppress_row_keeps_rows_with_several_small_cells() -> None:
+def test_suppress_row_hides_enough_around_several_small_cells() -> None:
+    # Four hidden cells adding up to 2 would each be pinned to 0..2: the smallest shown one goes too.
     row = {"minimal": 28, "mild": 2, "moderate": 0, "moderately_severe": 0, "severe": 0}
     assert suppress_row(row) == {
-        "minimal": 28,
-        "mild": "<5",
-        "moderate": "<5",
-        "moderately_severe": "<5",
-        "severe": "<5",
+        "minimal": HIDDEN,
+        "mild": HIDDEN,
+        "moderate": HIDDEN,
+        "moderately_severe": HIDDEN,
+        "severe": HIDDEN,
     }
     assert suppress_row({"a": 5, "b": 6}) == {"a": 5, "b": 6}
     assert suppress_row(row, exact=True) == row
@@ -86,15 +88,22 @@ def test_figures_for_counselors_are_exact(results_screening, school_class) -> No
 def test_figures_for_leaders_are_suppressed(results_screening) -> None:
     figures = screening_figures(results_screening, exact=False)
     school = figures.instruments[0].school
-    assert school.counts == {"minimal": 7, "mild": 5, "moderate": "<5", "moderately_severe": "<5", "severe": "<5"}
+    # Mild (5) goes too: the three small bands alone would add up to exactly 1.
+    assert school.counts == {
+        "minimal": 7,
+        "mild": HIDDEN,
+        "moderate": HIDDEN,
+        "moderately_severe": HIDDEN,
+        "severe": HIDDEN,
+    }
     assert school.total == 13
     other_class_row = figures.instruments[0].classes[1]
-    assert other_class_row.total == "<5"
-    assert set(other_class_row.counts.values()) == {"<5"}
+    assert other_class_row.total == HIDDEN
+    assert set(other_class_row.counts.values()) == {HIDDEN}
     assert set(other_class_row.shares.values()) == {None}  # no bar either
     small_completion = figures.completion_classes[1]
-    assert (small_completion.answered, small_completion.invited, small_completion.share) == ("<5", "<5", None)
-    assert figures.critical == "<5"  # the 25 answered item 9 with 1
+    assert (small_completion.answered, small_completion.invited, small_completion.share) == (HIDDEN, HIDDEN, None)
+    assert figures.critical == HIDDEN  # the 25 answered item 9 with 1
 
 
 def test_leader_sees_aggregates_only(results_screening, leader, administrator, client_for) -> None:
@@ -102,7 +111,7 @@ def test_leader_sees_aggregates_only(results_screening, leader, administrator, c
         response = client_for(user).get(reverse("archives:screening_results", args=[results_screening.pk]))
         assert response.status_code == 200
         page = response.content.decode()
-        assert "&lt;5" in page
+        assert f"<td>{HIDDEN}</td>" in page
         assert 'data-testid="suppression-note"' in page
         for invitation in Invitation.objects.filter(screening=results_screening).select_related("student"):
             assert invitation.student.get_full_name() not in page
@@ -147,3 +156,29 @@ def test_results_page_query_count_does_not_grow_with_answers(
 def test_results_index_lists_published_screenings(results_screening, leader, client_for) -> None:
     page = client_for(leader).get(reverse("archives:results_index")).content.decode()
     assert "期中普查" in page
+
+
+def test_a_hidden_class_is_not_the_grade_minus_the_shown_classes(
+    phq9, gad7, school_class, other_class, screening_students, student, other_student, counselor
+) -> None:
+    """Reviewer: the grade's total minus the classes shown gave back the hidden class."""
+    from archives.tests.factories import published
+
+    assert school_class.grade_id == other_class.grade_id
+    screening = published([phq9, gad7], [school_class, other_class], by=counselor, title="复查")
+    # Twelve answers in the first class, one in the other.
+    answer_all(screening, [0] * 12 + [3])
+    figures = screening_figures(screening, exact=False)
+    grade, (big, small) = figures.completion_grades[0], figures.completion_classes
+    assert small.answered == HIDDEN
+    # The grade and the big class are not both shown: one of them is hidden with the small class.
+    assert HIDDEN in (grade.answered, big.answered)
+    assert violations(from_sheet(figures.shown, figures.sheet)) == []
+    phq = figures.instruments[0]
+    assert HIDDEN in (phq.grades[0].total, phq.classes[0].total)
+
+
+def test_every_figure_of_the_results_page_passes_the_checker(results_screening) -> None:
+    figures = screening_figures(results_screening, exact=False)
+    assert violations(from_sheet(figures.shown, figures.sheet)) == []
+    assert all(value == HIDDEN or value >= 5 for value in figures.shown.values() if not isinstance(value, float))

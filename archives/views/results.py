@@ -33,14 +33,15 @@ def results_index(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-opens_at", "-id")[:200]
     )
-    screenings = [
-        {
-            "screening": s,
-            "invited": aggregates.suppress(s.invited, exact=exact),
-            "answered": aggregates.suppress(s.answered, exact=exact),
-        }
-        for s in rows
-    ]
+    screenings = []
+    for s in rows:
+        # Answered is at most invited: both go through the rule together.
+        sheet = aggregates.Sheet()
+        sheet.count("invited", s.invited)
+        sheet.count("answered", s.answered)
+        sheet.at_most("invited", ["answered"])
+        shown = sheet.protect(exact=exact)
+        screenings.append({"screening": s, "invited": shown["invited"], "answered": shown["answered"]})
     return render(request, "archives/results_index.html", {"screenings": screenings})
 
 
@@ -61,7 +62,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
         legend = [(band.label, colours[band.code]) for band in table.bands]
         rows = [*table.grades, *table.classes]
         if any(share is None for row in rows for share in row.shares.values()):
-            legend.append((_("Hidden (fewer than 5)"), charts.HIDDEN_FILL))
+            legend.append((_("Hidden (*)"), charts.HIDDEN_FILL))
 
         def bars(rows, table=table, colours=colours):
             return [

@@ -27,6 +27,7 @@ from campaigns.services.contests import campaign_leaderboard
 from campaigns.services.reports import expected_classes
 from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
+from counseling.services.aggregates import HIDDEN, Sheet
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,10 @@ DUE_SOON_DAYS = 2
 
 
 def stats(campaign: Campaign) -> dict:
-    """The campaign in numbers (a handful of aggregate queries, whatever its size)."""
+    """The campaign in numbers (a handful of aggregate queries, whatever its size).
+
+    The counts of students are published under the disclosure rule (counseling.services.aggregates).
+    """
     events = Event.objects.filter(campaign=campaign).aggregate(
         events=Count("pk"), published_events=Count("pk", filter=Q(is_published=True))
     )
@@ -50,9 +54,18 @@ def stats(campaign: Campaign) -> dict:
     )
     report_count = campaign.reports.count()
     awards = ContestAward.objects.filter(contest__campaign=campaign).aggregate(awards=Count("pk"))
+    # Registrations count students, and the summary is a file that travels: the two go through
+    # the disclosure rule (students are at most the registrations); the rest counts no person.
+    sheet = Sheet()
+    sheet.count("registrations", registrations["registrations"])
+    sheet.count("students", registrations["students"])
+    sheet.at_most("registrations", ["students"])
+    shown = sheet.protect()
     return {
         **events,
-        **registrations,
+        "registrations": shown["registrations"],
+        "students": shown["students"],
+        "students_shown": shown["students"] != HIDDEN,
         **entries,
         "contests": campaign.contests.count(),
         "reports_received": reports["reports"],

@@ -16,7 +16,7 @@ from counseling.cases.enums import CaseSource, ReferralStatus, RiskLevel
 from counseling.cases.models import Case, Escalation, Referral, SessionNote
 from counseling.enums import Channel
 from counseling.models import ConcernCategory
-from counseling.services.sections import Section, breakdown, choice_label, figures
+from counseling.services.sections import Section, breakdown, choice_label, figures, measure
 
 
 def _counts(queryset, field: str) -> dict:
@@ -84,9 +84,16 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
 
 
 def section(current: dict, previous: dict | None) -> Section:
-    """The report's section on case work, from the stored ``summary`` of this term and the previous one."""
+    """The report's section on case work, from the stored ``summary`` of this term and the previous one.
+
+    Every count is a cell of the section's sheet, with what a reader can add up: cases by source
+    and by risk add up to the cases opened, referrals by state to the referrals, notes by
+    channel to the notes; a case may have several categories, so each category is at most the
+    cases opened. The times to acknowledge are shown only where the number of crises is.
+    """
     section = Section("cases", _("Case work, referrals and crises"))
     section.figures = figures(
+        section,
         current,
         previous,
         [
@@ -94,44 +101,60 @@ def section(current: dict, previous: dict | None) -> Section:
             ("cases_closed", _("Cases closed")),
             ("students_seen", _("Students with session notes")),
             ("notes", _("Session notes written")),
-            ("session_minutes", _("Minutes of counseling recorded")),
             ("notes_unsigned", _("Session notes still unsigned")),
             ("referrals", _("Referrals to outside services")),
             ("crises", _("Crisis escalations")),
             ("crisis_events", _("of which crisis events")),
             ("crises_unacknowledged", _("Escalations never acknowledged")),
-            ("ack_minutes_median", _("Minutes to acknowledge (median)")),
-            ("ack_minutes_max", _("Minutes to acknowledge (longest)")),
         ],
     )
+    section.at_most("notes", ["students_seen"])
+    section.at_most("notes", ["notes_unsigned"])
+    section.at_most("crises", ["crisis_events"])
+    section.at_most("crises", ["crises_unacknowledged"])
+    for key, label, needs in [
+        ("session_minutes", _("Minutes of counseling recorded"), ["notes"]),
+        ("ack_minutes_median", _("Minutes to acknowledge (median)"), ["crises", "crises_unacknowledged"]),
+        ("ack_minutes_max", _("Minutes to acknowledge (longest)"), ["crises", "crises_unacknowledged"]),
+    ]:
+        figure = measure(section, key, label, current, previous, needs)
+        if figure:
+            section.figures.append(figure)
     # The categories in the school's own order (the model's ordering), as the forms list them.
     categories = {c.code: str(c) for c in ConcernCategory.objects.all()}
     tables = [
         breakdown(
+            section,
             "cases_by_source",
             _("Cases by source"),
             current.get("cases_by_source", {}),
             previous.get("cases_by_source") if previous else None,
             choice_label(CaseSource),
             order=CaseSource.values,
+            total="cases_opened",
         ),
         breakdown(
+            section,
             "cases_by_category",
             _("Cases by concern category"),
             current.get("cases_by_category", {}),
             previous.get("cases_by_category") if previous else None,
             lambda code: categories.get(code, code),
             order=categories,
+            each_at_most="cases_opened",
         ),
         breakdown(
+            section,
             "cases_by_risk",
             _("Cases by risk level"),
             current.get("cases_by_risk", {}),
             previous.get("cases_by_risk") if previous else None,
             choice_label(RiskLevel),
             order=RiskLevel.values,
+            total="cases_opened",
         ),
         breakdown(
+            section,
             "referrals_by_status",
             _("Referrals by state"),
             current.get("referrals_by_status", {}),
@@ -139,14 +162,17 @@ def section(current: dict, previous: dict | None) -> Section:
             choice_label(ReferralStatus),
             chart=False,
             order=ReferralStatus.values,
+            total="referrals",
         ),
         breakdown(
+            section,
             "notes_by_channel",
             _("Session notes by channel"),
             current.get("notes_by_channel", {}),
             previous.get("notes_by_channel") if previous else None,
             choice_label(Channel),
             order=Channel.values,
+            total="notes",
         ),
     ]
     section.tables = [table for table in tables if table]

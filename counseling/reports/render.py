@@ -25,7 +25,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 def chart_svg(table: Table) -> bytes:
     """A bar chart of a table's "this term" column, as SVG with no script (pygal, js=[]).
 
-    Suppressed cells ("<5") get no bar, so the chart never shows more than the table does.
+    Hidden cells ("*") get no bar, so the chart never shows more than the table does.
     """
     style = Style(
         font_family=CJK_FONT,

@@ -9,43 +9,54 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counseling.cases.enums import CaseSource, ReferralStatus, RiskLevel
-from counseling.cases.reporting import summary
+from counseling.cases import reporting
 from counseling.decorators import require_perm
-from counseling.enums import Channel
-from counseling.models import ConcernCategory, Term, User
+from counseling.models import Term, User
+from counseling.roles import counselors
+from counseling.services.sections import Section, breakdown, publish
 
 
-def _rows(mapping: dict, labels: dict) -> list[tuple[str, int]]:
-    return [(str(labels.get(key, key)), value) for key, value in mapping.items()]
+def statistics_section(start: datetime.date, end: datetime.date, *, exact: bool) -> Section:
+    """The case records' numbers from ``start`` to ``end``, published under the disclosure rule.
+
+    The same figures and tables as the report's section on case work, plus session notes by
+    counselor (which add up to the notes). ``exact`` (the head counselor) shows every count.
+    """
+    numbers = reporting.summary(start, end)
+    section = reporting.section(numbers, None)
+    by_counselor = {str(key): value for key, value in numbers["notes_by_counselor"].items()}
+    people = {str(u.pk): u.get_full_name() for u in User.objects.filter(pk__in=[int(k) for k in by_counselor])}
+    people |= {str(u.pk): u.get_full_name() for u in counselors()}
+    order = sorted(people, key=lambda pk: (people[pk], int(pk)))
+    table = breakdown(
+        section,
+        "notes_by_counselor",
+        _("Session notes by counselor"),
+        by_counselor,
+        None,
+        lambda pk: people.get(pk, "—"),
+        order=order,
+        total="notes",
+    )
+    if table:
+        section.tables.append(table)
+    publish([section], exact=exact)
+    return section
 
 
 @require_perm("cases.view_statistics")
 def statistics(request: HttpRequest) -> HttpResponse:
-    """This term's numbers (or the last 120 days when no term is current): no student, no content."""
+    """This term's numbers (or the last 120 days when no term is current): no student, no content.
+
+    Leaders and administrators see counts under the disclosure rule (counseling.services.aggregates);
+    the head counselor, who may read every case, sees them exactly.
+    """
     term = Term.objects.current()
     today = timezone.localdate()
     start, end = (term.start, term.end) if term else (today - datetime.timedelta(days=120), today)
-    numbers = summary(start, end)
-    figures = [
-        (_("Cases opened"), numbers["cases_opened"]),
-        (_("Cases closed"), numbers["cases_closed"]),
-        (_("Session notes"), numbers["notes"]),
-        (_("Students seen"), numbers["students_seen"]),
-        (_("Referrals"), numbers["referrals"]),
-        (_("Crisis escalations"), numbers["crises"]),
-        (_("Minutes to acknowledge (median)"), numbers["ack_minutes_median"]),
-        (_("Minutes to acknowledge (longest)"), numbers["ack_minutes_max"]),
-    ]
-    categories = {c.code: str(c) for c in ConcernCategory.objects.all()}
-    counselors = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=list(numbers["notes_by_counselor"]))}
-    tables = [
-        (_("Cases by source"), _rows(numbers["cases_by_source"], dict(CaseSource.choices))),
-        (_("Cases by concern category"), _rows(numbers["cases_by_category"], categories)),
-        (_("Cases by risk level"), _rows(numbers["cases_by_risk"], dict(RiskLevel.choices))),
-        (_("Referrals by status"), _rows(numbers["referrals_by_status"], dict(ReferralStatus.choices))),
-        (_("Session notes by channel"), _rows(numbers["notes_by_channel"], dict(Channel.choices))),
-        (_("Session notes by counselor"), _rows(numbers["notes_by_counselor"], counselors)),
-    ]
-    context = {"term": term, "start": start, "end": end, "figures": figures, "tables": tables}
+    exact = request.user.has_perm("cases.view_all_cases")
+    section = statistics_section(start, end, exact=exact)
+    figures = [(label, value) for label, value, _previous in section.figures]
+    tables = [(table.title, [(row[0], row[1]) for row in table.rows]) for table in section.tables]
+    context = {"term": term, "start": start, "end": end, "figures": figures, "tables": tables, "exact": exact}
     return render(request, "cases/statistics.html", context)

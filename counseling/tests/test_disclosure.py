@@ -17,6 +17,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archives.models import Screening
+from archives.services.aggregates import screening_figures
 from campaigns.models import Registration
 from campaigns.services.summary import stats as campaign_stats
 from campaigns.tests.factories import CampaignFactory, EventFactory
@@ -179,7 +181,7 @@ def demo_school(db):
 
 
 @pytest.mark.django_db
-def test_every_report_of_the_demo_school_passes_the_checker(demo_school, head) -> None:
+def test_every_report_and_screening_of_the_demo_school_passes_the_checker(demo_school, head) -> None:
     terms = list(Term.objects.order_by("start"))
     assert terms
     checked = 0
@@ -194,6 +196,13 @@ def test_every_report_of_the_demo_school_passes_the_checker(demo_school, head) -
             assert value == HIDDEN or value >= SMALL_CELL, key
         checked += len(shown.shown)
     assert checked > 50
+    # The leaders' screening results of every published screening of the demo school.
+    screenings = list(Screening.objects.exclude(published_at=None))
+    assert screenings
+    for screening in screenings:
+        figures = screening_figures(screening, exact=False)
+        assert violations(from_sheet(figures.shown, figures.sheet)) == [], screening.title
+        assert all(v == HIDDEN or v >= SMALL_CELL for v in figures.shown.values() if not isinstance(v, float))
 
 
 # /cases/statistics/ ---------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_a_stored_year_one_guardian_contact_is_cleared_and_the_crisis_pages_work
     case = CaseFactory(student=cast.student, counselor=cast.counselor)
     escalation = EscalationFactory(case=case)
     plant_year_one_guardian_contact(escalation)
-    migration = import_module("counseling.cases.migrations.0006_bounded_dates")
+    migration = import_module("counseling.cases.migrations.0007_bounded_dates")
     migration.clear_implausible_guardian_contact_times(apps, None)
 
     escalation = Escalation.objects.get(pk=escalation.pk)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from counseling.enums import Gender, Role
 from counseling.models import Grade, SchoolClass, StudentProfile, Term, User
@@ -29,6 +30,11 @@ HEADERS = {
     "guardian_phone": {"监护人电话", "guardian phone", "guardian_phone"},
 }
 REQUIRED = ("student_number", "name", "gender", "date_of_birth", "grade", "class")
+
+
+def _chinese_header(key: str) -> str:
+    """The column's Chinese header, the first one a school's own roster uses."""
+    return next(header for header in sorted(HEADERS[key], key=len) if not header.isascii())
 GENDERS = {
     "男": Gender.MALE,
     "m": Gender.MALE,
@@ -157,7 +163,9 @@ def parse(rows: list[list[str]]) -> tuple[list[RosterRow], list[tuple[int, str]]
                 columns[key] = index
     missing = [key for key in REQUIRED if key not in columns]
     if missing:
-        raise RosterError(_("The header row lacks these columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        # Named as the file may name them, in both languages: "学号 (student number)".
+        names = [f"{_chinese_header(key)} ({key.replace('_', ' ')})" for key in missing]
+        raise RosterError(_("The header row lacks these columns: %(columns)s.") % {"columns": pgettext("list separator", ", ").join(names)})
     if len(rows) - 1 > MAX_ROWS:
         raise RosterError(_("A roster may have at most %(max)d rows.") % {"max": MAX_ROWS})
 

@@ -118,3 +118,13 @@ def test_only_administrators_import(client_for, request, who, school_class) -> N
     response = upload(client_for(request.getfixturevalue(who)), GOOD)
     assert response.status_code == 403
     assert not StudentProfile.objects.filter(student_number="20269001").exists()
+
+
+@pytest.mark.django_db
+def test_missing_columns_are_named_in_chinese_and_english(client_for, administrator, term) -> None:
+    """An English header row missing two columns: the message names them as a Chinese school's file would."""
+    response = upload(client_for(administrator), "student number,name,gender,grade\n20260001,李雷,男,初一\n")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "出生日期 (date of birth)、班级 (class)" in page
+    assert not StudentProfile.objects.exists()

@@ -262,3 +262,15 @@ def test_create_head_counselor_without_a_terminal_prints_a_one_time_link() -> No
     assert _audit(head) == [("create", "account, role head_counselor, created on the command line")]
     with pytest.raises(CommandError, match=r"chen"):
         call_command("create_head_counselor", "chen", name="另一位", stdout=StringIO())
+
+
+@pytest.mark.parametrize("role", [Role.CLASS_TEACHER, Role.COUNSELOR, Role.HEAD_COUNSELOR])
+def test_the_administrator_cannot_change_their_own_role(client_for, administrator, role) -> None:
+    """Not even to class teacher, which reads no case but sees its class's focus list."""
+    response = client_for(administrator).post(
+        reverse("staff_role", args=[administrator.pk]), {"role": role}, follow=True
+    )
+    assert "您不能更改自己的角色，须由他人操作。" in response.content.decode()
+    administrator.refresh_from_db()
+    assert administrator.role == Role.ADMINISTRATOR
+    assert not StaffRequest.objects.exists()

@@ -12,7 +12,9 @@ in demo mode.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
@@ -25,17 +27,28 @@ class DecryptionError(Exception):
     """A stored value could not be decrypted with any configured key."""
 
 
-def _configured_keys() -> list[str]:
-    if settings.FIELD_ENCRYPTION_KEYS:
-        return list(settings.FIELD_ENCRYPTION_KEYS)
+def configured_or_demo_keys(setting: str, key_file: Path, make: Callable[[], str]) -> list[str]:
+    """The keys of ``setting`` (a list or one string); in demo mode (DEBUG, unset) those of
+    ``key_file``, which ``make()`` fills once (mode 600). Production without the setting is an error.
+
+    One rule for every key kept outside the database: field keys, backup keys, the audit key.
+    """
+    configured = getattr(settings, setting)
+    if configured:
+        return [configured] if isinstance(configured, str) else list(configured)
     if not settings.DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
-    path = settings.FIELD_ENCRYPTION_KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(Fernet.generate_key().decode() + "\n")
-        path.chmod(0o600)
-    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        raise ImproperlyConfigured(f"{setting} must be set when DEBUG is off.")
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(make() + "\n")
+        key_file.chmod(0o600)
+    return [line.strip() for line in key_file.read_text().splitlines() if line.strip()]
+
+
+def _configured_keys() -> list[str]:
+    return configured_or_demo_keys(
+        "FIELD_ENCRYPTION_KEYS", settings.FIELD_ENCRYPTION_KEY_FILE, lambda: Fernet.generate_key().decode()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -58,16 +71,7 @@ def audit_key() -> bytes:
     Not cached: tests and a re-configured process see the current setting. Production without
     AUDIT_KEY never gets here (the settings refuse to load).
     """
-    if settings.AUDIT_KEY:
-        return settings.AUDIT_KEY.encode()
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off.")
-    path = settings.AUDIT_KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48) + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+    return configured_or_demo_keys("AUDIT_KEY", settings.AUDIT_KEY_FILE, lambda: secrets.token_urlsafe(48))[0].encode()
 
 
 def encrypt(text: str) -> str:

@@ -45,6 +45,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
+from counseling.crypto import configured_or_demo_keys
+
 MAGIC = b"CNSLBK01"
 KIND_POSTGRES = b"P"
 KIND_SQLITE = b"S"
@@ -68,17 +70,8 @@ class BackupInfo:
 
 
 def _configured_keys() -> list[str]:
-    if settings.BACKUP_KEYS:
-        return list(settings.BACKUP_KEYS)
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("BACKUP_KEYS must be set when DEBUG is off.")
     # Demo mode: a key generated next to the demo database, as for the field keys.
-    path = settings.BACKUP_KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(Fernet.generate_key().decode() + "\n")
-        path.chmod(0o600)
-    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    return configured_or_demo_keys("BACKUP_KEYS", settings.BACKUP_KEY_FILE, lambda: Fernet.generate_key().decode())
 
 
 def backup_keys() -> list[bytes]:

@@ -137,19 +137,24 @@ def test_the_administrator_reaches_no_clinical_data_or_role_without_a_head_couns
     opened = {name for name in clinical_pages if after[name] != before[name]}
     assert not opened, opened
 
-    # 3. A head counselor confirms the administrator's own role: a wrong code changes nothing, the right one does.
-    grant = StaffRequest.objects.get(target=administrator)
+    # The administrator's own role is not even proposed: nobody widens their own access.
+    assert not StaffRequest.objects.filter(target=administrator).exists()
+
+    # 3. A head counselor confirms the new head counselor's account: a wrong code changes nothing, the right one does.
+    grant = StaffRequest.objects.get(target=newhead)
     head_client = client_for(other_head)
     page = head_client.post(reverse("staff_request_confirm", args=[grant.pk]), {"token": wrong_code(other_device)})
     assert page.status_code == 400 and "验证码无效" in page.content.decode()
-    administrator.refresh_from_db()
-    assert administrator.role == Role.ADMINISTRATOR
+    newhead.refresh_from_db()
+    assert not newhead.is_active
     other_device.throttle_reset()
     page = head_client.post(reverse("staff_request_confirm", args=[grant.pk]), {"token": current_code(other_device)})
     assert page.status_code == 200 and 'data-testid="set-password-link"' in page.content.decode()
-    administrator.refresh_from_db()
-    assert administrator.role == Role.HEAD_COUNSELOR
+    newhead.refresh_from_db()
+    assert newhead.is_active and newhead.role == Role.HEAD_COUNSELOR
     assert StaffRequest.objects.get(pk=grant.pk).state == StaffRequestState.CONFIRMED
+    administrator.refresh_from_db()
+    assert administrator.role == Role.ADMINISTRATOR
 
 
 def test_a_head_counselor_cannot_confirm_a_request_about_themselves(cast, client_for) -> None:

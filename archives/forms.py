@@ -30,11 +30,12 @@ from counseling.roles import counselors
 from counseling.widgets import DateInput, DateTimeLocalInput
 
 
-def _helper(label, *, method: str = "post", name: str = "submit") -> FormHelper:
+def _helper(label, *, method: str = "post", name: str = "submit", css_id: str | None = None) -> FormHelper:
+    """A helper with one submit button; ``css_id`` where two such forms share a page (ids are unique)."""
     helper = FormHelper()
     helper.form_method = method
     if label:
-        helper.add_input(Submit(name, label))
+        helper.add_input(Submit(name, label, css_id=css_id))
     return helper
 
 
@@ -308,7 +309,7 @@ class ContactedForm(BoundedInputMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Mark as contacted"))
+        self.helper = _helper(_("Mark as contacted"), css_id="submit-contacted")
 
 
 class DismissForm(BoundedInputMixin, forms.Form):
@@ -318,7 +319,7 @@ class DismissForm(BoundedInputMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Dismiss the warning"))
+        self.helper = _helper(_("Dismiss the warning"), css_id="submit-dismiss")
 
 
 class ReassignForm(BoundedInputMixin, forms.Form):

@@ -86,7 +86,8 @@ def consent_class(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "purpose": purpose,
         "purpose_label": ConsentPurpose(purpose).label,
-        "purpose_form": PurposeForm(initial={"purpose": purpose}),
+        # The entry form below carries the purpose too (hidden): this one's ids must differ.
+        "purpose_form": PurposeForm(initial={"purpose": purpose}, auto_id="id_show_%s"),
         "age_limit": consent.age_limit(),
     }
     return render(request, "schoolyear/consent_class.html", context, status=400 if request.method == "POST" else 200)

@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEBIAN_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei poppler-utils chromium
+# Java runs the Nu HTML checker (vnu.jar, from requirements.txt) in the tests; any Java will do,
+# so default-jre-headless is installed only where there is no `java` at all.
 PORT ?= 8000
 
 .PHONY: run test install debian-packages lint
@@ -15,6 +17,7 @@ PORT ?= 8000
 debian-packages:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 		if [ -n "$$missing" ]; then \
 			echo "Installing Debian packages:$$missing"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -133,6 +133,9 @@ class Appointment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.student} / {self.counselor}"
+
     def save(self, *args, **kwargs) -> None:
         if self._state.adding and self.grade_id is None and self.student_id is not None:
             self.grade_id = (
@@ -141,9 +144,6 @@ class Appointment(models.Model):
                 .first()
             )
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.student} / {self.counselor}"
 
     @property
     def is_open(self) -> bool:

@@ -25,7 +25,7 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
     "Sessions" are appointments marked attended. Keys:
     ``sessions``, ``unique_students``, ``first_visits``, ``no_shows``, ``cancelled``, ``declined``,
     ``appointments_by_status`` {status: n}, ``sessions_by_channel`` {channel: n},
-    ``sessions_by_counselor`` [{counselor_id, sessions}], ``sessions_by_grade`` [{grade_id, grade, sessions}],
+    ``sessions_by_counselor`` [{counselor_id, sessions}], ``sessions_by_grade`` [{grade_id, grade, sessions}] (the grade at the time of the session),
     ``sessions_by_topic`` [{topic_id, topic_code, sessions}] (topic None = not given),
     ``group_sessions``, ``group_participants``, ``group_seats``, ``mailbox_items``,
     ``mailbox_by_kind`` {kind: n}, ``mailbox_anonymous``, ``mailbox_unhandled``.
@@ -58,14 +58,11 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         "sessions_by_counselor": list(
             sessions.values("counselor_id").annotate(sessions=Count("id")).order_by("counselor_id")
         ),
-        "sessions_by_grade": list(
-            sessions.values(
-                grade_id=F("student__student_profile__school_class__grade_id"),
-                grade=F("student__student_profile__school_class__grade__name"),
-            )
-            .annotate(sessions=Count("id"))
-            .order_by("grade_id")
-        ),
+        # By the grade at the time of the session, not the student's grade now (after a rollover).
+        "sessions_by_grade": [
+            {"grade_id": row["grade_id"], "grade": row["grade__name"], "sessions": row["sessions"]}
+            for row in sessions.values("grade_id", "grade__name").annotate(sessions=Count("id")).order_by("grade_id")
+        ],
         "sessions_by_topic": list(
             sessions.values("topic_id", topic_code=F("topic__code")).annotate(sessions=Count("id")).order_by("topic_id")
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,11 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
 
     - ``screenings``: published screenings whose window overlaps the period, with invited and
       answered counts, and the totals over them (``coverage``).
-    - ``bands``: per instrument code, {band code: number of results submitted in the period}.
+    - ``students_by_band``: per instrument code, {band code: number of students}, each student
+      counted once, by their latest named result of the instrument in the period (a student who
+      answered two screenings is one student, in the band of the later answer). Anonymous
+      answers name nobody, so they cannot be counted as students and are left out. Versions
+      built before December 2026 hold ``bands`` instead: answer sheets, not students.
     - ``warnings``: raised in the period, by status (open, contacted, case_opened, dismissed),
       and how many were critical.
     - ``focus``: entries added and removed in the period, and active at its end.
@@ -62,15 +66,19 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         students_invited=Count("student", distinct=True),
         students_answered=Count("student", filter=Q(status=InvitationStatus.SUBMITTED), distinct=True),
     )
-    bands: dict[str, dict[str, int]] = {}
+    in_period = Result.objects.filter(submitted_at__gte=since, submitted_at__lt=until, student__isnull=False)
+    latest = in_period.filter(student=OuterRef("student"), instrument=OuterRef("instrument")).order_by(
+        "-submitted_at", "-id"
+    )
+    students_by_band: dict[str, dict[str, int]] = {}
     for row in (
-        Result.objects.filter(submitted_at__gte=since, submitted_at__lt=until)
+        in_period.filter(pk=Subquery(latest.values("pk")[:1]))
         .exclude(band="")
         .values("instrument__code", "band")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("student", distinct=True))
         .order_by("instrument__code", "band_level")
     ):
-        bands.setdefault(row["instrument__code"], {})[row["band"]] = row["n"]
+        students_by_band.setdefault(row["instrument__code"], {})[row["band"]] = row["n"]
     raised = ScreeningWarning.objects.filter(created_at__gte=since, created_at__lt=until)
     by_status = dict(raised.values_list("status").annotate(n=Count("id")).order_by())
     warnings = {
@@ -86,7 +94,7 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
     return {
         "screenings": screenings,
         "coverage": coverage,
-        "bands": bands,
+        "students_by_band": students_by_band,
         "warnings": warnings,
         "focus": focus,
     }
@@ -163,19 +171,33 @@ def section(current: dict, previous: dict | None) -> Section:
                 rows,
             )
         )
-    instruments = {i.code: i for i in Instrument.objects.filter(code__in=list(current.get("bands", {})))}
-    for code, bands in (current.get("bands") or {}).items():
+    # Older versions counted answer sheets ("bands"); they say so, rather than pass for students.
+    key = "students_by_band" if "students_by_band" in current else "bands"
+    title = (
+        _("Students by their latest result: %(instrument)s")
+        if key == "students_by_band"
+        else _("Answer sheets by result: %(instrument)s")
+    )
+    note = (
+        _("Each student is counted once, by their latest named result this term; anonymous answers are not included.")
+        if key == "students_by_band"
+        else _("Counts answer sheets: a student who answered twice is counted twice.")
+    )
+    counted = current.get(key) or {}
+    instruments = {i.code: i for i in Instrument.objects.filter(code__in=list(counted))}
+    for code, bands in counted.items():
         instrument = instruments.get(code)
         table = breakdown(
             section,
-            f"bands_{code}",
-            _("Result bands: %(instrument)s") % {"instrument": instrument.short_name if instrument else code},
+            f"{key}_{code}",
+            title % {"instrument": instrument.short_name if instrument else code},
             bands,
-            (previous.get("bands", {}) or {}).get(code) if previous else None,
+            (previous.get(key, {}) or {}).get(code) if previous else None,
             (lambda band, i=instrument: i.band_label(band) or band) if instrument else str,
             order=[band["code"] for band in instrument.bands] if instrument else None,
         )
         if table:
+            table.note = note
             section.tables.append(table)
     handled = {status: warnings.get(status, 0) for status in WarningStatus.values}
     table = breakdown(

@@ -10,7 +10,7 @@ import datetime
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
-from campaigns.enums import CampaignKind, CampaignStatus, EventKind
+from campaigns.enums import Award, CampaignKind, CampaignStatus, EventKind
 from campaigns.models import Campaign, ContestAward, Entry, Event, Registration, ReportSubmission
 from counseling.services.sections import Section, Table, breakdown, choice_label
 
@@ -20,7 +20,8 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
 
     Returns ``campaigns`` (total and by kind), ``events`` (total and by type, for events that start
     in the period), ``registrations`` (total, unique students), ``entries`` (total, classes taking
-    part), ``reports`` (received), and ``class_points``: one row per class with its points.
+    part), ``reports`` (received), and ``class_points``: one row per class with its points and its
+    prizes (first, second and third; participation awards are not prizes).
     """
     campaigns = Campaign.objects.public().overlapping(start, end)
     events = Event.objects.public().filter(starts_at__date__gte=start, starts_at__date__lte=end)
@@ -33,7 +34,8 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
             level=F("school_class__grade__level"),
             number=F("school_class__number"),
         )
-        .annotate(points=Sum("points"), awards=Count("pk"))
+        # Prizes only: a participation award (参与奖) goes to every class that took part.
+        .annotate(points=Sum("points"), awards=Count("pk", filter=~Q(award=Award.PARTICIPATION)))
         .order_by("-points", "level", "number")
     )
     return {
@@ -120,6 +122,6 @@ def section(current: dict, previous: dict | None) -> Section:
             for row in points
         ]
         section.tables.append(
-            Table("class_points", _("Contest results: class points"), [_("Class"), _("Points"), _("Awards")], rows)
+            Table("class_points", _("Contest results: class points"), [_("Class"), _("Points"), _("Prizes")], rows)
         )
     return section

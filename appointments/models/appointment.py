@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from appointments.constraints import PostgresExclusionConstraint, TsTzRange
 from appointments.enums import BLOCKING_STATUSES, OPEN_STATUSES, AppointmentSource, AppointmentStatus
 from counseling.enums import Channel
+from counseling.models import StudentProfile
 
 BLOCKING = Q(status__in=BLOCKING_STATUSES)
 
@@ -76,6 +77,17 @@ class Appointment(models.Model):
         verbose_name=_("topic"),
     )
     is_first_visit = models.BooleanField(_("first visit"), default=False)
+    # The student's grade when the appointment was made (taken on creation, see save). Reports
+    # group sessions by it: after the new-year rollover the student's class is in the next
+    # grade, and a March session of a 初一 student must stay under 初一.
+    grade = models.ForeignKey(
+        "counseling.Grade",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grade at the time"),
+    )
     room = models.CharField(_("room"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=AppointmentSource.choices)
     # Follow-ups booked together share a series id, so the agenda can show them as one plan.
@@ -123,6 +135,15 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.student} / {self.counselor}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.grade_id is None and self.student_id is not None:
+            self.grade_id = (
+                StudentProfile.objects.filter(user_id=self.student_id)
+                .values_list("school_class__grade_id", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -33,12 +33,15 @@ def test_summary_counts_coverage_bands_warnings_and_focus(
     data = reporting.summary(today - datetime.timedelta(days=7), today)
     assert data["coverage"] == {"invited": 2, "answered": 2, "students_invited": 2, "students_answered": 2}
     assert data["screenings"][0]["invited"] == 2 and data["screenings"][0]["answered"] == 2
-    assert data["bands"] == {"gad7": {"minimal": 1, "moderate": 1}, "phq9": {"minimal": 1, "moderately_severe": 1}}
+    assert data["students_by_band"] == {
+        "gad7": {"minimal": 1, "moderate": 1},
+        "phq9": {"minimal": 1, "moderately_severe": 1},
+    }
     assert data["warnings"] == {"raised": 2, "critical": 1, "open": 1, "contacted": 0, "case_opened": 0, "dismissed": 1}
     assert data["focus"] == {"added": 1, "removed": 1, "active_at_end": 0}
     # A period before anything happened counts nothing.
     empty = reporting.summary(today - datetime.timedelta(days=400), today - datetime.timedelta(days=300))
-    assert empty["coverage"]["invited"] == 0 and empty["bands"] == {} and empty["warnings"]["raised"] == 0
+    assert empty["coverage"]["invited"] == 0 and empty["students_by_band"] == {} and empty["warnings"]["raised"] == 0
 
 
 def test_summary_is_a_fixed_number_of_queries(django_assert_max_num_queries, screening, student) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -218,20 +219,25 @@ def assign_awards(class_scores: dict[int, Decimal], contest: Contest) -> list[Pl
 
 
 def class_scores(contest: Contest) -> tuple[dict[int, Decimal], int]:
-    """Each class's score (the mean of its entries' scores) and the number of entries not yet scored."""
-    per_class: dict[int, list[Decimal]] = {}
+    """Each class's score (the mean of its entries' scores) and the number of entries not yet scored.
+
+    The mean is taken of the entries' exact scores and rounded once, to two places: the mean of
+    scores already rounded drifted by a hundredth (78.84 where the judges' points give 78.83).
+    """
+    per_class: dict[int, list[Fraction]] = {}
     unscored = 0
     for entry in scored_entries(contest):
-        score = entry_score(entry.total, entry.judge_count)
-        if score is None:
+        if not entry.judge_count:
             unscored += 1
             continue
-        per_class.setdefault(entry.school_class_id, []).append(score)
-    means = {
-        class_id: (sum(scores) / len(scores)).quantize(TWO_PLACES, ROUND_HALF_UP)
-        for class_id, scores in per_class.items()
-    }
+        per_class.setdefault(entry.school_class_id, []).append(Fraction(entry.total, entry.judge_count))
+    means = {class_id: two_places(sum(scores) / len(scores)) for class_id, scores in per_class.items()}
     return means, unscored
+
+
+def two_places(value: Fraction) -> Decimal:
+    """An exact fraction rounded half up to two places (rounded once, from the exact value)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
 def preview(contest: Contest) -> list[Placing]:

@@ -220,3 +220,25 @@ def test_a_judge_sees_contests_waiting_for_their_score_on_the_home_page(
     page = client_for(leader).get(reverse("home")).content.decode()
     assert 'data-testid="campaign-judging-panel"' in page
     assert closed_contest.title in page and "0 of 1 scored" in page
+
+
+def test_a_class_score_is_rounded_once_from_the_judges_points(
+    counselor, leader, head, school_class, other_class, client_for, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 16, item 4: two entries scored 236 and 237 by three judges are 78.67 and 79.00 when
+    rounded; their class's mean is 78.8333..., shown as 78.83, not 78.84 (the mean of the rounded)."""
+    campaign = CampaignFactory(organisers=[counselor], start_date=timezone.localdate() - datetime.timedelta(days=3))
+    contest = ContestFactory(campaign=campaign, deadline=at(campaign.start_date, 8), judges=[counselor, leader, head])
+    first, second = make_entry(contest, school_class), make_entry(contest, school_class)
+    criteria = list(contest.criteria.all())
+    for judge, points in ((counselor, (30, 49)), (leader, (30, 49)), (head, (28, 50))):
+        contest_service.save_scores(first, judge=judge, points={criteria[0].pk: points[0], criteria[1].pk: points[1]})
+    for judge in (counselor, leader, head):
+        contest_service.save_scores(second, judge=judge, points={criteria[0].pk: 30, criteria[1].pk: 49})
+    make_entry(contest, other_class)
+    contest_service.save_scores(
+        contest.entries.get(school_class=other_class), judge=counselor, points={criteria[0].pk: 10, criteria[1].pk: 10}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(counselor).post(reverse("campaigns:contest_finalise", args=[contest.pk]))
+    assert ContestAward.objects.get(contest=contest, school_class=school_class).score == Decimal("78.83")

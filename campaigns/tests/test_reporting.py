@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns import digest, reporting
 from campaigns.enums import Award, CampaignStatus
@@ -59,3 +59,27 @@ def test_the_weekly_note_counts_events_held(student) -> None:
     Registration.objects.create(event=event, student=student)
     numbers = digest.week_numbers(campaign.start_date, campaign.start_date)
     assert list(numbers.values()) == [1, 1]
+
+
+def test_prizes_in_the_report_leave_out_participation_awards(school_class, other_class) -> None:
+    """Issue 16, item 4: the report's 获奖 column counted a class's participation award as a prize."""
+    today = timezone.localdate()
+    campaign = CampaignFactory()
+    first = ContestFactory(campaign=campaign, deadline=at(campaign.start_date, 8))
+    second = ContestFactory(campaign=campaign, deadline=at(campaign.start_date, 9))
+    ContestAward.objects.create(contest=first, school_class=school_class, rank=1, award=Award.FIRST, points=8, score=90)
+    ContestAward.objects.create(
+        contest=second, school_class=school_class, rank=2, award=Award.PARTICIPATION, points=2, score=60
+    )
+    ContestAward.objects.create(
+        contest=first, school_class=other_class, rank=2, award=Award.PARTICIPATION, points=2, score=70
+    )
+    numbers = reporting.summary(today - datetime.timedelta(days=30), today + datetime.timedelta(days=30))
+    assert [(row["class_number"], row["points"], row["awards"]) for row in numbers["class_points"]] == [
+        (1, 10, 1),
+        (2, 2, 0),
+    ]
+    with translation.override("zh-hans"):
+        table = reporting.section(numbers, None).tables[-1]
+    assert table.columns == ["班级", "积分", "获奖（不含参与奖）"]
+    assert [row[1:] for row in table.rows] == [[10, 1], [2, 0]]

@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from counseling.hooks import app_hooks
-from counseling.models import Term
+from counseling.models import StudentProfile, Term
 from counseling.reports.models import IN_PROGRESS, ReportStatus, SemesterReport
 from counseling.services.queue import enqueue
 
@@ -204,6 +204,24 @@ def draft_at_term_end(day: datetime.date) -> SemesterReport | None:
     if term is None or SemesterReport.objects.filter(term=term).exists():
         return None
     return request_report(term, None)
+
+
+# A name of one character is too common a word to warn about.
+SHORTEST_NAME = 2
+
+
+def student_names_in(*texts: str) -> list[str]:
+    """The names of students of the school directory (current and former) that occur in ``texts``.
+
+    The narrative is published to leaders and administrators and printed; it must name nobody.
+    This finds what a head counselor may have typed by mistake, so the page can warn before
+    saving. Nothing is logged: the result is shown to the person who typed it, and only to them.
+    """
+    text = "\n".join(texts)
+    if not text.strip():
+        return []
+    names = StudentProfile.objects.exclude(user__name="").values_list("user__name", flat=True).distinct()
+    return sorted({name for name in names if len(name) >= SHORTEST_NAME and name in text})
 
 
 def save_narrative(report: SemesterReport, *, highlights: str, problems: str, next_plan: str) -> None:

@@ -33,6 +33,8 @@ class Table:
     columns: list[str]
     rows: list[list]
     chart: bool = False
+    # What the counts are, printed under the table when it is not obvious from the title.
+    note: str = ""
     # "<section>.<key>", how the chart view finds the table again.
     ref: str = ""
     # The rows as built, with a ``Ref`` for each count: kept by ``publish`` so a check can read

@@ -64,22 +64,25 @@ def test_bands_come_out_in_the_instruments_order_on_postgresql(
     report = services.request_report(term, head)
     services.build_report(report.pk)
     report.refresh_from_db()
-    assert list(report.data["current"]["archives"]["bands"]["phq9"])[:2] == ["mild", "minimal"]  # as jsonb keeps it
+    assert list(report.data["current"]["archives"]["students_by_band"]["phq9"])[:2] == [
+        "mild",
+        "minimal",
+    ]  # as jsonb keeps it
     # Every band is listed, empty ones too, in the instrument's order.
     expected = _band_labels(phq9, [band["code"] for band in phq9.bands])
     assert expected[:2] == _band_labels(phq9, ["minimal", "mild"])
 
     with translation.override("en"):
-        table = find_table(report.data, "archives.bands_phq9")
+        table = find_table(report.data, "archives.students_by_band_phq9")
     assert [row[0] for row in table.rows] == expected
 
     client = _english(head)
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
-    start = page.index("Result bands: PHQ-9")
+    start = page.index("Students by their latest result: PHQ-9")
     assert page.index(expected[0], start) < page.index(expected[1], start)
 
     xlsx = client.get(reverse("reports:xlsx", args=[report.pk])).content
-    assert _xlsx_rows_after(xlsx, "Result bands: PHQ-9") == expected
+    assert _xlsx_rows_after(xlsx, "Students by their latest result: PHQ-9") == expected
 
 
 @pytest.mark.django_db
@@ -103,7 +106,8 @@ def test_an_older_version_stored_as_plain_mappings_still_renders_in_order(term, 
     assert [row[0] for row in table.rows] == _band_labels(phq9, codes)
     assert [row[1] for row in table.rows] == [145, 86, 30, 12, 7]
     xlsx = _english(head).get(reverse("reports:xlsx", args=[report.pk])).content
-    assert _xlsx_rows_after(xlsx, "Result bands: PHQ-9") == _band_labels(phq9, codes)
+    # Such a version counted answer sheets, and its title says so.
+    assert _xlsx_rows_after(xlsx, "Answer sheets by result: PHQ-9") == _band_labels(phq9, codes)
 
 
 def test_the_stored_order_survives_a_store_that_sorts_keys() -> None:

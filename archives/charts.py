@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
@@ -169,7 +170,7 @@ def trend(title: str, points: Sequence[TrendPoint], bands: Sequence[dict], low: 
         label = point.label if len(point.label) <= 10 else point.label[:9] + "…"
         body.append(
             f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" fill="{TEXT}">'
-            f"{point.day:%Y-%m-%d}</text>"
+            f"{escape(formats.date_format(point.day, 'SHORT_DATE_FORMAT'))}</text>"
         )
         body.append(
             f'<text x="{x:.1f}" y="{top + plot_h + 32}" text-anchor="middle" font-size="10" fill="{MUTED}">'

@@ -4,7 +4,8 @@
 - Two finished screenings of 初一 (an intake screening with PHQ-9 and GAD-7, and a PHQ-9
   follow-up), with realistic answers in every band and a few critical item-9 answers, so
   archives show a trend; warnings from them in every state (open and overdue, contacted,
-  case opened, dismissed).
+  case opened, dismissed); every critical answer opened a case and started the crisis path
+  (a crisis signal and its escalation, acknowledged), as the real submit path does.
 - An open screening of 初一 and 初二 that about half the students have answered, but not student1
   or student2; its fresh answers go through the real submit path (scoring, warning, escalation).
 - Focus-list entries with the class teacher's log in teacher1's class; zero-report windows.
@@ -21,6 +22,7 @@ import random
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from archives.models import (
@@ -47,7 +49,10 @@ from archives.services import focus, library, screenings, zero
 from archives.services.library import BUILTIN_DIR
 from archives.services.participation import may_take_part
 from archives.services.warnings import reaches_warning_band
-from counseling.cases.contract import CaseSource, open_case
+from counseling.cases.contract import CaseSource, RiskLevel, Severity, SignalReason, SignalSource, open_case
+from counseling.cases.enums import SignalStatus
+from counseling.cases.models import Case, Escalation, RiskSignal
+from counseling.demo import before_holiday, part_of_month, season_name
 from counseling.enums import Channel, ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import ConcernCategory, StudentProfile
 from counseling.models.consent import ConsentRecord
@@ -113,13 +118,16 @@ def seed(ctx: SimpleNamespace) -> None:
     grade1_classes = [c for c in ctx.classes if c.grade_id == grade1.pk]
     counselor = users["counselor1"]
 
+    # Titles are named from the screenings' own dates, so the demo agrees with itself on any day.
+    intake_day = ctx.today - datetime.timedelta(days=45)
     intake, created = _finished_screening(
-        ctx, rng, "初一新生入学心理普查", [phq9, gad7], grade1, opened_days_ago=45, by=counselor
+        ctx, rng, f"{season_name(intake_day)}初一心理普查", [phq9, gad7], grade1, opened_days_ago=45, by=counselor
     )
     if created:
         _handle_intake_warnings(ctx, rng, intake)
+    follow_up_day = ctx.today - datetime.timedelta(days=16)
     follow_up, created = _finished_screening(
-        ctx, rng, "初一期中心理复查", [phq9], grade1, opened_days_ago=16, by=counselor
+        ctx, rng, f"初一{follow_up_day.month}月心理复查", [phq9], grade1, opened_days_ago=16, by=counselor
     )
     if created:
         _handle_follow_up_warnings(ctx, follow_up)
@@ -293,6 +301,47 @@ def _past_submission(screening, parts, invitation, answers, when) -> None:
             )
 
 
+def _past_crisis(warning: ScreeningWarning, case, *, acknowledged_by) -> None:
+    """The crisis path a critical answer started when it was given, as ``raise_signal`` stores it
+    (a crisis signal linked to the case, and its escalation), dated then and acknowledged minutes
+    later by the head counselor: every critical answer in the demo has its escalation. Made as rows,
+    not through the service, whose notices would arrive today about an old answer."""
+    raised = warning.created_at
+    acknowledged = raised + datetime.timedelta(minutes=12)
+    invitation = Invitation.objects.get(screening_id=warning.screening_id, student_id=warning.student_id)
+    escalation = Escalation.objects.create(
+        student=warning.student,
+        case=case,
+        source=CaseSource.SCREENING_WARNING,
+        risk_level=RiskLevel.HIGH,
+        occurred_at=raised,
+        raised_at=raised,
+        rounds_sent=1,
+        last_sent_at=raised,
+        acknowledged_at=acknowledged,
+        acknowledged_by=acknowledged_by,
+    )
+    RiskSignal.objects.create(
+        source=SignalSource.SCREENING_ITEM,
+        severity=Severity.CRISIS,
+        reason=SignalReason.CRITICAL_ITEM,
+        student=warning.student,
+        source_url=reverse("archives:warning_detail", args=[warning.pk]),
+        source_key=f"archives:invitation:{invitation.pk}:critical_item",
+        counselor=case.counselor,
+        case=case,
+        escalation=escalation,
+        raised_at=raised,
+        rounds_sent=1,
+        last_sent_at=raised,
+        status=SignalStatus.ACKNOWLEDGED,
+        handled_at=acknowledged,
+        handled_by=acknowledged_by,
+    )
+    if RiskLevel.rank(case.risk_level) < RiskLevel.rank(RiskLevel.HIGH):
+        Case.objects.filter(pk=case.pk).update(risk_level=RiskLevel.HIGH)
+
+
 def _handle_intake_warnings(ctx, rng, intake: Screening) -> None:
     """The intake's warnings were handled the way an office would: every critical one led to a
     case, the others were contacted or dismissed."""
@@ -308,6 +357,8 @@ def _handle_intake_warnings(ctx, rng, intake: Screening) -> None:
         if warning.is_critical or index % 4 == 0:
             case = open_case(student=warning.student, counselor=by, source=CaseSource.SCREENING_WARNING, opened_by=by)
             status, note = WarningStatus.CASE_OPENED, ""
+            if warning.is_critical:
+                _past_crisis(warning, case, acknowledged_by=head)
         elif index % 4 in (1, 2):
             case, status, note = None, WarningStatus.CONTACTED, CONTACT_NOTES[index % len(CONTACT_NOTES)]
         else:
@@ -341,6 +392,7 @@ def _handle_follow_up_warnings(ctx, follow_up: Screening) -> None:
             ScreeningWarning.objects.filter(pk=warning.pk).update(
                 status=WarningStatus.CASE_OPENED, case=case, **handled
             )
+            _past_crisis(warning, case, acknowledged_by=head)
         elif index % 4 == 2:
             ScreeningWarning.objects.filter(pk=warning.pk).update(
                 status=WarningStatus.CONTACTED, note=CONTACT_NOTES[0], **handled
@@ -359,8 +411,9 @@ def _handle_follow_up_warnings(ctx, follow_up: Screening) -> None:
 
 def _open_screening(ctx, rng, parts, grades, *, by) -> None:
     """Open now; about half of 初一 and 初二 have answered through the real submit path."""
-    title = "2026秋季全校心理健康普查（初一、初二）"
-    screening, created = _screening(ctx, title, parts, grades, _at(ctx, -2, 8), _at(ctx, 5, 18), by)
+    opens_at = _at(ctx, -2, 8)
+    title = f"{season_name(opens_at.date())}全校心理健康普查（初一、初二）"
+    screening, created = _screening(ctx, title, parts, grades, opens_at, _at(ctx, 5, 18), by)
     if not created:
         return
     skip = {ctx.users["student1"].pk, ctx.users["student2"].pk}
@@ -435,14 +488,23 @@ def _focus_list(ctx, grade1_classes) -> None:
             )
 
 
+def _window_title(closes_on: datetime.date) -> str:
+    """A zero-report window is named after the holiday it comes before ("国庆节前..."), else after
+    the part of the month it closes in ("12月上旬..."): the name always agrees with the dates, and the
+    demo's two windows, 30 days apart, never share one."""
+    holiday = before_holiday(closes_on)
+    return f"{holiday}前心理问题零报告" if holiday else f"{part_of_month(closes_on)}心理问题零报告"
+
+
 def _zero_reports(ctx, rng) -> None:
     head = ctx.users["head"]
+    closes_on = ctx.today - datetime.timedelta(days=27)
     past, created = ReportingWindow.objects.get_or_create(
-        title="国庆节前心理问题零报告",
+        title=_window_title(closes_on),
         defaults={
             "term": ctx.term,
             "opens_on": ctx.today - datetime.timedelta(days=30),
-            "closes_on": ctx.today - datetime.timedelta(days=27),
+            "closes_on": closes_on,
             "created_by": head,
         },
     )
@@ -459,12 +521,13 @@ def _zero_reports(ctx, rng) -> None:
                 incident_count=0 if index != 9 else 1,
                 incidents="" if index != 9 else "一名学生与同学发生冲突后情绪激动，已联系家长并转心理辅导室。",
             )
+    closes_on = ctx.today + datetime.timedelta(days=3)
     current, created = ReportingWindow.objects.get_or_create(
-        title="期中考试前心理问题零报告",
+        title=_window_title(closes_on),
         defaults={
             "term": ctx.term,
             "opens_on": ctx.today - datetime.timedelta(days=2),
-            "closes_on": ctx.today + datetime.timedelta(days=3),
+            "closes_on": closes_on,
             "created_by": head,
         },
     )

@@ -1,6 +1,6 @@
 """Demo campaigns (called by ``manage.py seed_demo``; idempotent: each campaign is made once, by title).
 
-- a finished "5·25" style week, with registrations, scored and published contests, class reports
+- the last "5·25" week (held the week of May 25), with registrations, scored and published contests, class reports
   (two classes missing) and a submitted summary with photos;
 - an upcoming district week (published) with events, tasks (one overdue for the head counselor)
   and open submissions for teacher1's class;
@@ -27,18 +27,17 @@ from campaigns.services import files
 from campaigns.services import summary as summary_service
 from counseling.models import StudentProfile
 
-FINISHED_TITLE = "秋季“5·25”心理健康活动周"
 UPCOMING_TITLE = "12355心理健康服务活动周"
-DRAFT_TITLE = "寒假前心理健康教育活动月"
+DRAFT_STARTS_IN = 40  # days
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 COLOURS = ["#f4a261", "#2a9d8f", "#e9c46a", "#8ab17d", "#e76f51", "#90caf9", "#ce93d8", "#ffcc80"]
-HIGHLIGHTS = """本次活动周以“关注心理健康,从我做起”为主题,历时一周。启动仪式上,全校师生在校园广场的签名墙上留下了自己的名字和心愿。
+HIGHLIGHTS = """本次活动周以“关注心理健康，从我做起”为主题，历时一周。启动仪式上，全校师生在校园广场的签名墙上留下了自己的名字和心愿。
 
-心理剧《成长的烦恼》由学生心理社团自编自演,吸引了一百多名同学报名观看;七年级心理健康知识讲座帮助新生了解情绪调节的基本方法。
+心理剧《成长的烦恼》由学生心理社团自编自演，吸引了一百多名同学报名观看；七年级心理健康知识讲座帮助新生了解情绪调节的基本方法。
 
-各班积极参与宣传画比赛和主题黑板报评比,作品主题鲜明、形式多样,评委按主题、创意、画面和内容评分,评出一、二、三等奖及参与奖,并计入班级量化分。
+各班积极参与宣传画比赛和主题黑板报评比，作品主题鲜明、形式多样，评委按主题、创意、画面和内容评分，评出一、二、三等奖及参与奖，并计入班级量化分。
 
-活动结束一周内,心理咨询中心整理了活动照片和各班主题班会记录,连同本总结一并报送德育科。"""
+活动结束一周内，心理咨询中心整理了活动照片和各班主题班会记录，连同本总结一并报送德育科。"""
 
 
 def _font(size: int):
@@ -108,11 +107,29 @@ def _entry(contest, school_class, teacher, title: str, content: bytes, name: str
     return entry
 
 
+def week_of_525(today: datetime.date) -> datetime.date:
+    """The Monday of the last "5·25" week (the week of May 25) that ended at least a month ago, so
+    that its contests are scored and its summary sent: the week is named after the day it was held."""
+    year = today.year if today >= datetime.date(today.year, 7, 1) else today.year - 1
+    may_25 = datetime.date(year, 5, 25)
+    return may_25 - datetime.timedelta(days=may_25.weekday())
+
+
+def finished_title(today: datetime.date) -> str:
+    return f"{week_of_525(today).year}年“5·25”心理健康活动周"
+
+
+def draft_title(today: datetime.date) -> str:
+    """The draft month is named after the month it starts in (40 days from today)."""
+    start = today + datetime.timedelta(days=DRAFT_STARTS_IN)
+    return f"{start.year}年{start.month}月心理健康教育活动月"
+
+
 def _finished(ctx: SimpleNamespace) -> None:
     head, counselor, moral = ctx.users["head"], ctx.users["counselor1"], ctx.users["moral"]
-    start = ctx.today - datetime.timedelta(days=27)
+    start = week_of_525(ctx.today)
     campaign = campaign_service.create_from_blueprint(
-        get_blueprint("525-week"), by=head, start_date=start, title=FINISHED_TITLE
+        get_blueprint("525-week"), by=head, start_date=start, title=finished_title(ctx.today)
     )
     campaign.organisers.add(counselor)
     junior = [grade for grade in ctx.grades if grade.level <= 3]
@@ -136,7 +153,7 @@ def _finished(ctx: SimpleNamespace) -> None:
         teacher = school_class.class_teacher
         colour = COLOURS[index % len(COLOURS)]
         for number in range(1, (2 if index % 3 else 1) + 1):
-            title = f"关注心理健康 从我做起({number})"
+            title = f"关注心理健康 从我做起（{number}）"
             _entry(
                 poster,
                 school_class,
@@ -150,7 +167,7 @@ def _finished(ctx: SimpleNamespace) -> None:
             blackboard,
             school_class,
             teacher,
-            "珍爱生命,关爱心灵",
+            "珍爱生命，关爱心灵",
             _picture([str(school_class), "主题黑板报", "珍爱生命 关爱心灵"], colour, size=(900, 600), fmt="JPEG"),
             "blackboard.jpg",
             blackboard.deadline - datetime.timedelta(hours=index + 2),
@@ -172,7 +189,7 @@ def _finished(ctx: SimpleNamespace) -> None:
 
     report = campaign.reports.get()
     for index, school_class in enumerate(classes[:-2]):
-        upload = _upload("班会记录.pdf", _pdf([str(school_class), "主题班会活动记录", "珍爱生命,关爱心灵"]))
+        upload = _upload("班会记录.pdf", _pdf([str(school_class), "主题班会活动记录", "珍爱生命，关爱心灵"]))
         submission = ReportSubmission(report=report, school_class=school_class, submitted_by=school_class.class_teacher)
         files.attach(submission, upload, files.PDF)
         submission.save()
@@ -180,15 +197,15 @@ def _finished(ctx: SimpleNamespace) -> None:
             submitted_at=report.deadline - datetime.timedelta(hours=index + 1)
         )
 
-    campaign.tasks.update(status=TaskStatus.DONE, done_at=timezone.now())
+    sent = timezone.make_aware(
+        datetime.datetime.combine(campaign.end_date + datetime.timedelta(days=5), datetime.time(16, 30))
+    )
+    campaign.tasks.update(status=TaskStatus.DONE, done_at=sent)
     summary = summary_service.save_summary(campaign, by=head, highlights=HIGHLIGHTS, participant_count=1260)
     for caption, colour in (("启动仪式签名墙", "#e76f51"), ("心理剧《成长的烦恼》", "#2a9d8f")):
         photo = _picture([caption, campaign.title], colour, size=(900, 600), fmt="JPEG")
         summary_service.add_photo(summary, by=head, upload=_upload("photo.jpg", photo), caption=caption)
     summary_service.submit(campaign, by=head)
-    sent = timezone.make_aware(
-        datetime.datetime.combine(campaign.end_date + datetime.timedelta(days=5), datetime.time(16, 30))
-    )
     Summary.objects.filter(campaign=campaign).update(submitted_at=sent)
 
 
@@ -216,7 +233,7 @@ def _upcoming(ctx: SimpleNamespace) -> None:
         teacher1_class,
         teacher1_class.class_teacher,
         "我的心灵成长故事",
-        _docx("我的心灵成长故事:初一的第一个学期,我学会了和自己的情绪相处。"),
+        _docx("我的心灵成长故事：初一的第一个学期，我学会了和自己的情绪相处。"),
         "essay.docx",
         timezone.now(),
     )
@@ -228,13 +245,17 @@ def _draft(ctx: SimpleNamespace) -> None:
     campaign_service.create_from_blueprint(
         get_blueprint("month"),
         by=ctx.users["head"],
-        start_date=ctx.today + datetime.timedelta(days=40),
-        title=DRAFT_TITLE,
+        start_date=ctx.today + datetime.timedelta(days=DRAFT_STARTS_IN),
+        title=draft_title(ctx.today),
     )
 
 
 def seed(ctx: SimpleNamespace) -> None:
     with translation.override("zh-hans"):
-        for title, make in ((FINISHED_TITLE, _finished), (UPCOMING_TITLE, _upcoming), (DRAFT_TITLE, _draft)):
+        for title, make in (
+            (finished_title(ctx.today), _finished),
+            (UPCOMING_TITLE, _upcoming),
+            (draft_title(ctx.today), _draft),
+        ):
             if not Campaign.objects.filter(title=title).exists():
                 make(ctx)

@@ -36,6 +36,33 @@ def demo_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+# Days the school marks before a holiday; a window closing up to ten days before one is named after it.
+HOLIDAYS = [(1, 1, "元旦"), (4, 4, "清明节"), (5, 1, "劳动节"), (10, 1, "国庆节")]
+SEASONS = {12: "冬季", 1: "冬季", 2: "冬季", 3: "春季", 4: "春季", 5: "春季", 6: "夏季", 7: "夏季", 8: "夏季"}
+
+
+def season_name(day: datetime.date) -> str:
+    """The calendar season of ``day`` with its year ("2026年秋季"): demo titles are named from their
+    own dates, so a demo seeded on any day agrees with itself."""
+    return f"{day.year}年{SEASONS.get(day.month, '秋季')}"
+
+
+def before_holiday(day: datetime.date) -> str | None:
+    """The holiday that falls within ten days after ``day`` ("国庆节"), or None."""
+    for month, date_of_month, name in HOLIDAYS:
+        for year in (day.year, day.year + 1):
+            holiday = datetime.date(year, month, date_of_month)
+            if datetime.timedelta(0) <= holiday - day <= datetime.timedelta(days=10):
+                return name
+    return None
+
+
+def part_of_month(day: datetime.date) -> str:
+    """ "12月上旬": the month and which ten days of it ``day`` falls in."""
+    third = "上旬" if day.day <= 10 else "中旬" if day.day <= 20 else "下旬"
+    return f"{day.month}月{third}"
+
+
 def current_school_year(today: datetime.date) -> int:
     return today.year if today.month >= 8 else today.year - 1
 

@@ -222,6 +222,8 @@ LOCALE_PATHS = [
     *(BASE_DIR / app.replace(".", "/") / "locale" for app in LOCAL_APPS if (BASE_DIR / app.replace(".", "/") / "locale").is_dir()),
 ]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+# One date format per language (counseling/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["counseling.formats"]
 USE_I18N = True
 USE_TZ = True
 

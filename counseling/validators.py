@@ -11,7 +11,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
@@ -117,7 +117,10 @@ class SchoolDateValidator:
         if day < first or day > last:
             raise ValidationError(
                 _("Enter a date between %(first)s and %(last)s.")
-                % {"first": first.isoformat(), "last": last.isoformat()},
+                % {
+                    "first": formats.date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": formats.date_format(last, "SHORT_DATE_FORMAT"),
+                },
                 code="date_out_of_range",
             )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -92,7 +92,8 @@ def check_slot(
     closure = closure_for(closed_days(day, day, [counselor_id]), day, counselor_id)
     if closure:
         raise BookingError(
-            _("The office is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": closure.reason}
+            _("The office is closed on %(day)s (%(reason)s).")
+            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": closure.reason}
         )
     slot = next((s for s in office_slots(day, day, [counselor_id]) if s.starts_at == starts_at), None)
     if slot is None:
@@ -266,7 +267,8 @@ def check_time_free(
     closure = closure_for(closed_days(day, day, [counselor.pk]), day, counselor.pk)
     if closure:
         raise BookingError(
-            _("The office is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": closure.reason}
+            _("The office is closed on %(day)s (%(reason)s).")
+            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": closure.reason}
         )
     busy = busy_between(starts_at, ends_at, [counselor.pk], exclude_appointment=exclude_pk)
     if busy.is_busy(counselor.pk, starts_at, ends_at):

@@ -7,7 +7,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, GroupParticipant, GroupSession
@@ -39,7 +39,8 @@ def create_session(
     closure = closure_for(closed_days(day, day, [counselor.pk]), day, counselor.pk)
     if closure:
         raise BookingError(
-            _("The office is closed on %(day)s (%(reason)s).") % {"day": day.isoformat(), "reason": closure.reason}
+            _("The office is closed on %(day)s (%(reason)s).")
+            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": closure.reason}
         )
     with transaction.atomic():
         if busy_between(starts_at, ends_at, [counselor.pk]).is_busy(counselor.pk, starts_at, ends_at):

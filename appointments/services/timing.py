@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from appointments.services.errors import BookingError
@@ -85,15 +85,15 @@ def unusual_time(
         reason = _("a weekend")
     elif local_end.date() != day or local_start.time() < first or local_end.time() > last:
         reason = _("outside the school day (%(start)s–%(end)s)") % {
-            "start": first.strftime("%H:%M"),
-            "end": last.strftime("%H:%M"),
+            "start": formats.time_format(first, "TIME_FORMAT"),
+            "end": formats.time_format(last, "TIME_FORMAT"),
         }
     else:
         return ""
     if within_opening_hours(counselor_id, starts_at, ends_at, slots):
         return ""
     return _("%(when)s is outside the opening hours: %(reason)s.") % {
-        "when": local_start.strftime("%Y-%m-%d %H:%M"),
+        "when": formats.date_format(local_start, "SHORT_DATETIME_FORMAT"),
         "reason": reason,
     }
 

@@ -126,7 +126,7 @@ def test_a_walk_in_that_clashes_is_refused(login, counselor, student, other_stud
     assert f"{counselor.name} already has an appointment at that time." in response.content.decode()
     ClosedDayFactory(start_date=at(1, 0).date(), reason="Training")
     response = client.post(reverse("appointments:create"), {**base, "date": "2026-11-17", "start_time": "10:00"})
-    assert "The office is closed on 2026-11-17 (Training)." in response.content.decode()
+    assert "The office is closed on 17 Nov 2026 (Training)." in response.content.decode()
     assert Appointment.objects.count() == 2
 
 

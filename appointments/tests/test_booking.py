@@ -118,7 +118,7 @@ def test_a_closed_day_cannot_be_booked(login, student, counselor, hours) -> None
     ClosedDayFactory(start_date=at(2, 0).date(), reason="Sports day")
     response = book(login(student), counselor, at(2, 17, 25))
     assert response.status_code == 400
-    assert "The office is closed on 2026-11-18 (Sports day)." in response.content.decode()
+    assert "The office is closed on 18 Nov 2026 (Sports day)." in response.content.decode()
     assert key(at(2, 17, 25)) not in login(student).get(reverse("appointments:book")).content.decode()
     assert not Appointment.objects.exists()
 

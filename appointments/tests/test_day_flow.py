@@ -43,7 +43,7 @@ def test_a_walk_in_at_three_in_the_night_needs_an_explicit_confirmation(login, c
     response = client.post(reverse("appointments:create"), walk_in(student, "2026-11-17", "03:00"))
     page = response.content.decode()
     assert response.status_code == 400
-    assert "2026-11-17 03:00 is outside the opening hours: outside the school day (07:00–19:00)." in page
+    assert "17 Nov 2026, 03:00 is outside the opening hours: outside the school day (07:00–19:00)." in page
     assert 'type="checkbox" name="confirm_unusual"' in page
     assert not Appointment.objects.exists()
 
@@ -63,7 +63,7 @@ def test_the_school_day_and_the_opening_hours_need_no_confirmation(login, counse
     assert client.post(reverse("appointments:create"), walk_in(student, "2026-11-21", "09:00")).status_code == 302
     assert client.post(reverse("appointments:create"), walk_in(student, "2026-11-17", "10:00")).status_code == 302
     response = client.post(reverse("appointments:create"), walk_in(student, "2026-11-22", "09:00"))
-    assert "2026-11-22 09:00 is outside the opening hours: a weekend." in response.content.decode()
+    assert "22 Nov 2026, 09:00 is outside the opening hours: a weekend." in response.content.decode()
     assert Appointment.objects.count() == 2
 
 
@@ -120,7 +120,7 @@ def test_follow_ups_in_the_holidays_after_the_term_and_at_night_are_not_free(log
     night = {"first_date": "2026-11-23", "start_time": "03:00", "every": "7", "count": "2"}
     page = client.post(url, {**night, "action": "preview"}).content.decode()
     assert "table-success" not in page
-    assert "2026-11-23 03:00 is outside the opening hours: outside the school day (07:00–19:00)." in page
+    assert "23 Nov 2026, 03:00 is outside the opening hours: outside the school day (07:00–19:00)." in page
     assert 'type="checkbox" name="confirm_unusual"' in page
     client.post(url, {**night, "action": "save"})
     assert Appointment.objects.count() == 1
@@ -278,7 +278,7 @@ def test_in_zh_hans_the_unusual_time_message_is_translated(login, counselor, stu
         headers={"accept-language": "zh-hans"},
     )
     page = response.content.decode()
-    assert "2026-11-17 03:00 不在开放时间内：不在在校时间（07:00–19:00）内。" in page
+    assert "2026年11月17日 03:00 不在开放时间内：不在在校时间（07:00–19:00）内。" in page
     assert "确认在开放时间和在校时间以外预约这个时间" in page
 
 
@@ -302,7 +302,7 @@ def test_scheduling_from_the_mailbox_at_night_asks_first_and_keeps_the_item_new(
     client = login(counselor)
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "2026-11-17 22:00 is outside the opening hours" in response.content.decode()
+    assert "17 Nov 2026, 22:00 is outside the opening hours" in response.content.decode()
     item.refresh_from_db()
     assert item.status == MailboxStatus.NEW and not Appointment.objects.exists()
     response = client.post(url, {**data, "confirm_unusual": "on"})

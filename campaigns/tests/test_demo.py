@@ -34,7 +34,7 @@ def seed_twice(settings, tmp_path) -> SimpleNamespace:
 
 def test_the_demo_campaigns(settings, tmp_path) -> None:
     ctx = seed_twice(settings, tmp_path)
-    finished = Campaign.objects.get(title=campaigns_demo.FINISHED_TITLE)
+    finished = Campaign.objects.get(title=campaigns_demo.finished_title(ctx.today))
     assert finished.status == CampaignStatus.SUMMARISED
     assert Summary.objects.get(campaign=finished).submitted_at is not None
     assert ContestAward.objects.filter(contest__campaign=finished).count() == 24  # 12 classes x 2 contests
@@ -45,4 +45,4 @@ def test_the_demo_campaigns(settings, tmp_path) -> None:
     essay = upcoming.contests.get()
     assert essay.deadline > timezone.now()
     assert essay.entries.filter(school_class=ctx.teacher1_class).count() == 1  # one handed in, two more open
-    assert Campaign.objects.get(title=campaigns_demo.DRAFT_TITLE).status == CampaignStatus.DRAFT
+    assert Campaign.objects.get(title=campaigns_demo.draft_title(ctx.today)).status == CampaignStatus.DRAFT

@@ -88,8 +88,8 @@ def test_organisers_are_reminded_when_the_summary_is_due_and_when_it_is_late(fin
     assert summary_service.scan_reminders(due + datetime.timedelta(days=2)) == 0
     titles = list(OutboxMessage.objects.filter(recipient=counselor).values_list("title", flat=True))
     assert titles == [
-        f"The summary of “{finished.title}” is due {due:%m/%d/%Y}",
-        f"The summary of “{finished.title}” was due {due:%m/%d/%Y}",
+        f"The summary of “{finished.title}” is due {due.day} {due:%b %Y}",
+        f"The summary of “{finished.title}” was due {due.day} {due:%b %Y}",
     ]
 
 

@@ -38,7 +38,7 @@ def test_the_daily_digest_lists_overdue_tasks_by_name_and_date(counselor) -> Non
     )
     TaskFactory(campaign=campaign, title="邀请讲座专家", owner=counselor, due_date=datetime.date(2027, 5, 27))
     TaskFactory(campaign=campaign, title="明天的任务", owner=counselor, due_date=datetime.date(2027, 5, 29))
-    assert digest.items_for(counselor, today) == ["Overdue task: 邀请讲座专家 (心理健康活动周), due 05/27/2027"]
+    assert digest.items_for(counselor, today) == ["Overdue task: 邀请讲座专家 (心理健康活动周), due 27 May 2027"]
 
 
 def test_the_owner_marks_a_task_done_from_the_home_page(class_teacher, client_for) -> None:

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from campaigns.blueprints import get_blueprint
@@ -57,7 +58,11 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _("Events of this template fall on a weekend (%(days)s): move them or choose another first day.")
-                    % {"days": ", ".join(day.isoformat() for day in weekend)},
+                    % {
+                        "days": pgettext("list separator", ", ").join(
+                            formats.date_format(day, "MONTH_DAY_FORMAT") for day in weekend
+                        )
+                    },
                 )
             return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/campaign_create.html", {"form": form})

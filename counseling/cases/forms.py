@@ -9,7 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -131,7 +131,7 @@ class SignalDismissForm(BoundedInputMixin, forms.Form):
 
 
 def _result_label(result) -> str:
-    parts = [timezone.localtime(result.submitted_at).strftime("%Y-%m-%d"), str(result.instrument)]
+    parts = [formats.date_format(timezone.localtime(result.submitted_at), "SHORT_DATE_FORMAT"), str(result.instrument)]
     if result.total is not None:
         parts.append(str(result.total))
     if result.band:
@@ -223,7 +223,10 @@ class FollowUpForm(BoundedInputMixin, forms.Form):
 
 class AppointmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Appointment) -> str:
-        return timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M") + f" · {obj.get_channel_display()}"
+        return (
+            formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
+            + f" · {obj.get_channel_display()}"
+        )
 
 
 class NoteForm(BoundedInputMixin, forms.ModelForm):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from counseling.hooks import app_hooks
@@ -83,7 +83,9 @@ def check_beat() -> Check:
             warn=eager,
         )
     late = timezone.now() - beat.at > BEAT_LATE
-    return Check(_("Last beat tick"), not late, timezone.localtime(beat.at).strftime("%Y-%m-%d %H:%M:%S"))
+    return Check(
+        _("Last beat tick"), not late, formats.date_format(timezone.localtime(beat.at), "SHORT_DATETIME_FORMAT")
+    )
 
 
 def check_outbox() -> Check:
@@ -101,7 +103,7 @@ def check_audit() -> Check:
     if last is None:
         eager = settings.CELERY_TASK_ALWAYS_EAGER
         return Check(name, eager, _("never"), warn=eager)
-    when = timezone.localtime(last.checked_at).strftime("%Y-%m-%d %H:%M")
+    when = formats.date_format(timezone.localtime(last.checked_at), "SHORT_DATETIME_FORMAT")
     if not last.ok:
         return Check(name, False, _("broken in %(count)s place(s) · %(when)s") % {"count": last.breaks, "when": when})
     if timezone.now() - last.checked_at > AUDIT_CHECK_LATE:

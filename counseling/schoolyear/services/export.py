@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from counseling.models import User
@@ -66,7 +66,7 @@ def _readme(student: User, by: User, reason: str, files: list[str], confidential
         _("Data held by the counseling office about %(name)s (student number %(number)s).")
         % {"name": student.get_full_name(), "number": profile.student_number},
         _("Exported on %(time)s by %(by)s.")
-        % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "by": by.get_full_name()},
+        % {"time": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"), "by": by.get_full_name()},
         _("Request: %(reason)s") % {"reason": reason},
     ]
     if confidential_reason:

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from counseling.hooks import RetentionKind
@@ -194,7 +194,7 @@ def dry_run_lines(limit: int = 0) -> list[str]:
             "count": item.count,
             "months": item.months,
             "event": item.kind.event,
-            "cutoff": item.cutoff.strftime("%Y-%m-%d"),
+            "cutoff": formats.date_format(item.cutoff, "SHORT_DATE_FORMAT"),
         }
         if item.kind.anonymises:
             lines.append(

@@ -1,0 +1,9 @@
+"""English: 3 Dec 2026, 3 Dec 2026, 17:00, 3 Dec, December 2026 (a 24-hour clock, as in Chinese)."""
+
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+MONTH_DAY_FORMAT = "j M"
+YEAR_MONTH_FORMAT = "F Y"

@@ -139,3 +139,13 @@ def test_the_rules_catch_what_issue_16_found() -> None:
     assert contradictions("国庆节前心理问题零报告", datetime.date(2026, 11, 3), datetime.date(2026, 11, 6))
     assert contradictions("寒假前心理健康教育活动月", datetime.date(2027, 4, 1), datetime.date(2027, 4, 30))
     assert contradictions("2026年“5·25”心理健康活动周", datetime.date(2026, 5, 25), datetime.date(2026, 5, 31)) == []
+
+
+def test_seeding_again_on_a_later_day_adds_nothing(settings, tmp_path) -> None:
+    seed_on(datetime.date(2026, 12, 3), settings, tmp_path)
+    before = (Screening.objects.count(), ReportingWindow.objects.count(), Campaign.objects.count())
+    out = StringIO()
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2027, 1, 20, 10, 0))):
+        call_command("seed_demo", force=True, stdout=out)
+    assert "already here" in out.getvalue()
+    assert (Screening.objects.count(), ReportingWindow.objects.count(), Campaign.objects.count()) == before

@@ -7,11 +7,15 @@ import random
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from counseling.hooks import app_hooks
+
+# A user only the demo creates: when it exists, the demo school has been seeded.
+DEMO_MARKER_USER = "student1"
 
 
 class Command(BaseCommand):
@@ -23,6 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: this looks like a real school. Use --force to seed demo data anyway.")
+        # The demo's titles and dates follow the day it is seeded: seeding again on a later day
+        # (``make run`` seeds every time) would add a second set beside the first.
+        if get_user_model().objects.filter(username=DEMO_MARKER_USER).exists():
+            self.stdout.write("The demo school is already here: nothing added.")
+            return
         ctx = SimpleNamespace(
             rng=random.Random(2026),
             today=timezone.localdate(),

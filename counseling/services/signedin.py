@@ -6,8 +6,9 @@ from the database. Each cached entry carries the stamps it was read under; forge
 
 - the user (with their student profile, class and grade): the user's own stamp, bumped by any save or
   delete of the user or their student profile (role, deactivation, password, name, last sign-in), by
-  signing out, and by ``forget_user``; and the directory's stamp, bumped by any save or delete of a
-  class or grade, and by ``forget_everyone`` (the new-year rollover's bulk updates);
+  a save of their class or grade, by signing out, and by ``forget_user``; and the directory's stamp,
+  bumped when a class or grade is deleted and by ``forget_everyone`` (the new-year rollover's bulk
+  updates);
 - the unread count: its own stamp, bumped when a notification is saved (created, or read) and by
   ``forget_unread`` — which whoever marks notifications read or creates them in bulk
   (``QuerySet.update``, ``bulk_create``: no signals) must call.
@@ -23,7 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -125,6 +126,13 @@ def forget_user(user_id: int) -> None:
     _bump(_user_stamp(user_id))
 
 
+def forget_users(user_ids: Iterable[int]) -> None:
+    """The next request of each of these users reads their account from the database."""
+    stamps = [_user_stamp(user_id) for user_id in user_ids] if settings.SIGNED_IN_CACHE else []
+    if stamps:
+        _bump(*stamps)
+
+
 def forget_everyone() -> None:
     """Every user's next request reads their account from the database (classes, grades, bulk updates)."""
     _bump(_DIRECTORY_STAMP)
@@ -148,10 +156,19 @@ def _profile_changed(sender, instance: StudentProfile, **kwargs) -> None:
 
 
 @receiver(post_save, sender=SchoolClass)
-@receiver(post_delete, sender=SchoolClass)
+def _class_changed(sender, instance: SchoolClass, **kwargs) -> None:
+    # Its students carry it (a new class has none); the teacher's own account does not change.
+    forget_users(StudentProfile.objects.filter(school_class_id=instance.pk).values_list("user_id", flat=True))
+
+
 @receiver(post_save, sender=Grade)
+def _grade_changed(sender, instance: Grade, **kwargs) -> None:
+    forget_users(StudentProfile.objects.filter(school_class__grade_id=instance.pk).values_list("user_id", flat=True))
+
+
+@receiver(post_delete, sender=SchoolClass)
 @receiver(post_delete, sender=Grade)
-def _directory_changed(sender, **kwargs) -> None:
+def _directory_removed(sender, **kwargs) -> None:
     forget_everyone()
 
 

@@ -39,7 +39,9 @@ class TolerantRedisCache(RedisCache):
             return call()
         except RedisError as exc:
             TolerantRedisCache._down_until = time.monotonic() + RETRY_SECONDS
-            logger.warning("cache %s failed (%s); using the database for %ss", operation, type(exc).__name__, RETRY_SECONDS)
+            logger.warning(
+                "cache %s failed (%s); using the database for %ss", operation, type(exc).__name__, RETRY_SECONDS
+            )
             return miss
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -64,7 +66,9 @@ class TolerantRedisCache(RedisCache):
         return self._call("has_key", False, lambda: super(TolerantRedisCache, self).has_key(key, version))
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("set_many", list(data), lambda: super(TolerantRedisCache, self).set_many(data, timeout, version))
+        return self._call(
+            "set_many", list(data), lambda: super(TolerantRedisCache, self).set_many(data, timeout, version)
+        )
 
     def delete_many(self, keys, version=None):
         return self._call("delete_many", None, lambda: super(TolerantRedisCache, self).delete_many(keys, version))

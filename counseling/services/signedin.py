@@ -45,7 +45,11 @@ _DIRECTORY_STAMP = "signedin:directory:stamp"
 @functools.cache
 def _shape() -> str:
     """A digest of the cached models' columns: a deploy that changes them never reads an old copy."""
-    names = [f"{model.__name__}.{field.attname}" for model in (User, StudentProfile, SchoolClass, Grade) for field in model._meta.concrete_fields]
+    names = [
+        f"{model.__name__}.{field.attname}"
+        for model in (User, StudentProfile, SchoolClass, Grade)
+        for field in model._meta.concrete_fields
+    ]
     return hashlib.sha256(",".join(names).encode()).hexdigest()[:12]
 
 

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 
-
 def sql_of(client, url: str) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200

@@ -77,7 +77,9 @@ def test_a_signed_in_page_costs_one_query(client_for, request, who, django_asser
         assert client.get(reverse("notifications")).status_code == 200
 
 
-def test_a_students_home_costs_the_same_warm_whatever_they_have_read(client_for, student, django_assert_num_queries) -> None:
+def test_a_students_home_costs_the_same_warm_whatever_they_have_read(
+    client_for, student, django_assert_num_queries
+) -> None:
     client = client_for(student)
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as empty:
@@ -221,4 +223,3 @@ def test_pages_work_from_the_database_while_the_cache_is_down(counselor, adminis
     counselor.is_active = False
     counselor.save(update_fields=["is_active"])
     assert signed_in_as(client) is None
-

@@ -35,7 +35,6 @@ def env_bool(name: str, default: bool) -> bool:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}.")
 
-
 # A local, git-ignored .env (written by the README's run script for the demo) fills in what the
 # process environment leaves unset.
 if (BASE_DIR / ".env").exists():
@@ -229,9 +228,7 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=1)
 if PROXY_COUNT < 1:
     raise ImproperlyConfigured("PROXY_COUNT must be 1 or more.")
 if BEHIND_PROXY:
-    _client_ip_headers = [
-        h for h in env.list("CLIENT_IP_HEADERS", default=["HTTP_X_FORWARDED_FOR"]) if h != "REMOTE_ADDR"
-    ]
+    _client_ip_headers = [h for h in env.list("CLIENT_IP_HEADERS", default=["HTTP_X_FORWARDED_FOR"]) if h != "REMOTE_ADDR"]
     AXES_IPWARE_META_PRECEDENCE_ORDER = [*_client_ip_headers, "REMOTE_ADDR"]
     AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
 else:
@@ -255,11 +252,7 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
 # one another (counseling/tests/test_catalogues.py), so their order among themselves does not matter.
 LOCALE_PATHS = [
     BASE_DIR / "locale",
-    *(
-        BASE_DIR / app.replace(".", "/") / "locale"
-        for app in LOCAL_APPS
-        if (BASE_DIR / app.replace(".", "/") / "locale").is_dir()
-    ),
+    *(BASE_DIR / app.replace(".", "/") / "locale" for app in LOCAL_APPS if (BASE_DIR / app.replace(".", "/") / "locale").is_dir()),
 ]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
@@ -346,9 +339,7 @@ BACKUP_KEY_FILE = VAR_DIR / "backup_keys"
 AUDIT_KEY = env.str("AUDIT_KEY", default="")
 AUDIT_KEY_FILE = VAR_DIR / "audit_key"
 if not AUDIT_KEY and not DEBUG:
-    raise ImproperlyConfigured(
-        "AUDIT_KEY must be set when DEBUG is off (32 characters or more, kept outside the database)."
-    )
+    raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off (32 characters or more, kept outside the database).")
 if AUDIT_KEY and len(AUDIT_KEY) < 32:
     raise ImproperlyConfigured("AUDIT_KEY must be 32 characters or more.")
 # Where the daily audit anchors (time, last entry id, its HMAC) are appended: outside the database,
@@ -390,13 +381,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "celery.app.trace": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Office-wide rules that an office may tune without a code change.

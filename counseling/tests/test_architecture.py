@@ -71,11 +71,7 @@ def test_the_contracts_hold_on_this_tree() -> None:
             "archives is not allowed to import counseling.cases",
         ),
         # A feature reaching up into the report layer.
-        (
-            "campaigns/models/__init__.py",
-            "import counseling.reports.models",
-            "is not allowed to import counseling.reports",
-        ),
+        ("campaigns/models/__init__.py", "import counseling.reports.models", "is not allowed to import counseling.reports"),
     ],
 )
 def test_a_back_import_breaks_the_contract(tmp_path: Path, module: str, back_import: str, message: str) -> None:

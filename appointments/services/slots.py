@@ -53,7 +53,8 @@ def days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
 def closed_days(
     first: datetime.date, last: datetime.date, counselor_ids: Iterable[int] | None = None
 ) -> list[ClosedDay]:
-    queryset = ClosedDay.objects.filter(start_date__lte=last, end_date__gte=first)
+    # With the counselor: the agenda names whose day it is.
+    queryset = ClosedDay.objects.filter(start_date__lte=last, end_date__gte=first).select_related("counselor")
     if counselor_ids is not None:
         queryset = queryset.filter(Q(counselor__isnull=True) | Q(counselor_id__in=list(counselor_ids)))
     return list(queryset)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 
 import pytest
+import redis
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -223,3 +225,38 @@ def test_pages_work_from_the_database_while_the_cache_is_down(counselor, adminis
     counselor.is_active = False
     counselor.save(update_fields=["is_active"])
     assert signed_in_as(client) is None
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.2).ping())
+    except redis.RedisError:
+        return False
+
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.mark.skipif(not _redis_answers(REDIS_URL), reason="needs Redis on 127.0.0.1:6379")
+def test_with_redis_a_signed_in_request_reads_nothing_and_a_deactivation_still_signs_out(
+    counselor, django_assert_num_queries
+) -> None:
+    prefix = f"test-{uuid.uuid4().hex}"
+    caches_setting = {
+        "default": {"BACKEND": "counseling.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    }
+    TolerantRedisCache._down_until = 0.0
+    try:
+        with override_settings(CACHES=caches_setting):
+            client = Client()
+            client.post(reverse("login"), {"username": counselor.username, "password": PASSWORD})
+            assert signed_in_as(client) == counselor.pk
+            with django_assert_num_queries(1):
+                assert signed_in_as(client) == counselor.pk
+            counselor.is_active = False
+            counselor.save(update_fields=["is_active"])
+            assert signed_in_as(client) is None
+    finally:
+        server = redis.Redis.from_url(REDIS_URL)
+        for found in server.scan_iter(f"{prefix}:*"):
+            server.delete(found)

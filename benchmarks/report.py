@@ -1,12 +1,13 @@
 """Benchmark: generate the semester summary over a large school year.
 
-    .venv/bin/python benchmarks/report.py
+    .venv/bin/python benchmarks/report.py [--students 3000 --appointments 20000 --notes 15000 --campaigns 20]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/report.py
 
-Builds, in its own throw-away test database, 3,000 students, 20,000 appointments, 15,000
-session notes, 6,000 screening results and 20 campaigns with events, then times the report's
-steps and counts their queries: the aggregation runs in SQL, so the query count is a small
-constant whatever the size of the data. Prints a table.
+Builds, in its own throw-away test database (an in-memory SQLite database by default, or
+``test_<name>`` on the server named by DATABASE_URL, from the environment or .env), 3,000
+students, 20,000 appointments, 15,000 session notes, 6,000 screening results and 20 campaigns
+with events, then times the report's steps and counts their queries: the aggregation runs in
+SQL, so the query count is a small constant whatever the size of the data. Prints a table.
 """
 
 from __future__ import annotations
@@ -23,22 +24,33 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counseling.settings_test")
 
+import argparse
+
 import django
-
-django.setup()
-logging.disable(logging.INFO)
-warnings.filterwarnings("ignore", message="No directory at")
-
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+from django.utils import timezone
 
 STUDENTS, APPOINTMENTS, NOTES, CAMPAIGNS = 3000, 20000, 15000, 20
-RESULTS = 2 * STUDENTS
 BATCH = 2000
 
 
-def build(rng: random.Random) -> dict:
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The sizes; read before Django starts, so ``--help`` prints and touches no database."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].strip(), epilog=__doc__.split("\n\n", 2)[2].strip()
+    )
+    parser.add_argument("--students", type=int, default=STUDENTS, help="students (default %(default)s)")
+    parser.add_argument("--appointments", type=int, default=APPOINTMENTS, help="appointments (default %(default)s)")
+    parser.add_argument("--notes", type=int, default=NOTES, help="session notes (default %(default)s)")
+    parser.add_argument("--campaigns", type=int, default=CAMPAIGNS, help="campaigns (default %(default)s)")
+    args = parser.parse_args(argv)
+    if args.students < 4 or args.appointments < 4 or args.notes < 10 or args.campaigns < 0:
+        parser.error("at least 4 students, 4 appointments and 10 notes")
+    return args
+
+
+def build(rng: random.Random, sizes: argparse.Namespace) -> dict:
     """The large dataset, written with bulk inserts."""
     from appointments.enums import AppointmentStatus
     from appointments.models import Appointment
@@ -64,12 +76,13 @@ def build(rng: random.Random) -> dict:
             SchoolClass.objects.create(grade=grade, number=n, entry_year=today.year - level) for n in range(1, 21)
         ]
     User.objects.bulk_create(
-        [User(username=f"s{n:05d}", name=f"学生{n}", role=Role.STUDENT) for n in range(STUDENTS)], batch_size=BATCH
+        [User(username=f"s{n:05d}", name=f"学生{n}", role=Role.STUDENT) for n in range(sizes.students)],
+        batch_size=BATCH,
     )
     students = list(User.objects.filter(role=Role.STUDENT).order_by("username"))
     StudentProfile.objects.bulk_create(
         [
-            StudentProfile(user=user, student_number=f"{n:07d}", school_class=classes[n // 25], gender=Gender.FEMALE,
+            StudentProfile(user=user, student_number=f"{n:07d}", school_class=classes[n % len(classes)], gender=Gender.FEMALE,
                            date_of_birth=datetime.date(2012, 1, 1))
             for n, user in enumerate(students)
         ],
@@ -79,7 +92,7 @@ def build(rng: random.Random) -> dict:
     start = timezone.make_aware(datetime.datetime.combine(term.start, datetime.time(8)))
     statuses = [AppointmentStatus.ATTENDED] * 7 + [AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED]
     appointments = []
-    for slot in range(APPOINTMENTS // 4):
+    for slot in range(sizes.appointments // 4):
         begins = start + datetime.timedelta(days=slot // 14, minutes=30 * (slot % 14))
         for counselor, student in zip(counselors, rng.sample(students, 4), strict=True):
             appointments.append(
@@ -88,7 +101,7 @@ def build(rng: random.Random) -> dict:
                             channel=rng.choice(Channel.values), topic=rng.choice(topics), is_first_visit=rng.random() < 0.2)
             )  # fmt: skip
     Appointment.objects.bulk_create(appointments, batch_size=BATCH)
-    case_students = rng.sample(students, NOTES // 10)
+    case_students = rng.sample(students, min(sizes.notes // 10, len(students)))
     Case.objects.bulk_create(
         [
             Case(student=student, counselor=counselors[n % 4], opened_by=counselors[n % 4],
@@ -133,7 +146,7 @@ def build(rng: random.Random) -> dict:
             batch_size=BATCH,
         )  # fmt: skip
     venue = Venue.objects.create(name="礼堂")
-    for n in range(CAMPAIGNS):
+    for n in range(sizes.campaigns):
         day = term.start + datetime.timedelta(days=15 * n)
         campaign = Campaign.objects.create(
             title=f"活动{n}", theme="阳光心态", kind=CampaignKind.WEEK, start_date=day,
@@ -157,7 +170,12 @@ def timed(label: str, rows: list, func):
     return result
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    sizes = parse_arguments(argv)
+    django.setup()
+    logging.disable(logging.INFO)
+    warnings.filterwarnings("ignore", message="No directory at")
+
     from django.test.utils import setup_databases, teardown_databases
 
     from counseling.reports import render, services
@@ -167,7 +185,7 @@ def main() -> None:
     old = setup_databases(verbosity=0, interactive=False)
     try:
         rows: list = []
-        world = timed("build the dataset", rows, lambda: build(random.Random(2026)))
+        world = timed("build the dataset", rows, lambda: build(random.Random(2026), sizes))
         timed("aggregate both terms (SQL only)", rows, lambda: services.collect(world["term"]))
         # Without a broker the build task runs in-process as soon as the request commits.
         report = timed(
@@ -179,7 +197,8 @@ def main() -> None:
         timed("render the PDF", rows, lambda: render.pdf_bytes(report))
         print(f"\nSemester report benchmark on {connection.vendor}")
         print(
-            f"{STUDENTS} students, {APPOINTMENTS} appointments, {NOTES} notes, {RESULTS} results, {CAMPAIGNS} campaigns\n"
+            f"{sizes.students} students, {sizes.appointments} appointments, {sizes.notes} notes, "
+            f"{2 * sizes.students} results, {sizes.campaigns} campaigns\n"
         )
         print(f"{'step':42} {'time':>10} {'queries':>8}")
         for label, elapsed, queries in rows:

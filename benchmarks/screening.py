@@ -42,10 +42,15 @@ BAND_WEIGHTS = [(0, 4, 55), (5, 9, 25), (10, 14, 11), (15, 19, 6), (20, 27, 3)]
 
 
 def build_school(students: int):
-    """One grade of classes of 50 students, a counselor for it, a head counselor and a leader."""
+    """One grade of classes of 50 students, a counselor for it, a head counselor and a leader.
+
+    The students are 13, as in a junior school's first year, so a named screening keeps their
+    answers only with a guardian's consent (CONSENT_REQUIRED_UNDER_AGE, 14): it is recorded for
+    every one of them, on paper at the start of term, as the office does.
+    """
     from archives.models import GradeCounselor
-    from counseling.enums import Gender, Role
-    from counseling.models import Grade, SchoolClass, StudentProfile, Term, User
+    from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState, Gender, Role
+    from counseling.models import ConsentRecord, Grade, SchoolClass, StudentProfile, Term, User
 
     today = timezone.localdate()
     Term.objects.create(
@@ -60,7 +65,7 @@ def build_school(students: int):
     classes = [
         SchoolClass.objects.create(grade=grade, number=n, entry_year=today.year) for n in range(1, students // 50 + 2)
     ]
-    users = User.objects.bulk_create(
+    User.objects.bulk_create(
         [User(username=f"s{n:05d}", name=f"学生{n}", role=Role.STUDENT) for n in range(students)], batch_size=1000
     )
     users = list(User.objects.filter(role=Role.STUDENT).order_by("username"))
@@ -74,6 +79,21 @@ def build_school(students: int):
                 date_of_birth=datetime.date(today.year - 13, 3, 1),
             )
             for n, user in enumerate(users)
+        ],
+        batch_size=1000,
+    )
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(
+                student=user,
+                purpose=ConsentPurpose.SCREENING,
+                state=ConsentState.GIVEN,
+                dated=today - datetime.timedelta(days=20),
+                method=ConsentMethod.PAPER,
+                recorded_by=counselor,
+                is_current=True,
+            )
+            for user in users
         ],
         batch_size=1000,
     )

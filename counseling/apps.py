@@ -14,9 +14,11 @@ class CounselingConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, once every model exists (the only imports inside a function in the app
         # code, see docs/architecture.md): registering the role -> permission table with `rules`,
-        # and every app's Celery tasks, so a service can queue a task by name
+        # the signed-in cache's invalidation on every save of a user, profile, class, grade or
+        # notification, and every app's Celery tasks, so a service can queue a task by name
         # (counseling.services.queue) in a web process too.
         from counseling import roles  # noqa: F401
         from counseling.celery import app
+        from counseling.services import signedin  # noqa: F401
 
         app.autodiscover_tasks(force=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.hooks import nav_items
 from counseling.roles import is_student
+from counseling.services.signedin import unread_count
 
 # The lines every student can call whatever the school adds (docs: DOMAIN.md, "Help lines"), with
 # their labels in the reader's language. They follow the school's own numbers, in this order.
@@ -64,5 +65,5 @@ def layout(request: HttpRequest) -> dict:
     }
     if signed_in:
         context["nav_items"] = nav_items(user)
-        context["unread_count"] = user.notifications.unread().count()
+        context["unread_count"] = unread_count(user)
     return context

@@ -18,9 +18,18 @@ from counseling.roles import requires_two_factor
 class IdleTimeoutMiddleware:
     """End a signed-in session after a period without requests (staff 15 min, students 30 min).
 
-    The expiry is pushed forward at most once every SESSION_REFRESH_SECONDS (a minute), so a busy
-    user does not cost a session write on every request; the timeout is exact to within that.
+    The time of the last request is noted in the session at most once every SESSION_REFRESH_SECONDS
+    (a minute), so the timeout is exact to within that, and checked here on every request: a
+    session idle for longer is signed out, whatever its store's own expiry says.
+
+    Noting costs nothing in the database where the session store can keep it in the shared cache
+    (``note_activity``, counseling.sessions): the session's row is then written only every
+    SESSION_PERSIST_SECONDS, and its expiry is the idle timeout plus that interval, so the row
+    outlives a live session. Without it every note is a session write, as before.
     """
+
+    ACTIVITY_KEY = "_idle_refreshed"
+    PERSISTED_KEY = "_idle_persisted"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,11 +38,20 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             timeout = settings.STUDENT_IDLE_TIMEOUT if user.role == Role.STUDENT else settings.STAFF_IDLE_TIMEOUT
+            session = request.session
             now = int(time.time())
-            if now - request.session.get("_idle_refreshed", 0) >= settings.SESSION_REFRESH_SECONDS:
-                # Pushing the expiry forward saves the session; an idle session simply expires.
-                request.session.set_expiry(timeout)
-                request.session["_idle_refreshed"] = now
+            last = session.get(self.ACTIVITY_KEY)
+            if last is not None and now - last >= timeout:
+                # Flushes the session; the page then answers as to anyone signed out (sign-in page).
+                logout(request)
+            elif last is None or now - last >= settings.SESSION_REFRESH_SECONDS:
+                persisted = session.get(self.PERSISTED_KEY, 0)
+                if hasattr(session, "note_activity") and now - persisted < settings.SESSION_PERSIST_SECONDS:
+                    session.note_activity(self.ACTIVITY_KEY, now)
+                else:
+                    session.set_expiry(timeout + settings.SESSION_PERSIST_SECONDS)
+                    session[self.ACTIVITY_KEY] = now
+                    session[self.PERSISTED_KEY] = now
         return self.get_response(request)
 
 

@@ -141,6 +141,32 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache. CACHE_URL names a Redis database (redis://host:port/db) that every web process and host
+# shares; Redis down is then a miss, never an error (counseling.cache). Without it each process keeps
+# its own cache in memory (the menu, for a minute).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://, rediss:// or unix://).")
+CACHES = {
+    "default": {
+        "BACKEND": "counseling.cache.TolerantRedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "counseling",
+        # A cache that does not answer at once is treated as down: a page never waits for it.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Sessions, the signed-in user and their unread count kept in the cache between requests
+# (counseling.services.signedin), so a signed-in page reads none of them from the database. Only
+# where every process reads the same cache: a process's own memory would not see a change made by
+# another (a gunicorn worker, the Celery worker, another web host), and a deactivated account or
+# an ended session would live on there. Set it without CACHE_URL only for a single process.
+SIGNED_IN_CACHE = env_bool("SIGNED_IN_CACHE", bool(CACHE_URL))
+# The cached_db store, noting activity in the cache alone (counseling.sessions).
+SESSION_ENGINE = "counseling.sessions" if SIGNED_IN_CACHE else "django.contrib.sessions.backends.db"
+
 AUTH_USER_MODEL = "counseling.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -168,8 +194,15 @@ LOGOUT_REDIRECT_URL = "login"
 # Idle timeouts (seconds) per kind of user; see counseling.middleware.IdleTimeoutMiddleware.
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
 STUDENT_IDLE_TIMEOUT = env.int("STUDENT_IDLE_TIMEOUT", default=30 * 60)
-# How often a busy session's expiry is pushed forward (each push is a session write).
+# How often a busy session's last activity is noted (in the shared cache when there is one, else a
+# session write; see counseling.middleware.IdleTimeoutMiddleware).
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+# With SIGNED_IN_CACHE, how often that note is also written to the session's database row: the row
+# outlives the idle timeout by this much, and if the cache loses the session, its idle clock restarts
+# from the row's older note (a session then ends up to this much early, never late).
+SESSION_PERSIST_SECONDS = env.int("SESSION_PERSIST_SECONDS", default=10 * 60)
+if SESSION_PERSIST_SECONDS < SESSION_REFRESH_SECONDS:
+    raise ImproperlyConfigured("SESSION_PERSIST_SECONDS must be at least SESSION_REFRESH_SECONDS.")
 # A session ends this long after sign-in whatever the activity (counseling.middleware.SessionLifetimeMiddleware).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", not DEBUG)

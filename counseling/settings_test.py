@@ -18,6 +18,8 @@ os.environ.setdefault(
     "qZAI-FbmNmH1FfeH5EZSMnrMdrRuuYoiccpTMWx0qSY=,Z5BfcaGh6pmD2lDF9yUBgLprA7Rz1T01x3utChM5So8=",
 )
 
+# One process: the signed-in state is cached in its own memory, so the tests exercise every invalidation.
+os.environ.setdefault("SIGNED_IN_CACHE", "1")
 # A fixed audit HMAC key for the tests only.
 os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-0123456789-abcdefghijklmnop")
 
@@ -29,6 +31,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process, except in a child process a real-broker test starts on purpose.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_REAL_BROKER") != "1"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
-# Every request refreshes the session, so query counts do not depend on the clock.
+# Every request notes its activity (in the cache; the session row every SESSION_PERSIST_SECONDS), so
+# query counts do not depend on the clock.
 SESSION_REFRESH_SECONDS = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

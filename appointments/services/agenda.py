@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from appointments.models import Appointment, ClosedDay, GroupSession
-from appointments.services.slots import Slot, closed_days, day_bounds, days, free_slots
+from appointments.services.slots import Slot, Window, closed_days, day_bounds, days, free_slots
 
 
 @dataclass
@@ -31,27 +31,37 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
     """Each day's appointments (all statuses), group sessions and free slots ahead (incl. reserved ones).
 
     ``counselor_ids`` None means every counselor (the head counselor's overview). A fixed number
-    of queries for any number of appointments.
+    of queries for any number of appointments; the window's appointments, group sessions and
+    closed days are read once, for the page and for its free slots alike.
     """
     start, end = day_bounds(first, last)
-    appointments = Appointment.objects.for_lists().filter(starts_at__gte=start, starts_at__lt=end)
-    groups = GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related("counselor")
+    # Everything overlapping the window (what makes a slot busy); the days list what starts in it.
+    appointments = Appointment.objects.for_lists().filter(starts_at__lt=end, ends_at__gt=start)
+    groups = GroupSession.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("counselor")
     if counselor_ids is not None:
         appointments = appointments.filter(counselor_id__in=counselor_ids)
         groups = groups.filter(counselor_id__in=counselor_ids)
     groups = groups.annotate(joined=Count("participants")).order_by("starts_at")
+    known = Window(
+        appointments=list(appointments), groups=list(groups), closures=closed_days(first, last, counselor_ids)
+    )
     result = {day: AgendaDay(day) for day in days(first, last)}
-    for appointment in appointments:
-        result[timezone.localtime(appointment.starts_at).date()].appointments.append(appointment)
-    for session in groups:
-        result[timezone.localtime(session.starts_at).date()].groups.append(session)
+    for appointment in known.appointments:
+        if appointment.starts_at >= start:
+            result[timezone.localtime(appointment.starts_at).date()].appointments.append(appointment)
+    for session in known.groups:
+        if session.starts_at >= start:
+            result[timezone.localtime(session.starts_at).date()].groups.append(session)
     by_day: dict[datetime.date, list[Slot]] = defaultdict(list)
     # Only times still ahead: a chip is an offer to book, and the past cannot be booked.
-    for slot in free_slots(first, last, counselor_ids=counselor_ids, include_reserved=True, not_before=timezone.now()):
+    free = free_slots(
+        first, last, counselor_ids=counselor_ids, include_reserved=True, not_before=timezone.now(), known=known
+    )
+    for slot in free:
         by_day[slot.local_start.date()].append(slot)
     for day, slots in by_day.items():
         result[day].free = slots
-    for closure in closed_days(first, last, counselor_ids):
+    for closure in known.closures:
         for day in days(max(first, closure.start_date), min(last, closure.end_date)):
             result[day].closures.append(closure)
     return list(result.values())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from appointments.enums import BLOCKING_STATUSES
 from appointments.models import Appointment, ClosedDay, ExtraSession, GroupSession, WaitlistOffer, WeeklySchedule
 
 
@@ -52,7 +53,8 @@ def days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
 def closed_days(
     first: datetime.date, last: datetime.date, counselor_ids: Iterable[int] | None = None
 ) -> list[ClosedDay]:
-    queryset = ClosedDay.objects.filter(start_date__lte=last, end_date__gte=first)
+    # With the counselor: the agenda names whose day it is.
+    queryset = ClosedDay.objects.filter(start_date__lte=last, end_date__gte=first).select_related("counselor")
     if counselor_ids is not None:
         queryset = queryset.filter(Q(counselor__isnull=True) | Q(counselor_id__in=list(counselor_ids)))
     return list(queryset)
@@ -62,12 +64,19 @@ def closure_for(closures: list[ClosedDay], day: datetime.date, counselor_id: int
     return next((c for c in closures if c.covers(day, counselor_id)), None)
 
 
-def office_slots(first: datetime.date, last: datetime.date, counselor_ids: Iterable[int] | None = None) -> list[Slot]:
+def office_slots(
+    first: datetime.date,
+    last: datetime.date,
+    counselor_ids: Iterable[int] | None = None,
+    *,
+    closures: list[ClosedDay] | None = None,
+) -> list[Slot]:
     """Every slot of the opening hours from ``first`` to ``last`` (inclusive), booked or not.
 
     Weekly schedules count only on days inside their term; closed days (office-wide or the
     counselor's) remove a day; extra sessions add hours. Two blocks that give the same counselor
-    the same start yield one slot.
+    the same start yield one slot. ``closures``: the window's closed days, when the caller has
+    read them already (``closed_days`` with the same window and counselors).
     """
     ids = None if counselor_ids is None else list(counselor_ids)
     schedules = WeeklySchedule.objects.filter(term__start__lte=last, term__end__gte=first).select_related(
@@ -77,7 +86,8 @@ def office_slots(first: datetime.date, last: datetime.date, counselor_ids: Itera
     if ids is not None:
         schedules = schedules.filter(counselor_id__in=ids)
         extras = extras.filter(counselor_id__in=ids)
-    closures = closed_days(first, last, ids)
+    if closures is None:
+        closures = closed_days(first, last, ids)
     by_weekday: dict[int, list[WeeklySchedule]] = defaultdict(list)
     for schedule in schedules:
         by_weekday[schedule.weekday].append(schedule)
@@ -123,26 +133,60 @@ class Busy:
         return self.held.get((counselor_id, starts_at))
 
 
+@dataclass(frozen=True)
+class Window:
+    """What a page has already read of a window, to work out its free slots without reading it again.
+
+    ``appointments`` (any status) and ``groups`` (cancelled or not) must hold every one of the
+    counselors' appointments and group sessions that overlap the window; ``closures`` its closed days.
+    """
+
+    appointments: list[Appointment]
+    groups: list[GroupSession]
+    closures: list[ClosedDay]
+
+
 def busy_between(
     start: datetime.datetime,
     end: datetime.datetime,
     counselor_ids: Iterable[int] | None = None,
     exclude_appointment: int | None = None,
+    *,
+    known: Window | None = None,
 ) -> Busy:
     ids = None if counselor_ids is None else list(counselor_ids)
-    appointments = Appointment.objects.overlapping(start, end)
-    groups = GroupSession.objects.filter(is_cancelled=False, starts_at__lt=end, ends_at__gt=start)
     offers = WaitlistOffer.objects.live().filter(starts_at__lt=end, ends_at__gt=start)
     if ids is not None:
-        appointments = appointments.filter(counselor_id__in=ids)
-        groups = groups.filter(counselor_id__in=ids)
         offers = offers.filter(counselor_id__in=ids)
-    if exclude_appointment:
-        appointments = appointments.exclude(pk=exclude_appointment)
+    if known is None:
+        appointments = Appointment.objects.overlapping(start, end)
+        groups = GroupSession.objects.filter(is_cancelled=False, starts_at__lt=end, ends_at__gt=start)
+        if ids is not None:
+            appointments = appointments.filter(counselor_id__in=ids)
+            groups = groups.filter(counselor_id__in=ids)
+        if exclude_appointment:
+            appointments = appointments.exclude(pk=exclude_appointment)
+        spans = [
+            *appointments.values_list("counselor_id", "starts_at", "ends_at"),
+            *groups.values_list("counselor_id", "starts_at", "ends_at"),
+        ]
+    else:
+        # The same rows as the two queries above, picked from what the page read.
+        spans = [
+            (a.counselor_id, a.starts_at, a.ends_at)
+            for a in known.appointments
+            if a.status in BLOCKING_STATUSES
+            and a.starts_at < end
+            and a.ends_at > start
+            and a.pk != exclude_appointment
+            and (ids is None or a.counselor_id in ids)
+        ] + [
+            (g.counselor_id, g.starts_at, g.ends_at)
+            for g in known.groups
+            if not g.is_cancelled and g.starts_at < end and g.ends_at > start and (ids is None or g.counselor_id in ids)
+        ]
     busy = Busy(spans=defaultdict(list))
-    for counselor_id, s, e in appointments.values_list("counselor_id", "starts_at", "ends_at"):
-        busy.spans[counselor_id].append((s, e))
-    for counselor_id, s, e in groups.values_list("counselor_id", "starts_at", "ends_at"):
+    for counselor_id, s, e in spans:
         busy.spans[counselor_id].append((s, e))
     for counselor_id, s, student_id in offers.values_list("counselor_id", "starts_at", "entry__student_id"):
         busy.held[(counselor_id, s)] = student_id
@@ -158,15 +202,18 @@ def free_slots(
     not_before: datetime.datetime | None = None,
     student_id: int | None = None,
     exclude_appointment: int | None = None,
+    known: Window | None = None,
 ) -> list[Slot]:
     """Slots nobody has booked or holds, from ``not_before`` on.
 
     Slots held by a waitlist offer count as taken, except for the student they are held for.
+    ``known``: the window's appointments, group sessions and closed days, when the caller has read
+    them already (the agenda shows them): they are not read again.
     """
     ids = None if counselor_ids is None else list(counselor_ids)
-    slots = office_slots(first, last, ids)
+    slots = office_slots(first, last, ids, closures=None if known is None else known.closures)
     start, end = day_bounds(first, last)
-    busy = busy_between(start, end, ids, exclude_appointment=exclude_appointment)
+    busy = busy_between(start, end, ids, exclude_appointment=exclude_appointment, known=known)
     result = []
     for slot in slots:
         if not include_reserved and slot.reserved:

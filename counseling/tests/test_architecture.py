@@ -26,6 +26,8 @@ ALLOWED_FUNCTION_IMPORTS = {
     # AppConfig.ready: the role table and every app's tasks are registered once models exist.
     ("counseling/apps.py", "counseling"),
     ("counseling/apps.py", "counseling.celery"),
+    # ... and the signed-in cache's receivers, which forget a cached user when their row changes.
+    ("counseling/apps.py", "counseling.services"),
 }
 
 

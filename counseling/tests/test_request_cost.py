@@ -57,12 +57,15 @@ def test_djangos_tables_do_not_open_the_admin_only_the_superuser_flag_does(clien
 @pytest.mark.django_db
 def test_a_students_class_comes_with_the_signed_in_user(client_for, student) -> None:
     client = client_for(student)
-    client.get(reverse("home"))
+    # The first request after signing in reads the user (later ones take it from the cache,
+    # counseling/tests/test_signed_in_cache.py), with the class and grade in the same query.
     statements = _sql(client, reverse("home"))
     user_reads = [sql for sql in statements if 'FROM "counseling_user"' in sql]
     assert len(user_reads) == 1
     assert "counseling_schoolclass" in user_reads[0] and "counseling_grade" in user_reads[0]
-    # No lookup of the student's own class or grade by id afterwards.
+    # No lookup of the student's own class or grade by id afterwards, cold or warm.
+    assert not [sql for sql in statements if re.search(r'WHERE "counseling_(schoolclass|grade)"\."id" = \d+', sql)]
+    statements = _sql(client, reverse("home"))
     assert not [sql for sql in statements if re.search(r'WHERE "counseling_(schoolclass|grade)"\."id" = \d+', sql)]
 
 

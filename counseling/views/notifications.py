@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from counseling.services.signedin import forget_unread
+
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -33,4 +35,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     request.user.notifications.unread().update(read_at=timezone.now())
+    # A bulk update sends no signal: the badge's cached count is forgotten here.
+    forget_unread(request.user.pk)
     return redirect("notifications")

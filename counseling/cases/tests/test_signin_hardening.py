@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from counseling.tests.factories import PASSWORD
 
@@ -15,17 +19,29 @@ pytestmark = pytest.mark.django_db
     ("who", "seconds"),
     [("counselor", 15 * 60), ("head", 15 * 60), ("leader", 15 * 60), ("class_teacher", 15 * 60), ("student", 30 * 60)],
 )
-def test_idle_expiry_is_set_per_role(request, client_for, who, seconds) -> None:
+def test_the_idle_timeout_is_set_per_role(request, client_for, who, seconds) -> None:
     client = client_for(request.getfixturevalue(who))
-    client.get(reverse("home"))
-    assert client.session.get_expiry_age() == seconds
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    # A request just before the timeout keeps the session and starts the wait again ...
+    with time_machine.travel(start + datetime.timedelta(seconds=seconds - 5), tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    # ... and a whole timeout without one ends it.
+    with time_machine.travel(start + datetime.timedelta(seconds=2 * seconds - 5), tick=False):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
 
 
 @override_settings(STAFF_IDLE_TIMEOUT=60)
 def test_the_staff_idle_timeout_is_configurable(client_for, counselor) -> None:
     client = client_for(counselor)
-    client.get(reverse("home"))
-    assert client.session.get_expiry_age() == 60
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert client.get(reverse("home")).status_code == 302
 
 
 def test_five_failed_logins_lock_the_account_from_that_address(counselor) -> None:

@@ -22,7 +22,7 @@ from counseling.models import Grade, SchoolClass, StudentProfile, Term, User
 from counseling.models.audit import AuditAction
 from counseling.schoolyear.models import RolloverClass, YearRollover
 from counseling.schoolyear.services.terms import year_label
-from counseling.services import audit
+from counseling.services import audit, signedin
 
 
 class RolloverRefusedError(Exception):
@@ -264,6 +264,9 @@ def apply_rollover(
                     profiles = StudentProfile.objects.filter(school_class=school_class, is_archived=False)
                     User.objects.filter(student_profile__in=profiles).update(is_active=False)
                     students_archived += profiles.update(is_archived=True)
+                    # Bulk updates send no signal: every signed-in user is read afresh (the graduates
+                    # are signed out on their next request).
+                    signedin.forget_everyone()
                 else:
                     school_class.grade = move.to_grade
                     school_class.save(update_fields=["grade"])

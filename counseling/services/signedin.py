@@ -1,0 +1,187 @@
+"""What every signed-in request needs before its page: the user and their unread count, from the cache.
+
+With ``settings.SIGNED_IN_CACHE`` (a cache every process shares) a signed-in request reads neither
+from the database. Each cached entry carries the stamps it was read under; forgetting bumps a stamp
+(the stamp key is deleted, and a new one drawn on the next read), so every older entry is ignored:
+
+- the user (with their student profile, class and grade): the user's own stamp, bumped by any save or
+  delete of the user or their student profile (role, deactivation, password, name, last sign-in), by
+  a save of their class or grade, by signing out, and by ``forget_user``; and the directory's stamp,
+  bumped when a class or grade is deleted and by ``forget_everyone`` (the new-year rollover's bulk
+  updates);
+- the unread count: its own stamp, bumped when a notification is saved (created, or read) and by
+  ``forget_unread`` — which whoever marks notifications read or creates them in bulk
+  (``QuerySet.update``, ``bulk_create``: no signals) must call.
+
+A stamp is bumped at once and again after the transaction commits, so a request that read the
+database before the commit cannot leave its old copy under the new stamp. Entries also expire after
+a few minutes, which bounds the harm of an invalidation lost while the cache was unreachable.
+Nothing confidential is cached here: a person's account and a count.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from counseling.models import Grade, Notification, SchoolClass, StudentProfile, User
+
+USER_SECONDS = 5 * 60
+UNREAD_SECONDS = 5 * 60
+STAMP_SECONDS = 24 * 60 * 60
+_DIRECTORY_STAMP = "signedin:directory:stamp"
+
+
+@functools.cache
+def _shape() -> str:
+    """A digest of the cached models' columns: a deploy that changes them never reads an old copy."""
+    names = [
+        f"{model.__name__}.{field.attname}"
+        for model in (User, StudentProfile, SchoolClass, Grade)
+        for field in model._meta.concrete_fields
+    ]
+    return hashlib.sha256(",".join(names).encode()).hexdigest()[:12]
+
+
+def _user_key(user_id: int) -> str:
+    return f"signedin:user:{_shape()}:{user_id}"
+
+
+def _user_stamp(user_id: int) -> str:
+    return f"signedin:user:{user_id}:stamp"
+
+
+def _unread_key(user_id: int) -> str:
+    return f"signedin:unread:{user_id}"
+
+
+def _unread_stamp(user_id: int) -> str:
+    return f"signedin:unread:{user_id}:stamp"
+
+
+def _stamped(key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int) -> Any:
+    """The value cached at ``key`` if it was stored under the current stamps, else ``load()`` (stored).
+
+    One cache round trip on a hit. A stamp is read before the database, so a value read just before
+    a change is stored under the stamp that the change then bumps.
+    """
+    found = cache.get_many([key, *stamp_keys])
+    stamps = []
+    for stamp_key in stamp_keys:
+        stamp = found.get(stamp_key)
+        if stamp is None:
+            stamp = secrets.token_hex(8)
+            if not cache.add(stamp_key, stamp, STAMP_SECONDS):
+                stamp = cache.get(stamp_key, stamp)
+        stamps.append(stamp)
+    entry = found.get(key)
+    if entry is not None and entry[0] == stamps:
+        return entry[1]
+    value = load()
+    cache.set(key, (stamps, value), timeout)
+    return value
+
+
+def _bump(*stamp_keys: str) -> None:
+    if not settings.SIGNED_IN_CACHE:
+        return
+    cache.delete_many(stamp_keys)
+    # Outside a transaction this runs at once; inside, once the change is visible to other requests.
+    transaction.on_commit(lambda: cache.delete_many(stamp_keys))
+
+
+def _load_user(user_id: int) -> User | None:
+    return User._default_manager.select_related("student_profile__school_class__grade").filter(pk=user_id).first()
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The user with their student profile, class and grade (None if there is no such user).
+
+    From the cache with SIGNED_IN_CACHE; whether they may still sign in is the caller's question.
+    """
+    if not settings.SIGNED_IN_CACHE:
+        return _load_user(user_id)
+    return _stamped(
+        _user_key(user_id), [_user_stamp(user_id), _DIRECTORY_STAMP], lambda: _load_user(user_id), USER_SECONDS
+    )
+
+
+def unread_count(user: User) -> int:
+    """How many of ``user``'s notifications are unread (the badge in the menu)."""
+    if not settings.SIGNED_IN_CACHE:
+        return user.notifications.unread().count()
+    return _stamped(
+        _unread_key(user.pk), [_unread_stamp(user.pk)], lambda: user.notifications.unread().count(), UNREAD_SECONDS
+    )
+
+
+def forget_user(user_id: int) -> None:
+    """The next request of this user reads their account from the database."""
+    _bump(_user_stamp(user_id))
+
+
+def forget_users(user_ids: Iterable[int]) -> None:
+    """The next request of each of these users reads their account from the database."""
+    stamps = [_user_stamp(user_id) for user_id in user_ids] if settings.SIGNED_IN_CACHE else []
+    if stamps:
+        _bump(*stamps)
+
+
+def forget_everyone() -> None:
+    """Every user's next request reads their account from the database (classes, grades, bulk updates)."""
+    _bump(_DIRECTORY_STAMP)
+
+
+def forget_unread(user_id: int) -> None:
+    """The next page of this user counts their unread notifications again."""
+    _bump(_unread_stamp(user_id))
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def _user_changed(sender, instance: User, **kwargs) -> None:
+    forget_user(instance.pk)
+
+
+@receiver(post_save, sender=StudentProfile)
+@receiver(post_delete, sender=StudentProfile)
+def _profile_changed(sender, instance: StudentProfile, **kwargs) -> None:
+    forget_user(instance.user_id)
+
+
+@receiver(post_save, sender=SchoolClass)
+def _class_changed(sender, instance: SchoolClass, **kwargs) -> None:
+    # Its students carry it (a new class has none); the teacher's own account does not change.
+    forget_users(StudentProfile.objects.filter(school_class_id=instance.pk).values_list("user_id", flat=True))
+
+
+@receiver(post_save, sender=Grade)
+def _grade_changed(sender, instance: Grade, **kwargs) -> None:
+    forget_users(StudentProfile.objects.filter(school_class__grade_id=instance.pk).values_list("user_id", flat=True))
+
+
+@receiver(post_delete, sender=SchoolClass)
+@receiver(post_delete, sender=Grade)
+def _directory_removed(sender, **kwargs) -> None:
+    forget_everyone()
+
+
+@receiver(post_save, sender=Notification)
+def _notification_saved(sender, instance: Notification, **kwargs) -> None:
+    forget_unread(instance.user_id)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender, user: User | None, **kwargs) -> None:
+    if user is not None:
+        forget_user(user.pk)

@@ -86,3 +86,12 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.dedupe_key
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language, as the recipient's notification will show it."""
+        return render(self.title_msg) if self.title_msg else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.body_msg) if self.body_msg else self.body

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counseling', '0009_outbox_stale_after'),
+        ("counseling", "0009_outbox_stale_after"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='body_msg',
+            model_name="notification",
+            name="body_msg",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='title_msg',
+            model_name="notification",
+            name="title_msg",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='body_msg',
+            model_name="outboxmessage",
+            name="body_msg",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='title_msg',
+            model_name="outboxmessage",
+            name="title_msg",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

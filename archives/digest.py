@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from archives.models import ReportingWindow, ScreeningWarning, ZeroReport
 from archives.models.warnings import OVERDUE_AFTER
+from counseling.services.messages import Joined, Msg
 
 
-def items_for(user, day: datetime.date) -> list[str]:
+def items_for(user, day: datetime.date) -> list[Msg | Joined]:
     """Counseling staff: their open screening warnings (the head: all). Class teachers: zero
     reports still to file for windows open on ``day``."""
-    lines: list[str] = []
+    lines: list[Msg | Joined] = []
     if user.has_perm("archives.handle_warnings"):
         cutoff = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
         warnings = (
@@ -24,13 +25,13 @@ def items_for(user, day: datetime.date) -> list[str]:
             .order_by("-is_critical", "created_at")[:20]
         )
         for warning in warnings:
-            raised = timezone.localtime(warning.created_at)
-            line = _("Open screening warning: %(student)s, raised %(time)s") % {
-                "student": warning.student.get_full_name(),
-                "time": raised.strftime("%Y-%m-%d %H:%M"),
-            }
+            line = Msg(
+                gettext_noop("Open screening warning: %(student)s, raised %(time)s"),
+                student=warning.student.get_full_name(),
+                time=warning.created_at,
+            )
             if warning.created_at < cutoff + datetime.timedelta(days=1) - OVERDUE_AFTER:
-                line += " " + _("(open more than two days)")
+                line = Joined([line, Msg(gettext_noop("(open more than two days)"))], " ")
             lines.append(line)
     if user.has_perm("archives.file_zero_report"):
         classes = list(user.taught_classes.filter(is_archived=False))
@@ -43,7 +44,11 @@ def items_for(user, day: datetime.date) -> list[str]:
             for school_class in classes:
                 if school_class.pk not in filed:
                     lines.append(
-                        _("Zero report “%(title)s” for %(class)s due by %(day)s")
-                        % {"title": window.title, "class": school_class, "day": window.closes_on.isoformat()}
+                        Msg(
+                            gettext_noop("Zero report “%(title)s” for %(class)s due by %(day)s"),
+                            title=window.title,
+                            day=window.closes_on,
+                            **{"class": school_class},
+                        )
                     )
     return lines

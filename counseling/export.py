@@ -102,7 +102,7 @@ def export_student(student: User) -> dict[str, str]:
         "last_sign_in": _local(student.last_login),
     }
     notifications = [
-        [_local(note.created_at), note.title, note.body, _local(note.read_at)]
+        [_local(note.created_at), note.shown_title, note.shown_body, _local(note.read_at)]
         for note in student.notifications.order_by("created_at", "id")
     ]
     return {

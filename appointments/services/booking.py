@@ -32,6 +32,7 @@ from counseling.models import Term, User
 from counseling.models.audit import AuditAction
 from counseling.services import notify
 from counseling.services.audit import record
+from counseling.services.messages import Msg
 
 
 def lock_person(user) -> None:
@@ -651,12 +652,13 @@ def book_follow_ups(
                 appointment.student,
                 key=f"series:{series}:booked",
                 kind=notify.Kind.APPOINTMENT,
-                title=ngettext(
+                title=Msg.ngettext(
                     "%(count)d follow-up appointment booked, starting %(when)s with %(counselor)s",
                     "%(count)d follow-up appointments booked, starting %(when)s with %(counselor)s",
-                    len(booked),
-                )
-                % {"count": len(booked), "when": notices.when(booked[0].starts_at), "counselor": appointment.counselor},
+                    count=len(booked),
+                    when=booked[0].starts_at,
+                    counselor=appointment.counselor,
+                ),
                 url=reverse("appointments:mine"),
             )
     return booked, skipped

@@ -9,14 +9,15 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from appointments.models import Appointment, GroupParticipant, GroupSession
 from appointments.services.errors import BookingError
-from appointments.services.notices import when
 from appointments.services.slots import busy_between, closed_days, closure_for
 from counseling.models.audit import AuditAction
 from counseling.services import notify
 from counseling.services.audit import record
+from counseling.services.messages import Msg
 
 
 def create_session(
@@ -91,7 +92,7 @@ def join(session: GroupSession, student) -> GroupParticipant:
             student,
             key=f"group:{session.pk}:joined:{student.pk}:{participant.pk}",
             kind=notify.Kind.APPOINTMENT,
-            title=_("You joined a group session on %(when)s") % {"when": when(session.starts_at)},
+            title=Msg(gettext_noop("You joined a group session on %(when)s"), when=session.starts_at),
             body=session.room,
             url=reverse("appointments:group_detail", args=[session.pk]),
         )
@@ -124,6 +125,6 @@ def cancel_session(session: GroupSession, *, by) -> None:
                 participant.student,
                 key=f"group:{session.pk}:cancelled:{participant.student_id}",
                 kind=notify.Kind.APPOINTMENT,
-                title=_("The group session on %(when)s is cancelled") % {"when": when(session.starts_at)},
+                title=Msg(gettext_noop("The group session on %(when)s is cancelled"), when=session.starts_at),
                 url=reverse("appointments:groups"),
             )

@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from appointments.enums import AppointmentSource, MailboxKind, MailboxStatus
+from appointments.enums import AppointmentSource, CloseReason, MailboxKind, MailboxStatus
 from appointments.models import DutyRota, MailboxItem
 from appointments.services import lexicon
 from appointments.services.booking import create_for_student
@@ -25,6 +25,7 @@ from counseling.models.audit import AuditAction
 from counseling.roles import head_counselor
 from counseling.services import notify
 from counseling.services.audit import record
+from counseling.services.messages import Msg, choice_label
 
 ANONYMOUS_REQUEST = gettext_lazy(
     "An anonymous letter cannot ask for an appointment: the counselors would not know whom to book. "
@@ -85,7 +86,9 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
                 duty,
                 key=f"mailbox:{item.pk}:new",
                 kind=notify.Kind.TASK,
-                title=_("New item in the mailbox (%(kind)s)") % {"kind": item.get_kind_display()},
+                title=Msg(
+                    gettext_noop("New item in the mailbox (%(kind)s)"), kind=choice_label(MailboxKind, item.kind)
+                ),
                 url=reverse("appointments:mailbox_item", args=[item.pk]),
             )
     return item
@@ -114,7 +117,7 @@ def _tells_outcome(item: MailboxItem) -> bool:
     return item.about_student_id is None or item.sender.has_perm("counseling.see_referral_outcome")
 
 
-def _tell_sender(item: MailboxItem, event: str, title: str) -> None:
+def _tell_sender(item: MailboxItem, event: str, title: Msg) -> None:
     notify.notify(
         item.sender,
         key=f"mailbox:{item.pk}:{event}",
@@ -161,7 +164,9 @@ def schedule(
         item.save(update_fields=["status", "handled_by", "handled_at", "appointment"])
         record(by, AuditAction.CHANGE, item, request=request, student_id=student.pk, detail="scheduled")
         if item.sender_id != student.pk and _tells_outcome(item):
-            _tell_sender(item, "scheduled", _("The counseling office scheduled an appointment for your request"))
+            _tell_sender(
+                item, "scheduled", Msg(gettext_noop("The counseling office scheduled an appointment for your request"))
+            )
     return appointment
 
 
@@ -173,7 +178,7 @@ def reply(item: MailboxItem, *, by, text: str, request=None) -> None:
         item.reply = text
         item.save(update_fields=["status", "handled_by", "handled_at", "reply"])
         record(by, AuditAction.CHANGE, item, request=request, detail="replied")
-        _tell_sender(item, "replied", _("The counseling office answered your message"))
+        _tell_sender(item, "replied", Msg(gettext_noop("The counseling office answered your message")))
 
 
 def close(item: MailboxItem, *, by, reason: str, request=None) -> None:
@@ -189,6 +194,8 @@ def close(item: MailboxItem, *, by, reason: str, request=None) -> None:
             _tell_sender(
                 item,
                 "closed",
-                _("Your message to the counseling office was closed: %(reason)s")
-                % {"reason": item.get_close_reason_display()},
+                Msg(
+                    gettext_noop("Your message to the counseling office was closed: %(reason)s"),
+                    reason=choice_label(CloseReason, item.close_reason),
+                ),
             )

@@ -12,15 +12,13 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, OfficeRules
+from counseling.enums import Channel
 from counseling.services import notify
-
-
-def when(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+from counseling.services.messages import Joined, Msg, choice_label
 
 
 def _url(appointment: Appointment) -> str:
@@ -31,20 +29,18 @@ def _stamp(appointment: Appointment) -> str:
     return timezone.localtime(appointment.starts_at).strftime("%Y%m%dT%H%M")
 
 
-def _place(appointment: Appointment) -> str:
-    parts = [appointment.get_channel_display()]
-    if appointment.room:
-        parts.append(appointment.room)
-    return " · ".join(str(p) for p in parts)
+def _place(appointment: Appointment) -> Joined:
+    """When, how and where, shown in the reader's language: "2026-12-03 10:00 · Face to face · Room 2"."""
+    return Joined([appointment.starts_at, choice_label(Channel, appointment.channel), appointment.room], " · ")
 
 
-def _send(appointment: Appointment, recipient, event: str, title: str) -> None:
+def _send(appointment: Appointment, recipient, event: str, title: Msg) -> None:
     notify.notify(
         recipient,
         key=f"appt:{appointment.pk}:{event}:{_stamp(appointment)}:{recipient.pk}",
         kind=notify.Kind.APPOINTMENT,
         title=title,
-        body=f"{when(appointment.starts_at)} · {_place(appointment)}",
+        body=_place(appointment),
         url=_url(appointment),
     )
 
@@ -52,34 +48,37 @@ def _send(appointment: Appointment, recipient, event: str, title: str) -> None:
 def booked(appointment: Appointment, *, by) -> None:
     """Tell the student and the counselor about a new appointment or request (not the one who made it twice)."""
     student, counselor = appointment.student, appointment.counselor
-    at = when(appointment.starts_at)
+    at = appointment.starts_at
     if appointment.status == AppointmentStatus.REQUESTED:
         _send(
             appointment,
             student,
             "requested",
-            _("Appointment requested: %(when)s with %(counselor)s (waiting for confirmation)")
-            % {"when": at, "counselor": counselor},
+            Msg(
+                gettext_noop("Appointment requested: %(when)s with %(counselor)s (waiting for confirmation)"),
+                when=at,
+                counselor=counselor,
+            ),
         )
         _send(
             appointment,
             counselor,
             "requested",
-            _("New appointment request: %(student)s, %(when)s") % {"student": student, "when": at},
+            Msg(gettext_noop("New appointment request: %(student)s, %(when)s"), student=student, when=at),
         )
         return
     _send(
         appointment,
         student,
         "booked",
-        _("Appointment booked: %(when)s with %(counselor)s") % {"when": at, "counselor": counselor},
+        Msg(gettext_noop("Appointment booked: %(when)s with %(counselor)s"), when=at, counselor=counselor),
     )
     if by is None or by.pk != counselor.pk:
         _send(
             appointment,
             counselor,
             "booked",
-            _("New appointment: %(student)s, %(when)s") % {"student": student, "when": at},
+            Msg(gettext_noop("New appointment: %(student)s, %(when)s"), student=student, when=at),
         )
 
 
@@ -88,8 +87,11 @@ def confirmed(appointment: Appointment) -> None:
         appointment,
         appointment.student,
         "confirmed",
-        _("Appointment confirmed: %(when)s with %(counselor)s")
-        % {"when": when(appointment.starts_at), "counselor": appointment.counselor},
+        Msg(
+            gettext_noop("Appointment confirmed: %(when)s with %(counselor)s"),
+            when=appointment.starts_at,
+            counselor=appointment.counselor,
+        ),
     )
 
 
@@ -98,8 +100,10 @@ def declined(appointment: Appointment) -> None:
         appointment,
         appointment.student,
         "declined",
-        _("Your appointment request for %(when)s could not be accepted. Please choose another time.")
-        % {"when": when(appointment.starts_at)},
+        Msg(
+            gettext_noop("Your appointment request for %(when)s could not be accepted. Please choose another time."),
+            when=appointment.starts_at,
+        ),
     )
 
 
@@ -110,8 +114,7 @@ def moved(appointment: Appointment, old_start: datetime.datetime, *, by) -> None
             appointment,
             recipient,
             "moved",
-            _("Appointment moved to %(when)s (was %(old)s)")
-            % {"when": when(appointment.starts_at), "old": when(old_start)},
+            Msg(gettext_noop("Appointment moved to %(when)s (was %(old)s)"), when=appointment.starts_at, old=old_start),
         )
 
 
@@ -124,7 +127,7 @@ def cancelled(appointment: Appointment, *, by) -> None:
             appointment,
             recipient,
             "cancelled",
-            _("Appointment cancelled: %(when)s") % {"when": when(appointment.starts_at)},
+            Msg(gettext_noop("Appointment cancelled: %(when)s"), when=appointment.starts_at),
         )
 
 
@@ -145,13 +148,19 @@ def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = Non
         for recipient, title in (
             (
                 appointment.student,
-                _("Reminder: counseling appointment %(when)s with %(counselor)s")
-                % {"when": when(appointment.starts_at), "counselor": appointment.counselor},
+                Msg(
+                    gettext_noop("Reminder: counseling appointment %(when)s with %(counselor)s"),
+                    when=appointment.starts_at,
+                    counselor=appointment.counselor,
+                ),
             ),
             (
                 appointment.counselor,
-                _("Reminder: appointment with %(student)s at %(when)s")
-                % {"student": appointment.student, "when": when(appointment.starts_at)},
+                Msg(
+                    gettext_noop("Reminder: appointment with %(student)s at %(when)s"),
+                    student=appointment.student,
+                    when=appointment.starts_at,
+                ),
             ),
         ):
             count += notify.schedule(
@@ -159,7 +168,7 @@ def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = Non
                 key=f"appt:{appointment.pk}:remind:{_stamp(appointment)}:{hours}h:{recipient.pk}",
                 kind=notify.Kind.APPOINTMENT,
                 title=title,
-                body=f"{when(appointment.starts_at)} · {_place(appointment)}",
+                body=_place(appointment),
                 url=_url(appointment),
                 send_after=send_after,
                 stale_after=appointment.starts_at,
@@ -182,19 +191,26 @@ def office_closed(appointments, *, by) -> int:
     count = 0
     for appointment in appointments.select_related("student", "counselor"):
         count += 1
-        at = when(appointment.starts_at)
+        at = appointment.starts_at
         for recipient, title in (
             (
                 appointment.student,
-                _(
-                    "The counseling office is closed at %(when)s: your appointment will get a new time. Look at it, or move it yourself."
-                )
-                % {"when": at},
+                Msg(
+                    gettext_noop(
+                        "The counseling office is closed at %(when)s: your appointment will get a new time. Look at it, or move it yourself."
+                    ),
+                    when=at,
+                ),
             ),
             (
                 appointment.counselor,
-                _("Your appointment with %(student)s at %(when)s falls on closed days: find a new time.")
-                % {"student": appointment.student, "when": at},
+                Msg(
+                    gettext_noop(
+                        "Your appointment with %(student)s at %(when)s falls on closed days: find a new time."
+                    ),
+                    student=appointment.student,
+                    when=at,
+                ),
             ),
         ):
             if by is not None and recipient.pk == by.pk:

@@ -14,14 +14,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from appointments.enums import OfferStatus, TimeOfDay, WaitlistStatus
 from appointments.models import Appointment, OfficeRules, WaitlistEntry, WaitlistOffer
 from appointments.services.errors import BookingError
 from appointments.services.limits import check_student_limit
-from appointments.services.notices import when
 from appointments.services.slots import Slot, free_slots
 from counseling.services import notify
+from counseling.services.messages import Msg
 
 
 def join(student, *, counselor=None, time_of_day: str = TimeOfDay.ANY, channel: str) -> WaitlistEntry:
@@ -184,8 +185,12 @@ def offer_slot(slot: Slot, *, rules: OfficeRules) -> WaitlistOffer | None:
             entry.student,
             key=f"offer:{offer.pk}",
             kind=notify.Kind.APPOINTMENT,
-            title=_("A counseling time is free for you: %(when)s with %(counselor)s. Answer by %(deadline)s.")
-            % {"when": when(slot.starts_at), "counselor": slot.counselor, "deadline": when(expires_at)},
+            title=Msg(
+                gettext_noop("A counseling time is free for you: %(when)s with %(counselor)s. Answer by %(deadline)s."),
+                when=slot.starts_at,
+                counselor=slot.counselor,
+                deadline=expires_at,
+            ),
             url=reverse("appointments:mine"),
         )
         return offer

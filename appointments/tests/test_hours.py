@@ -13,6 +13,7 @@ from appointments.services.slots import office_slots
 from appointments.tests.conftest import at
 from appointments.tests.factories import ClosedDayFactory, ExtraSessionFactory, WeeklyScheduleFactory
 from counseling.models import OutboxMessage
+from counseling.tests import notices
 from counseling.tests.factories import TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,14 +108,17 @@ def test_an_administrator_adds_closed_days_and_is_warned_about_bookings(
         follow=True,
     )
     assert ClosedDay.objects.get().reason == "运动会"
-    assert "1 booked appointment falls on these days. It is not cancelled; its student and counselor have been told." in (
-        response.content.decode()
+    assert (
+        "1 booked appointment falls on these days. It is not cancelled; its student and counselor have been told."
+        in (response.content.decode())
     )
     # Both people concerned are told, once, in the app (the e-mail says only that a notice waits).
     for person in (student, counselor):
         notice = OutboxMessage.objects.get(recipient=person, dedupe_key__contains=":closed:")
-        assert "2026-11-18 17:25" in notice.title
-    assert "new time" in OutboxMessage.objects.get(recipient=student, dedupe_key__contains=":closed:").title
+        assert notices.when(at(2, 17, 25)) in notices.titles([notice])[0]
+    assert (
+        "new time" in notices.titles([OutboxMessage.objects.get(recipient=student, dedupe_key__contains=":closed:")])[0]
+    )
     login(administrator).post(
         reverse("appointments:closed_new"), {"start_date": "2026-11-18", "end_date": "2026-11-18", "reason": "again"}
     )

@@ -14,6 +14,7 @@ from appointments.models import DutyRota, GroupParticipant
 from appointments.tests.conftest import at
 from appointments.tests.factories import AppointmentFactory, GroupSessionFactory, MailboxItemFactory
 from counseling.models import ConcernCategory
+from counseling.tests import notices
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +81,9 @@ def test_the_counselors_digest(counselor, student, head, english) -> None:
     AppointmentFactory(student=student, counselor=counselor, starts_at=at(1, 17, 25))
     MailboxItemFactory(sender=student)
     DutyRota.objects.create(weekday=0, counselor=counselor)
-    lines = digest.items_for(counselor, at(0, 0).date())
-    assert lines[0] == f"17:25 appointment with {student.name} (Face to face)"
-    assert lines[1].startswith("1 mailbox item waiting, the oldest from 2026-11-16")
+    lines = notices.lines(digest.items_for(counselor, at(0, 0).date()))
+    assert lines[0] == f"{notices.time(at(0, 17, 25))} appointment with {student.name} (Face to face)"
+    assert lines[1].startswith(f"1 mailbox item waiting, the oldest from {notices.day(at(0, 0).date())}")
     assert lines[2] == "You are on mailbox duty today."
     assert len(lines) == 3
 
@@ -91,7 +92,9 @@ def test_the_students_digest(counselor, student, english) -> None:
     AppointmentFactory(
         student=student, counselor=counselor, starts_at=at(0, 17, 25), topic=ConcernCategory.objects.get(code="family")
     )
-    assert digest.items_for(student, at(0, 0).date()) == [f"17:25 counseling appointment with {counselor.name}"]
+    assert notices.lines(digest.items_for(student, at(0, 0).date())) == [
+        f"{notices.time(at(0, 17, 25))} counseling appointment with {counselor.name}"
+    ]
     assert digest.items_for(student, at(1, 0).date()) == []
 
 

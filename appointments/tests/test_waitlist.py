@@ -15,6 +15,7 @@ from appointments.tasks import expire_offers
 from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, WaitlistEntryFactory
 from counseling.models import OutboxMessage
+from counseling.tests import notices
 from counseling.tests.factories import make_student
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_a_freed_time_is_offered_to_the_first_in_line_and_held(
     # Held for the default 4 hours from now (Monday 09:00).
     assert abs(offer.expires_at - at(0, 13, 0)) < datetime.timedelta(minutes=1)
     message = OutboxMessage.objects.get(recipient=student, dedupe_key=f"offer:{offer.pk}")
-    assert "2026-11-17 17:25" in message.title
+    assert notices.when(at(1, 17, 25)) in notices.titles([message])[0]
     # Held: nobody else sees or gets it meanwhile.
     assert key(at(1, 17, 25)) not in login(later).get(reverse("appointments:book")).content.decode()
     response = login(later).post(

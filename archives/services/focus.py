@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from archives.models import ClassLogEntry, FocusEntry, FocusReview
 from counseling.models import Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
+from counseling.services.messages import Msg
 from counseling.services.notify import Kind, notify
 
 from .signals import signal_class_log
@@ -60,8 +61,9 @@ def add(
             record(by, AuditAction.CREATE, entry, request=request, student_id=student.pk)
             teacher = _class_teacher(student)
             if teacher is not None:
-                with translation.override(settings.LANGUAGE_CODE):
-                    title = _("%(student)s of your class is on the focus list") % {"student": student.get_full_name()}
+                title = Msg(
+                    gettext_noop("%(student)s of your class is on the focus list"), student=student.get_full_name()
+                )
                 notify(
                     teacher,
                     key=f"archives:focus:{entry.pk}:teacher:{teacher.pk}",

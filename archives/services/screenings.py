@@ -8,14 +8,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from archives.models import (
     Instrument,
@@ -34,6 +33,7 @@ from counseling.models import SchoolClass, StudentProfile, Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
 from counseling.services.consent import opted_out_students
+from counseling.services.messages import Msg
 from counseling.services.notify import notify
 
 from . import scoring, signals
@@ -523,17 +523,16 @@ def send_reminders(screening: Screening, now: datetime.datetime | None = None, *
         Invitation.objects.filter(id__in=ids, reminders_sent__lt=stage).update(reminders_sent=stage)
         targets = list(Invitation.objects.filter(id__in=ids).select_related("student"))
         stage_key = f"stage-{stage}"
-    closes = timezone.localtime(screening.closes_at)
     today = timezone.localdate(now)
     sent = 0
     for invitation in targets:
         if not may_take_part(invitation.student, screening, today):
             continue
-        with translation.override(_student_language()):
-            title = _("Reminder: please answer “%(title)s” by %(time)s") % {
-                "title": screening.title,
-                "time": closes.strftime("%Y-%m-%d %H:%M"),
-            }
+        title = Msg(
+            gettext_noop("Reminder: please answer “%(title)s” by %(time)s"),
+            title=screening.title,
+            time=screening.closes_at,
+        )
         sent += notify(
             invitation.student,
             key=f"archives:screening:{screening.pk}:remind:{stage_key}:{invitation.student_id}",
@@ -541,10 +540,6 @@ def send_reminders(screening: Screening, now: datetime.datetime | None = None, *
             url=reverse("archives:survey", args=[screening.pk]),
         )
     return sent
-
-
-def _student_language() -> str:
-    return settings.LANGUAGE_CODE
 
 
 def instrument_text(part: ScreeningInstrument, key: str) -> str:

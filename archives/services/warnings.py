@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from archives import access
 from archives.models import Result, ScreeningInstrument, ScreeningWarning, Submission, WarningStatus
@@ -15,6 +15,7 @@ from counseling.cases import contract as cases
 from counseling.models.audit import AuditAction
 from counseling.roles import responsible_counselor
 from counseling.services.audit import record
+from counseling.services.messages import Msg
 from counseling.services.notify import Kind, notify
 
 from .scoring import band_level
@@ -58,11 +59,11 @@ def evaluate(submission: Submission, scored: list[tuple[ScreeningInstrument, Res
     )
     record(None, AuditAction.CREATE, warning, student_id=student.pk, detail="critical" if critical else "band")
     if counselor is not None:
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Screening warning for %(student)s, %(time)s") % {
-                "student": student.get_full_name(),
-                "time": timezone.localtime(warning.created_at).strftime("%Y-%m-%d %H:%M"),
-            }
+        title = Msg(
+            gettext_noop("Screening warning for %(student)s, %(time)s"),
+            student=student.get_full_name(),
+            time=warning.created_at,
+        )
         notify(
             counselor,
             key=f"archives:warning:{warning.pk}",
@@ -147,8 +148,9 @@ def reassign(warning: ScreeningWarning, *, counselor, by, request: HttpRequest |
     with transaction.atomic():
         _claim(warning, (WarningStatus.OPEN, WarningStatus.CONTACTED), counselor=counselor)
         record(by, AuditAction.HANDOVER, warning, request=request, student_id=warning.student_id)
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Screening warning for %(student)s handed to you") % {"student": warning.student.get_full_name()}
+        title = Msg(
+            gettext_noop("Screening warning for %(student)s handed to you"), student=warning.student.get_full_name()
+        )
         notify(
             counselor,
             key=f"archives:warning:{warning.pk}:to:{counselor.pk}",

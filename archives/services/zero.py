@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from archives.models import ReportingWindow, ZeroReport
 from counseling.models import SchoolClass, Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
+from counseling.services.messages import Msg
 from counseling.services.notify import Kind, notify
 
 from .signals import signal_zero_report
@@ -113,11 +114,11 @@ def remind_unfiled(window: ReportingWindow, day: datetime.date | None = None) ->
     for school_class in expected_classes():
         if school_class.pk in filed:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Please file the zero report “%(title)s” for %(class)s today") % {
-                "title": window.title,
-                "class": school_class,
-            }
+        title = Msg(
+            gettext_noop("Please file the zero report “%(title)s” for %(class)s today"),
+            title=window.title,
+            **{"class": school_class},
+        )
         sent += notify(
             school_class.class_teacher,
             key=f"archives:zero:{window.pk}:remind:{school_class.pk}",

@@ -11,6 +11,7 @@ from archives import digest, reporting
 from archives.models import Invitation
 from archives.services import focus, screenings, warnings
 from archives.tests.factories import FocusEntryFactory, ReportingWindowFactory, gad7_answers, phq9_answers
+from counseling.tests import notices
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +58,17 @@ def test_digest_lists_open_warnings_with_names_and_times_only(
         Invitation.objects.get(screening=screening, student=student),
         {"phq9": phq9_answers(20), "gad7": gad7_answers(3)},
     )
-    lines = digest.items_for(counselor, timezone.localdate())
+    lines = notices.lines(digest.items_for(counselor, timezone.localdate()), "zh-hans")
     warning = screening.warnings.get()
-    raised = timezone.localtime(warning.created_at).strftime("%Y-%m-%d %H:%M")
+    raised = notices.when(warning.created_at, "zh-hans")
     assert lines == [f"未处理的普查预警：{student.get_full_name()}，{raised} 发出"]
-    assert digest.items_for(head, timezone.localdate()) == lines
+    assert notices.lines(digest.items_for(head, timezone.localdate()), "zh-hans") == lines
     assert digest.items_for(other_counselor, timezone.localdate()) == []
 
 
 def test_digest_reminds_class_teachers_of_unfiled_zero_reports(school_class, class_teacher, head) -> None:
     window = ReportingWindowFactory(created_by=head, title="期中零报告")
-    lines = digest.items_for(class_teacher, timezone.localdate())
+    lines = notices.lines(digest.items_for(class_teacher, timezone.localdate()))
     assert len(lines) == 1 and "期中零报告" in lines[0]
     from archives.services import zero
 

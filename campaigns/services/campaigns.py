@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns import blueprints as bp
 from campaigns.enums import CampaignKind, CampaignStatus
@@ -17,6 +18,7 @@ from campaigns.models import Campaign, Contest, Criterion, Event, RequiredReport
 from campaigns.services import events as event_service
 from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
+from counseling.services.messages import Msg
 
 CAMPAIGN_FIELDS = (
     "title",
@@ -198,7 +200,7 @@ def publish(campaign: Campaign, *, by, request=None) -> Campaign:
         notify.notify(
             owner,
             key=f"campaigns:campaign:{campaign.pk}:tasks:{owner.pk}",
-            title=_("You have tasks in “%(campaign)s”") % {"campaign": campaign.title},
+            title=Msg(gettext_noop("You have tasks in “%(campaign)s”"), campaign=campaign.title),
             url=reverse("campaigns:detail", args=[campaign.pk]),
         )
     return campaign

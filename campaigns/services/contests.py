@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from campaigns.enums import Award, CampaignStatus
 from campaigns.models import Campaign, Contest, ContestAward, Criterion, Entry, Score
@@ -22,6 +22,7 @@ from campaigns.services import files
 from counseling.models import SchoolClass, Term
 from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
+from counseling.services.messages import Msg
 
 TWO_PLACES = Decimal("0.01")
 
@@ -284,7 +285,7 @@ def finalise(contest: Contest, *, by, request=None) -> list[ContestAward]:
         notify.notify(
             school_class.class_teacher,
             key=f"campaigns:contest:{contest.pk}:results:{school_class.pk}",
-            title=_("Results of “%(contest)s” are published") % {"contest": contest.title},
+            title=Msg(gettext_noop("Results of “%(contest)s” are published"), contest=contest.title),
             url=reverse("campaigns:class_work"),
         )
     return awards

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns import conf
 from campaigns.enums import CampaignStatus
@@ -20,6 +21,7 @@ from campaigns.services.contests import check_deadline, class_takes_part
 from counseling.models import SchoolClass
 from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
+from counseling.services.messages import Msg
 
 # Reports stay on the reminder scan this long after their deadline.
 OVERDUE_WINDOW = datetime.timedelta(days=14)
@@ -51,10 +53,6 @@ def missing_classes(report: RequiredReport) -> QuerySet[SchoolClass]:
         .select_related("grade", "class_teacher")
         .order_by("grade__level", "number")
     )
-
-
-def _when(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 @transaction.atomic
@@ -103,9 +101,11 @@ def withdraw_report(submission: ReportSubmission, *, by) -> None:
 
 
 def _remind(report: RequiredReport, school_class: SchoolClass, key: str, title: str) -> bool:
+    """Tell the class teacher (``title`` a message id with report, class and deadline arguments)."""
     if school_class.class_teacher is None:
         return False
-    return notify.notify(school_class.class_teacher, key=key, title=title, url=reverse("campaigns:class_work"))
+    message = Msg(title, report=report.title, deadline=report.deadline, **{"class": school_class})
+    return notify.notify(school_class.class_teacher, key=key, title=message, url=reverse("campaigns:class_work"))
 
 
 def remind_missing(report: RequiredReport, *, today: datetime.date | None = None) -> int:
@@ -114,12 +114,11 @@ def remind_missing(report: RequiredReport, *, today: datetime.date | None = None
     Side effects: outbox messages keyed by report, class and day; returns how many were new.
     """
     today = today or timezone.localdate()
-    title = _("Reminder: the %(report)s of %(class)s is due %(deadline)s")
+    title = gettext_noop("Reminder: the %(report)s of %(class)s is due %(deadline)s")
     sent = 0
     for school_class in missing_classes(report):
         key = f"campaigns:report:{report.pk}:class:{school_class.pk}:manual:{today.isoformat()}"
-        text = title % {"report": report.title, "class": school_class, "deadline": _when(report.deadline)}
-        sent += _remind(report, school_class, key, text)
+        sent += _remind(report, school_class, key, title)
     return sent
 
 
@@ -142,12 +141,11 @@ def scan_reminders(now: datetime.datetime | None = None) -> int:
         overdue = report.deadline <= now
         stage = "overdue" if overdue else "before"
         title = (
-            _("Overdue: the %(report)s of %(class)s was due %(deadline)s")
+            gettext_noop("Overdue: the %(report)s of %(class)s was due %(deadline)s")
             if overdue
-            else _("Reminder: the %(report)s of %(class)s is due %(deadline)s")
+            else gettext_noop("Reminder: the %(report)s of %(class)s is due %(deadline)s")
         )
         for school_class in missing_classes(report):
             key = f"campaigns:report:{report.pk}:class:{school_class.pk}:{stage}"
-            text = title % {"report": report.title, "class": school_class, "deadline": _when(report.deadline)}
-            sent += _remind(report, school_class, key, text)
+            sent += _remind(report, school_class, key, title)
     return sent

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, ContestAward, Entry, Event, Registration, ReportSubmission, Summary, SummaryPhoto
@@ -28,6 +29,7 @@ from campaigns.services.reports import expected_classes
 from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
 from counseling.services.aggregates import HIDDEN, Sheet
+from counseling.services.messages import Msg
 
 logger = logging.getLogger(__name__)
 
@@ -152,12 +154,12 @@ def scan_reminders(today: datetime.date | None = None) -> int:
     for campaign in campaigns:
         due = campaign.summary_due_date
         if today > due:
-            stage, title = "overdue", _("The summary of “%(campaign)s” was due %(date)s")
+            stage, title = "overdue", gettext_noop("The summary of “%(campaign)s” was due %(date)s")
         elif today >= due - datetime.timedelta(days=DUE_SOON_DAYS):
-            stage, title = "due-soon", _("The summary of “%(campaign)s” is due %(date)s")
+            stage, title = "due-soon", gettext_noop("The summary of “%(campaign)s” is due %(date)s")
         else:
             continue
-        text = title % {"campaign": campaign.title, "date": formats.date_format(due, "SHORT_DATE_FORMAT")}
+        text = Msg(title, campaign=campaign.title, date=due)
         for organiser in campaign.organisers.all():
             sent += notify.notify(
                 organiser,

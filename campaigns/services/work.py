@@ -7,10 +7,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns.enums import CampaignStatus, TaskStatus
 from campaigns.models import Task
 from counseling.services import notify
+from counseling.services.messages import Msg
 
 
 def check_task(task: Task) -> None:
@@ -39,12 +41,12 @@ def save_task(task: Task, *, by) -> Task:
         notify.notify(
             task.owner,
             key=f"campaigns:task:{task.pk}:owner:{task.owner_id}",
-            title=_("New task in “%(campaign)s”: %(task)s, due %(due)s")
-            % {
-                "campaign": task.campaign.title,
-                "task": task.title,
-                "due": formats.date_format(task.due_date, "SHORT_DATE_FORMAT"),
-            },
+            title=Msg(
+                gettext_noop("New task in “%(campaign)s”: %(task)s, due %(due)s"),
+                campaign=task.campaign.title,
+                task=task.title,
+                due=task.due_date,
+            ),
             url=reverse("campaigns:detail", args=[task.campaign_id]),
         )
     return task

@@ -12,6 +12,7 @@ from campaigns import digest
 from campaigns.enums import TaskStatus
 from campaigns.models import Task
 from campaigns.tests.factories import CampaignFactory, TaskFactory
+from counseling.tests import notices
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,9 @@ def test_the_daily_digest_lists_overdue_tasks_by_name_and_date(counselor) -> Non
     )
     TaskFactory(campaign=campaign, title="邀请讲座专家", owner=counselor, due_date=datetime.date(2027, 5, 27))
     TaskFactory(campaign=campaign, title="明天的任务", owner=counselor, due_date=datetime.date(2027, 5, 29))
-    assert digest.items_for(counselor, today) == ["Overdue task: 邀请讲座专家 (心理健康活动周), due 27 May 2027"]
+    assert notices.lines(digest.items_for(counselor, today)) == [
+        "Overdue task: 邀请讲座专家 (心理健康活动周), due 27 May 2027"
+    ]
 
 
 def test_the_owner_marks_a_task_done_from_the_home_page(class_teacher, client_for) -> None:

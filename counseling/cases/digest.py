@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from counseling.cases.enums import FollowUpStatus, Severity
 from counseling.cases.models import Case, Escalation, FollowUp, RiskSignal, SessionNote
+from counseling.services.messages import Msg
 
 
-def items_for(user, day: datetime.date) -> list[str]:
+def items_for(user, day: datetime.date) -> list[Msg]:
     """Unsigned notes and follow-ups due (by ``day``) on the user's cases; how many open "watch"
     risk signals wait in triage (a number, never a name: they are not sent as notices); unacknowledged
     crises for the head counselor and leaders."""
-    lines: list[str] = []
+    lines: list[Msg] = []
     if user.has_perm("cases.view_cases"):
         notes = (
             SessionNote.objects.visible_to(user)
@@ -27,11 +26,11 @@ def items_for(user, day: datetime.date) -> list[str]:
             .order_by("held_on", "id")
         )
         lines += [
-            _("Unsigned session note: %(student)s, session of %(day)s")
-            % {
-                "student": note.case.student.get_full_name(),
-                "day": formats.date_format(note.held_on, "SHORT_DATE_FORMAT"),
-            }
+            Msg(
+                gettext_noop("Unsigned session note: %(student)s, session of %(day)s"),
+                student=note.case.student.get_full_name(),
+                day=note.held_on,
+            )
             for note in notes
         ]
         follow_ups = (
@@ -45,19 +44,17 @@ def items_for(user, day: datetime.date) -> list[str]:
             .order_by("due_on", "id")
         )
         lines += [
-            _("Follow-up due %(day)s: %(student)s")
-            % {
-                "day": formats.date_format(item.due_on, "SHORT_DATE_FORMAT"),
-                "student": item.case.student.get_full_name(),
-            }
+            Msg(
+                gettext_noop("Follow-up due %(day)s: %(student)s"),
+                day=item.due_on,
+                student=item.case.student.get_full_name(),
+            )
             for item in follow_ups
         ]
     if user.has_perm("cases.triage_signals"):
         watch = RiskSignal.objects.visible_to(user).open().filter(severity=Severity.WATCH).count()
         if watch:
-            lines.append(
-                ngettext("%(count)d risk signal to watch", "%(count)d risk signals to watch", watch) % {"count": watch}
-            )
+            lines.append(Msg.ngettext("%(count)d risk signal to watch", "%(count)d risk signals to watch", count=watch))
     if user.has_perm("cases.receive_escalations"):
         escalations = (
             Escalation.objects.visible_to(user)
@@ -66,20 +63,20 @@ def items_for(user, day: datetime.date) -> list[str]:
             .only("raised_at", "student__name", "student__username")
         )
         lines += [
-            _("Crisis escalation not acknowledged: %(student)s, %(time)s")
-            % {
-                "student": escalation.student.get_full_name(),
-                "time": formats.date_format(timezone.localtime(escalation.raised_at), "SHORT_DATETIME_FORMAT"),
-            }
+            Msg(
+                gettext_noop("Crisis escalation not acknowledged: %(student)s, %(time)s"),
+                student=escalation.student.get_full_name(),
+                time=escalation.raised_at,
+            )
             for escalation in escalations
         ]
     return lines
 
 
-def week_numbers(start: datetime.date, end: datetime.date) -> dict[str, int]:
-    """Counts for the head counselor's weekly note (aggregates only)."""
+def week_numbers(start: datetime.date, end: datetime.date) -> dict:
+    """Counts for the head counselor's weekly note (aggregates only), by lazy label."""
     return {
-        _("Cases opened"): Case.objects.filter(opened_at__date__range=(start, end)).count(),
-        _("Session notes"): SessionNote.objects.filter(held_on__range=(start, end)).count(),
-        _("Crisis escalations"): Escalation.objects.filter(raised_at__date__range=(start, end)).count(),
+        gettext_lazy("Cases opened"): Case.objects.filter(opened_at__date__range=(start, end)).count(),
+        gettext_lazy("Session notes"): SessionNote.objects.filter(held_on__range=(start, end)).count(),
+        gettext_lazy("Crisis escalations"): Escalation.objects.filter(raised_at__date__range=(start, end)).count(),
     }

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from counseling.services.messages import render
+
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
@@ -19,8 +21,12 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # The text in the school's language when it was sent; rows from before December 2026 have
+    # only this. The *_msg fields keep the message id and arguments, shown in the reader's language.
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    title_msg = models.JSONField(null=True, blank=True)
+    body_msg = models.JSONField(null=True, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -36,6 +42,15 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's, on a page)."""
+        return render(self.title_msg) if self.title_msg else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.body_msg) if self.body_msg else self.body
+
 
 class OutboxMessage(models.Model):
     """One message for one person, due at ``send_after``: delivered once, in the app and by e-mail."""
@@ -45,6 +60,9 @@ class OutboxMessage(models.Model):
     dedupe_key = models.CharField(max_length=200, unique=True)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # The message ids and arguments (counseling.services.messages), copied to the notification.
+    title_msg = models.JSONField(null=True, blank=True)
+    body_msg = models.JSONField(null=True, blank=True)
     url = models.CharField(max_length=300, blank=True)
     # What waits, in a quiet phrase that names nobody ("an appointment notice"): the e-mail says
     # only this and the link, never the title or the body.
@@ -68,3 +86,12 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.dedupe_key
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language, as the recipient's notification will show it."""
+        return render(self.title_msg) if self.title_msg else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.body_msg) if self.body_msg else self.body

@@ -1,7 +1,8 @@
 """Daily digests for counselors and the weekly note for the head counselor.
 
-Each app may provide ``<app>/digest.py`` with ``items_for(user, day) -> list[str]``: lines with
-names and times only, never confidential content. Digests go through the outbox keyed by user
+Each app may provide ``<app>/digest.py`` with ``items_for(user, day) -> list[Msg]``: lines with
+names and times only, never confidential content, as messages (``counseling.services.messages``)
+so each reader sees the digest in their own language; ``week_numbers`` keys are lazy labels. Digests go through the outbox keyed by user
 and day, so running the job twice sends one digest.
 """
 
@@ -9,19 +10,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop
 
 from counseling.hooks import app_hooks
 from counseling.models import User
 from counseling.roles import users_with_perm
 from counseling.services.audit import fingerprint
+from counseling.services.messages import Joined, Msg
 from counseling.services.notify import Kind, notify
 
 
-def audit_line(user: User) -> str | None:
+def audit_line(user: User) -> Msg | None:
     """The audit chain's latest anchor as a short fingerprint, for those who watch system health.
 
     A copy of the head kept away from the anchor file: comparing it with a later anchor shows
@@ -32,11 +32,11 @@ def audit_line(user: User) -> str | None:
     head = fingerprint()
     if head is None:
         return None
-    return _("Audit trail: entry #%(id)s, fingerprint %(fingerprint)s") % {"id": head[0], "fingerprint": head[1]}
+    return Msg(gettext_noop("Audit trail: entry #%(id)s, fingerprint %(fingerprint)s"), id=head[0], fingerprint=head[1])
 
 
-def digest_lines(user: User, day: datetime.date) -> list[str]:
-    lines: list[str] = []
+def digest_lines(user: User, day: datetime.date) -> list[Msg]:
+    lines: list[Msg] = []
     for _app, module in app_hooks("digest"):
         lines.extend(module.items_for(user, day))
     audit = audit_line(user)
@@ -53,16 +53,15 @@ def send_daily_digests(day: datetime.date) -> int:
     """
     sent = 0
     recipients = users_with_perm("counseling.receive_digest")
-    with override(settings.LANGUAGE_CODE):
-        for user in recipients:
-            lines = digest_lines(user, day)
-            if not lines:
-                continue
-            title = _("Your day, %(date)s") % {"date": day.isoformat()}
-            body = "\n".join(f"- {line}" for line in lines)
-            key = f"digest:{user.pk}:{day.isoformat()}"
-            if notify(user, key=key, title=title, body=body, url=reverse("home"), kind=Kind.DIGEST):
-                sent += 1
+    for user in recipients:
+        lines = digest_lines(user, day)
+        if not lines:
+            continue
+        title = Msg(gettext_noop("Your day, %(date)s"), date=day)
+        body = Joined(lines, "\n", bullet="- ")
+        key = f"digest:{user.pk}:{day.isoformat()}"
+        if notify(user, key=key, title=title, body=body, url=reverse("home"), kind=Kind.DIGEST):
+            sent += 1
     return sent
 
 
@@ -82,14 +81,11 @@ def send_weekly_note(day: datetime.date) -> int:
     numbers = week_numbers(start, end)
     year, week, _weekday = day.isocalendar()
     sent = 0
-    with override(settings.LANGUAGE_CODE):
-        body = "\n".join(f"- {label}: {value}" for label, value in numbers.items()) or _("No activity recorded.")
-        title = _("Last week in the counseling office (%(start)s – %(end)s)") % {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-        }
-        for head in users_with_perm("counseling.receive_weekly_note").order_by("pk"):
-            key = f"weekly:{head.pk}:{year}-{week}"
-            if notify(head, key=key, title=title, body=body, url=reverse("home"), kind=Kind.WEEKLY):
-                sent += 1
+    lines = [Msg(gettext_noop("%(label)s: %(value)s"), label=label, value=value) for label, value in numbers.items()]
+    body = Joined(lines, "\n", bullet="- ") if lines else Msg(gettext_noop("No activity recorded."))
+    title = Msg(gettext_noop("Last week in the counseling office (%(start)s – %(end)s)"), start=start, end=end)
+    for head in users_with_perm("counseling.receive_weekly_note").order_by("pk"):
+        key = f"weekly:{head.pk}:{year}-{week}"
+        if notify(head, key=key, title=title, body=body, url=reverse("home"), kind=Kind.WEEKLY):
+            sent += 1
     return sent

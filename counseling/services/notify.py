@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from counseling.models import Notification, OutboxMessage
+from counseling.services.messages import Joined, Msg, as_data
 from counseling.services.queue import enqueue
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,8 @@ def schedule(
     recipient,
     *,
     key: str,
-    title: str,
-    body: str = "",
+    title: Msg | str,
+    body: Msg | Joined | str = "",
     url: str = "",
     send_after: datetime.datetime | None = None,
     email: bool = True,
@@ -57,19 +58,22 @@ def schedule(
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
     Titles and bodies carry names and times only, never confidential content; they are shown in
-    the app only. The e-mail says just ``kind`` (a quiet phrase, see ``Kind``) and the link. When the message is
+    the app only. A ``Msg`` title or body is kept untranslated and shown in each reader's
+    language (with a copy in the school's language in the text columns); plain text is kept as is. The e-mail says just ``kind`` (a quiet phrase, see ``Kind``) and the link. When the message is
     due now, a delivery task is queued after commit; the beat scan delivers it anyway if the
     broker is down.
     """
     due = send_after or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        kind = str(kind)
+        kind, title_text, body_text = str(kind), str(title), str(body)
     _, created = OutboxMessage.objects.get_or_create(
         dedupe_key=key,
         defaults={
             "recipient": recipient,
-            "title": title[:200],
-            "body": body,
+            "title": title_text[:200],
+            "body": body_text,
+            "title_msg": as_data(title),
+            "body_msg": as_data(body),
             "url": url,
             "kind": kind[:100],
             "send_after": due,
@@ -83,7 +87,14 @@ def schedule(
 
 
 def notify(
-    recipient, *, key: str, title: str, body: str = "", url: str = "", email: bool = True, kind: str = ""
+    recipient,
+    *,
+    key: str,
+    title: Msg | str,
+    body: Msg | Joined | str = "",
+    url: str = "",
+    email: bool = True,
+    kind: str = "",
 ) -> bool:
     """Tell one person something now (in the app and by e-mail). See ``schedule``."""
     return schedule(recipient, key=key, title=title, body=body, url=url, email=email, kind=kind)
@@ -173,7 +184,12 @@ def deliver_due(limit: int = 500) -> int:
         with transaction.atomic():
             if message.attempts == 1:
                 Notification.objects.create(
-                    user=message.recipient, title=message.title, body=message.body, url=message.url
+                    user=message.recipient,
+                    title=message.title,
+                    body=message.body,
+                    title_msg=message.title_msg,
+                    body_msg=message.body_msg,
+                    url=message.url,
                 )
             if not (message.send_email and message.recipient.email):
                 OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())

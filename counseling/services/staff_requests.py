@@ -9,15 +9,15 @@ that an account request waits: see ``counseling.services.notify.quiet_email``).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,6 +27,7 @@ from counseling.models.audit import AuditAction
 from counseling.models.staff import REQUEST_LIFETIME, StaffRequestKind, StaffRequestState
 from counseling.roles import reads_confidential, users_with_perm
 from counseling.services.audit import record
+from counseling.services.messages import Msg, choice_label
 from counseling.services.notify import Kind, notify
 
 CONFIRMER_PERM = "counseling.confirm_staff_requests"
@@ -58,28 +59,26 @@ def set_password_link(user: User) -> str:
     return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
 
 
-def _describe(staff_request: StaffRequest) -> str:
+def _describe(staff_request: StaffRequest) -> Msg:
     target = staff_request.target.get_full_name()
     if staff_request.kind == StaffRequestKind.GRANT_ROLE:
-        return _("%(role)s for %(name)s") % {"role": Role(staff_request.role).label, "name": target}
+        return Msg(gettext_noop("%(role)s for %(name)s"), role=choice_label(Role, staff_request.role), name=target)
     if staff_request.kind == StaffRequestKind.RESET_PASSWORD:
-        return _("a new password for %(name)s") % {"name": target}
-    return _("a new second factor for %(name)s") % {"name": target}
+        return Msg(gettext_noop("a new password for %(name)s"), name=target)
+    return Msg(gettext_noop("a new second factor for %(name)s"), name=target)
 
 
 def _tell_heads(staff_request: StaffRequest, event: str, by: User) -> None:
     """One in-app notice to every head counselor (and the proposer): names staff, never a student."""
     recipients = {user.pk: user for user in users_with_perm(CONFIRMER_PERM)}
     recipients.setdefault(staff_request.proposed_by_id, staff_request.proposed_by)
-    with translation.override(settings.LANGUAGE_CODE):
-        what = _describe(staff_request)
-        titles = {
-            "proposed": _("Account request to confirm: %(what)s (proposed by %(by)s)"),
-            "confirmed": _("Account request confirmed: %(what)s (by %(by)s)"),
-            "refused": _("Account request refused: %(what)s (by %(by)s)"),
-            "withdrawn": _("Account request withdrawn: %(what)s (by %(by)s)"),
-        }
-        title = titles[event] % {"what": what, "by": by.get_full_name()}
+    titles = {
+        "proposed": gettext_noop("Account request to confirm: %(what)s (proposed by %(by)s)"),
+        "confirmed": gettext_noop("Account request confirmed: %(what)s (by %(by)s)"),
+        "refused": gettext_noop("Account request refused: %(what)s (by %(by)s)"),
+        "withdrawn": gettext_noop("Account request withdrawn: %(what)s (by %(by)s)"),
+    }
+    title = Msg(titles[event], what=_describe(staff_request), by=by.get_full_name())
     head_url = (
         reverse("staff_request_confirm", args=[staff_request.pk]) if event == "proposed" else reverse("staff_requests")
     )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import ComplaintStatus
 from counseling.cases.models import Complaint
 from counseling.roles import users_with_perm
 from counseling.services import notify
-
-from .language import in_school_language
+from counseling.services.messages import Msg
 
 
 def file_complaint(*, by, topic: str, description: str) -> Complaint:
@@ -27,23 +26,21 @@ def file_complaint(*, by, topic: str, description: str) -> Complaint:
     return complaint
 
 
-@in_school_language
 def _tell_heads(complaint: Complaint) -> None:
     for head in users_with_perm("cases.handle_complaints").order_by("pk"):
         notify.notify(
             head,
             key=f"cases:complaint:{complaint.pk}:to:{head.pk}",
-            title=_("A new complaint was filed"),
+            title=Msg(gettext_noop("A new complaint was filed")),
             url=reverse("cases:complaint_handle", args=[complaint.pk]),
         )
 
 
-@in_school_language
 def _tell_filer(complaint: Complaint) -> None:
     notify.notify(
         complaint.filed_by,
         key=f"cases:complaint:{complaint.pk}:outcome:{complaint.status}",
-        title=_("Your complaint has been handled"),
+        title=Msg(gettext_noop("Your complaint has been handled")),
         url=reverse("cases:complaint_mine"),
     )
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import (
     CaseSource,
@@ -23,9 +24,9 @@ from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
 from counseling.services import notify
+from counseling.services.messages import Msg
 
 from .cases import open_case
-from .language import in_school_language
 from .signals import open_case_for, raise_signal
 from .trail import log
 
@@ -108,19 +109,18 @@ def pass_on_concern(*, by, student, category, urgency: str, description: str) ->
     return concern
 
 
-@in_school_language
 def _tell_heads(concern: Concern) -> None:
     """Tell the head counselor(s) who passed on a concern about whom, and how urgent (names only)."""
     if concern.urgency == ReferralUrgency.URGENT:
-        title = _("Urgent: %(name)s passed on a concern about %(student)s")
+        title = gettext_noop("Urgent: %(name)s passed on a concern about %(student)s")
     else:
-        title = _("%(name)s passed on a concern about %(student)s")
+        title = gettext_noop("%(name)s passed on a concern about %(student)s")
     for head in users_with_perm("cases.view_all_cases").order_by("pk"):
         notify.notify(
             head,
             key=f"cases:concern:{concern.pk}:to:{head.pk}",
             kind=notify.Kind.TASK,
-            title=title % {"name": concern.referred_by.get_full_name(), "student": concern.student.get_full_name()},
+            title=Msg(title, name=concern.referred_by.get_full_name(), student=concern.student.get_full_name()),
             url=reverse("cases:concern_detail", args=[concern.pk]),
         )
 

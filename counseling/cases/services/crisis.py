@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import CaseSource, RiskLevel
 from counseling.cases.models import Case, Escalation
@@ -18,8 +18,8 @@ from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
 from counseling.services import notify
+from counseling.services.messages import Msg
 
-from .language import in_school_language
 from .trail import log
 
 logger = logging.getLogger(__name__)
@@ -43,19 +43,19 @@ def recipients(escalation: Escalation) -> list[User]:
     return people
 
 
-@in_school_language
 def _send_round(escalation: Escalation, round_number: int) -> None:
     """Queue one round of notices (in the app and by e-mail), names and times only."""
-    when = formats.date_format(timezone.localtime(escalation.raised_at), "SHORT_DATETIME_FORMAT")
+    when = escalation.raised_at
     student = escalation.student.get_full_name()
     if round_number == 1:
-        title = _("Crisis escalation for %(student)s, %(time)s") % {"student": student, "time": when}
+        title = Msg(gettext_noop("Crisis escalation for %(student)s, %(time)s"), student=student, time=when)
     else:
-        title = _("Reminder: crisis escalation for %(student)s, %(time)s, is not acknowledged") % {
-            "student": student,
-            "time": when,
-        }
-    body = _("Open the counseling office site to see the facts and acknowledge the escalation.")
+        title = Msg(
+            gettext_noop("Reminder: crisis escalation for %(student)s, %(time)s, is not acknowledged"),
+            student=student,
+            time=when,
+        )
+    body = Msg(gettext_noop("Open the counseling office site to see the facts and acknowledge the escalation."))
     url = reverse("cases:crisis_detail", args=[escalation.pk])
     for person in recipients(escalation):
         notify.notify(

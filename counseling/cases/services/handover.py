@@ -7,12 +7,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from counseling.cases.models import Case, Handover
 from counseling.models.audit import AuditAction
 from counseling.services import notify
+from counseling.services.messages import Msg
 
-from .language import in_school_language
 from .plan import move_reminders
 from .referrals import schedule_outcome_check
 from .trail import log
@@ -44,7 +45,6 @@ def hand_over_case(case: Case, *, to, by, note: str = "", request: HttpRequest |
     return handover
 
 
-@in_school_language
 def _tell_counselors(handover: Handover) -> None:
     """Tell the new and the previous counselor (names only)."""
     student = handover.case.student.get_full_name()
@@ -52,15 +52,18 @@ def _tell_counselors(handover: Handover) -> None:
         handover.to_counselor,
         key=f"cases:handover:{handover.pk}:to",
         kind=notify.Kind.TASK,
-        title=_("The case of %(student)s was handed over to you") % {"student": student},
+        title=Msg(gettext_noop("The case of %(student)s was handed over to you"), student=student),
         url=reverse("cases:detail", args=[handover.case_id]),
     )
     notify.notify(
         handover.from_counselor,
         key=f"cases:handover:{handover.pk}:from",
         kind=notify.Kind.TASK,
-        title=_("The case of %(student)s is now held by %(name)s")
-        % {"student": student, "name": handover.to_counselor.get_full_name()},
+        title=Msg(
+            gettext_noop("The case of %(student)s is now held by %(name)s"),
+            student=student,
+            name=handover.to_counselor.get_full_name(),
+        ),
     )
 
 

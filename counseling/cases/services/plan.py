@@ -7,15 +7,15 @@ import datetime
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import FollowUpStatus
 from counseling.cases.models import Case, FollowUp, Goal, Intake
 from counseling.models.audit import AuditAction
 from counseling.services import notify
+from counseling.services.messages import Msg
 
-from .language import in_school_language
 from .trail import log
 
 # Follow-up reminders arrive at the start of the school day they are due.
@@ -76,7 +76,6 @@ def _reminder_prefix(follow_up: FollowUp) -> str:
     return f"cases:followup:{follow_up.pk}:"
 
 
-@in_school_language
 def schedule_reminder(follow_up: FollowUp) -> None:
     """Queue the reminder to the case's counselor on the due day (names and dates only)."""
     case = follow_up.case
@@ -85,8 +84,11 @@ def schedule_reminder(follow_up: FollowUp) -> None:
         case.counselor,
         key=f"{_reminder_prefix(follow_up)}to:{case.counselor_id}",
         kind=notify.Kind.TASK,
-        title=_("Follow-up due %(day)s: %(student)s")
-        % {"day": formats.date_format(follow_up.due_on, "SHORT_DATE_FORMAT"), "student": case.student.get_full_name()},
+        title=Msg(
+            gettext_noop("Follow-up due %(day)s: %(student)s"),
+            day=follow_up.due_on,
+            student=case.student.get_full_name(),
+        ),
         url=reverse("cases:detail", args=[case.pk]),
         send_after=max(due, timezone.now()),
     )

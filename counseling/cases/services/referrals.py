@@ -7,15 +7,15 @@ import datetime
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import CaseStatus, ReferralStatus
 from counseling.cases.models import Case, Referral
 from counseling.models.audit import AuditAction
 from counseling.services import notify
+from counseling.services.messages import Msg
 
-from .language import in_school_language
 from .plan import REMINDER_TIME
 from .trail import log
 
@@ -23,7 +23,6 @@ from .trail import log
 SETTLED = (ReferralStatus.CLOSED, ReferralStatus.DECLINED)
 
 
-@in_school_language
 def schedule_outcome_check(referral: Referral) -> None:
     """(Re)queue the reminder to check the referral's outcome on ``follow_up_on`` (names and dates only)."""
     notify.cancel(f"cases:referral:{referral.pk}:")
@@ -35,11 +34,11 @@ def schedule_outcome_check(referral: Referral) -> None:
         case.counselor,
         key=f"cases:referral:{referral.pk}:check:{referral.follow_up_on.isoformat()}:to:{case.counselor_id}",
         kind=notify.Kind.TASK,
-        title=_("Check the referral outcome for %(student)s (%(day)s)")
-        % {
-            "student": case.student.get_full_name(),
-            "day": formats.date_format(referral.follow_up_on, "SHORT_DATE_FORMAT"),
-        },
+        title=Msg(
+            gettext_noop("Check the referral outcome for %(student)s (%(day)s)"),
+            student=case.student.get_full_name(),
+            day=referral.follow_up_on,
+        ),
         url=reverse("cases:referral_detail", args=[referral.pk]),
         send_after=max(due, timezone.now()),
     )

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import CaseSource, RiskLevel, Severity, SignalReason, SignalSource, SignalStatus
 from counseling.cases.models import Case, RiskSignal
@@ -23,10 +24,10 @@ from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import head_counselor, responsible_counselor, users_with_perm
 from counseling.services import notify
+from counseling.services.messages import Msg
 
 from .cases import open_case
 from .crisis import escalate
-from .language import in_school_language
 from .trail import log
 
 logger = logging.getLogger(__name__)
@@ -85,21 +86,22 @@ def _link_for(signal: RiskSignal, person: User) -> str:
     return reverse("home")
 
 
-@in_school_language
 def _send_round(signal: RiskSignal, round_number: int) -> None:
     """Queue one round of quiet notices: what kind of thing waits, and where (never who or why).
 
     The person who raised the signal is not told of their own signal in the first round.
     """
     if signal.severity == Severity.CRISIS:
-        title = _("A crisis risk signal waits for your acknowledgement")
+        title = Msg(gettext_noop("A crisis risk signal waits for your acknowledgement"))
     else:
-        title = _("An urgent risk signal waits for your acknowledgement")
+        title = Msg(gettext_noop("An urgent risk signal waits for your acknowledgement"))
     if round_number > 1:
-        title = _("Reminder: %(title)s") % {"title": title}
-    body = _("Sign in to the counseling office site to see it and acknowledge it.")
+        title = Msg(gettext_noop("Reminder: %(title)s"), title=title)
+    body = Msg(gettext_noop("Sign in to the counseling office site to see it and acknowledge it."))
     # The leaders told when a signal climbs cannot open it: they are asked to act, not to read.
-    escalated_body = _("The counseling office has not acknowledged it yet. Please contact the head counselor now.")
+    escalated_body = Msg(
+        gettext_noop("The counseling office has not acknowledged it yet. Please contact the head counselor now.")
+    )
     for person in recipients(signal):
         if round_number == 1 and person.pk == signal.raised_by_id:
             continue
@@ -337,9 +339,7 @@ def resend_unacknowledged(now: datetime.datetime | None = None) -> int:
 
 def open_signal_floor(case: Case) -> str:
     """The least risk level ``case`` may show: the floor of its student's open signals."""
-    severities = set(
-        RiskSignal.objects.open().filter(student_id=case.student_id).values_list("severity", flat=True)
-    )
+    severities = set(RiskSignal.objects.open().filter(student_id=case.student_id).values_list("severity", flat=True))
     floors = [Severity.risk_level(severity) for severity in severities] or [RiskLevel.NONE]
     return max(floors, key=RiskLevel.rank)
 

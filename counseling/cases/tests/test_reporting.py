@@ -22,6 +22,7 @@ from counseling.cases.tests.factories import (
     ReferralFactory,
 )
 from counseling.models import ConcernCategory
+from counseling.tests import notices
 from counseling.tests.factories import make_student
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_digest_lists_unsigned_notes_and_due_follow_ups_with_names_only(case, co
     NoteFactory(case=case, signed_at=timezone.now(), signed_by=counselor)
     FollowUpFactory(case=case, due_on=TODAY, purpose="秘密回访内容")
     FollowUpFactory(case=case, due_on=TODAY + datetime.timedelta(days=3))
-    lines = items_for(counselor, TODAY)
+    lines = notices.lines(items_for(counselor, TODAY))
     assert len(lines) == 2
     assert all(case.student.get_full_name() in line for line in lines)
     assert NOTE_WORDS not in "".join(lines) and "秘密回访内容" not in "".join(lines)
@@ -117,7 +118,7 @@ def test_digest_lists_unsigned_notes_and_due_follow_ups_with_names_only(case, co
 def test_digest_reminds_the_head_and_leaders_of_unacknowledged_crises(case, head, leader, student) -> None:
     EscalationFactory(case=case)
     assert len(items_for(leader, TODAY)) == 1
-    assert student.get_full_name() in items_for(head, TODAY)[0]
+    assert student.get_full_name() in notices.lines(items_for(head, TODAY))[0]
     assert items_for(student, TODAY) == []
 
 

@@ -19,6 +19,7 @@ from counseling.cases.models import Case, Escalation, RiskSignal
 from counseling.cases.services.signals import raise_signal, resend_unacknowledged
 from counseling.cases.tests.factories import CaseFactory, RiskSignalFactory
 from counseling.models import AuditEntry, OutboxMessage
+from counseling.tests import notices
 from counseling.tests.factories import make_student
 
 pytestmark = pytest.mark.django_db
@@ -359,7 +360,10 @@ def test_the_digest_counts_watch_signals_and_names_nobody(counselor, other_couns
     RiskSignalFactory(student=student, counselor=counselor, severity=Severity.WATCH)
     RiskSignalFactory(student=student, counselor=counselor, severity=Severity.URGENT)
     with translation.override("zh-hans"):
-        lines = digest.items_for(counselor, timezone.localdate())
+        lines = notices.lines(digest.items_for(counselor, timezone.localdate()), "zh-hans")
         assert "2 条待关注的风险信号" in lines
         assert not any(student.name in line for line in lines if "风险信号" in line)
-        assert not any("风险信号" in line for line in digest.items_for(other_counselor, timezone.localdate()))
+        assert not any(
+            "风险信号" in line
+            for line in notices.lines(digest.items_for(other_counselor, timezone.localdate()), "zh-hans")
+        )

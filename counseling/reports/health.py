@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from counseling.reports.models import ReportStatus, SemesterReport
@@ -15,9 +15,8 @@ def check_last_report() -> Check:
     if last is None:
         return Check(_("Last report run"), True, _("never"))
     when = last.built_at or last.requested_at
-    detail = (
-        f"{last.term.name} v{last.version} · {last.get_status_display()} · {timezone.localtime(when):%Y-%m-%d %H:%M}"
-    )
+    shown = formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
+    detail = f"{last.term.name} v{last.version} · {last.get_status_display()} · {shown}"
     return Check(_("Last report run"), last.status != ReportStatus.FAILED, detail)
 
 

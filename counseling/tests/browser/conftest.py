@@ -59,21 +59,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "viewport": STAFF_VIEWPORT, "accept_downloads": True}
 
 
-def restore_empty_tables(serialized: str) -> None:
-    """Put the migrations' rows back into the tables that are empty (others were refilled already)."""
-    from django.core import serializers
-    from django.db import transaction
-
-    empty: dict[type, bool] = {}
-    with transaction.atomic():
-        for item in serializers.deserialize("json", serialized):
-            model = type(item.object)
-            if model not in empty:
-                empty[model] = not model._default_manager.exists()
-            if empty[model]:
-                item.save()
-
-
 @pytest.fixture
 def demo_school(transactional_db):
     """The demo school of ``manage.py seed_demo`` (every app's demo data), inside the test database.
@@ -86,7 +71,7 @@ def demo_school(transactional_db):
     from django.core.management import call_command
 
     from counseling.models import User
-    from counseling.tests.browser.plugin import MIGRATION_ROWS
+    from counseling.tests.browser.plugin import MIGRATION_ROWS, restore_empty_tables
 
     if MIGRATION_ROWS:
         restore_empty_tables(MIGRATION_ROWS["default"])

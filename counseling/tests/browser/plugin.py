@@ -48,6 +48,16 @@ def _database_use(request) -> tuple[bool, bool]:
 
 
 @pytest.fixture(autouse=True)
+def _school_language():
+    """Each test starts in the school's language: a request in English leaves English active in
+    the thread, which would otherwise reach whichever test the process runs next."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _migration_rows(request):
     global _emptied
     uses_database, transactional = _database_use(request)

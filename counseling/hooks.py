@@ -9,6 +9,7 @@ cross-app calls that are allowed. ``app_hooks(name)`` is the one way to find the
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,7 +18,6 @@ from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
@@ -118,8 +118,13 @@ class OpenAtGraduation:
 
 
 # The menu is rebuilt at most once a minute per user and language: a role change shows in the
-# menu within a minute (the pages themselves check permissions on every request).
+# menu at once (the role is part of the key), other permission changes within a minute (the pages
+# themselves check permissions on every request).
 NAV_CACHE_SECONDS = 60
+# Menus are kept in each process's memory (they hold only labels and addresses): a shared cache
+# would cost a round trip on every page. At most this many, the oldest dropped first.
+NAV_CACHE_SIZE = 4096
+_menus: dict[str, tuple[float, list[dict]]] = {}
 
 
 @dataclass(frozen=True)
@@ -163,12 +168,22 @@ def _nav_groups() -> tuple[tuple[str, tuple[NavItem, ...]], ...]:
 
 def nav_items(user) -> list[dict]:
     """The navigation this user may use: a group per app, holding the items whose permission they have."""
-    key = f"nav:{user.pk}:{user.role}:{user.is_active}:{get_language()}"
-    result = django_cache.get(key)
-    if result is None:
-        result = _nav_items(user)
-        django_cache.set(key, result, NAV_CACHE_SECONDS)
+    key = f"{user.pk}:{user.role}:{user.is_active}:{get_language()}"
+    now = time.time()
+    kept = _menus.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    result = _nav_items(user)
+    _menus.pop(key, None)
+    while len(_menus) >= NAV_CACHE_SIZE:
+        del _menus[next(iter(_menus))]
+    _menus[key] = (now + NAV_CACHE_SECONDS, result)
     return result
+
+
+def forget_menus() -> None:
+    """This process rebuilds every menu on its next use (tests: user ids repeat between tests)."""
+    _menus.clear()
 
 
 def _nav_items(user) -> list[dict]:

@@ -40,6 +40,8 @@ USER_SECONDS = 5 * 60
 UNREAD_SECONDS = 5 * 60
 STAMP_SECONDS = 24 * 60 * 60
 _DIRECTORY_STAMP = "signedin:directory:stamp"
+# What the cache held for a user's unread count when their account was read (one round trip for both).
+_UNREAD_FOUND = "_signedin_unread_found"
 
 
 @functools.cache
@@ -69,13 +71,17 @@ def _unread_stamp(user_id: int) -> str:
     return f"signedin:unread:{user_id}:stamp"
 
 
-def _stamped(key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int) -> Any:
+def _stamped(
+    key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int, found: dict | None = None
+) -> Any:
     """The value cached at ``key`` if it was stored under the current stamps, else ``load()`` (stored).
 
-    One cache round trip on a hit. A stamp is read before the database, so a value read just before
-    a change is stored under the stamp that the change then bumps.
+    One cache round trip on a hit, none if ``found`` already holds what the cache had for ``key``
+    and its stamps. A stamp is read before the database, so a value read just before a change is
+    stored under the stamp that the change then bumps.
     """
-    found = cache.get_many([key, *stamp_keys])
+    if found is None:
+        found = cache.get_many([key, *stamp_keys])
     stamps = []
     for stamp_key in stamp_keys:
         stamp = found.get(stamp_key)
@@ -111,9 +117,15 @@ def signed_in_user(user_id: int) -> User | None:
     """
     if not settings.SIGNED_IN_CACHE:
         return _load_user(user_id)
-    return _stamped(
-        _user_key(user_id), [_user_stamp(user_id), _DIRECTORY_STAMP], lambda: _load_user(user_id), USER_SECONDS
-    )
+    # The unread count comes in the same round trip: every page's menu shows it.
+    user_keys = [_user_key(user_id), _user_stamp(user_id), _DIRECTORY_STAMP]
+    unread_keys = [_unread_key(user_id), _unread_stamp(user_id)]
+    found = cache.get_many(user_keys + unread_keys)
+    user = _stamped(user_keys[0], user_keys[1:], lambda: _load_user(user_id), USER_SECONDS, found)
+    if user is not None:
+        # Set after the user is cached, so only this request's copy carries it (unread_count takes it).
+        setattr(user, _UNREAD_FOUND, {key: found[key] for key in unread_keys if key in found})
+    return user
 
 
 def unread_count(user: User) -> int:
@@ -121,8 +133,20 @@ def unread_count(user: User) -> int:
     if not settings.SIGNED_IN_CACHE:
         return user.notifications.unread().count()
     return _stamped(
-        _unread_key(user.pk), [_unread_stamp(user.pk)], lambda: user.notifications.unread().count(), UNREAD_SECONDS
+        _unread_key(user.pk),
+        [_unread_stamp(user.pk)],
+        lambda: user.notifications.unread().count(),
+        UNREAD_SECONDS,
+        _take_unread_found(user),
     )
+
+
+def _take_unread_found(user: User) -> dict | None:
+    """What signed_in_user read for this user's unread count, once (``user`` may be a lazy proxy)."""
+    found = getattr(user, _UNREAD_FOUND, None)
+    if found is not None:
+        setattr(user, _UNREAD_FOUND, None)
+    return found
 
 
 def forget_user(user_id: int) -> None:

@@ -16,14 +16,17 @@ from django.core.cache import cache
 from django.test import Client
 
 from counseling.enums import Role
+from counseling.hooks import forget_menus
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (the menu is cached per user id, and ids repeat)."""
     cache.clear()
+    forget_menus()
     yield
     cache.clear()
+    forget_menus()
 
 
 _anchor_dirs = itertools.count()

@@ -237,10 +237,11 @@ def _redis_answers(url: str) -> bool:
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
-@pytest.mark.skipif(not _redis_answers(REDIS_URL), reason="needs Redis on 127.0.0.1:6379")
-def test_with_redis_a_signed_in_request_reads_nothing_and_a_deactivation_still_signs_out(
-    counselor, django_assert_num_queries
-) -> None:
+@pytest.fixture
+def real_redis():
+    """The product's cache on a real Redis, under a key prefix of this test's own (removed after)."""
+    if not _redis_answers(REDIS_URL):
+        pytest.skip("needs Redis on 127.0.0.1:6379")
     prefix = f"test-{uuid.uuid4().hex}"
     caches_setting = {
         "default": {"BACKEND": "counseling.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
@@ -248,15 +249,45 @@ def test_with_redis_a_signed_in_request_reads_nothing_and_a_deactivation_still_s
     TolerantRedisCache._down_until = 0.0
     try:
         with override_settings(CACHES=caches_setting):
-            client = Client()
-            client.post(reverse("login"), {"username": counselor.username, "password": PASSWORD})
-            assert signed_in_as(client) == counselor.pk
-            with django_assert_num_queries(1):
-                assert signed_in_as(client) == counselor.pk
-            counselor.is_active = False
-            counselor.save(update_fields=["is_active"])
-            assert signed_in_as(client) is None
+            yield
     finally:
         server = redis.Redis.from_url(REDIS_URL)
         for found in server.scan_iter(f"{prefix}:*"):
             server.delete(found)
+
+
+def test_with_redis_a_signed_in_request_reads_nothing_and_a_deactivation_still_signs_out(
+    real_redis, counselor, django_assert_num_queries
+) -> None:
+    client = Client()
+    client.post(reverse("login"), {"username": counselor.username, "password": PASSWORD})
+    assert signed_in_as(client) == counselor.pk
+    with django_assert_num_queries(1):
+        assert signed_in_as(client) == counselor.pk
+    counselor.is_active = False
+    counselor.save(update_fields=["is_active"])
+    assert signed_in_as(client) is None
+
+
+@override_settings(SESSION_REFRESH_SECONDS=60)
+def test_with_redis_a_warm_page_asks_redis_twice_through_one_client(real_redis, counselor, monkeypatch) -> None:
+    """The session, then the user with their unread count: two round trips, on one shared client.
+
+    (Activity is noted in the session at most once a minute, as in production.)
+    """
+    sent = []
+    execute = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        sent.append((self, args[0]))  # the client itself: kept alive, its id stays its own
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    client = Client()
+    client.post(reverse("login"), {"username": counselor.username, "password": PASSWORD})
+    client.get(reverse("home"))
+    sent.clear()
+    assert client.get(reverse("home")).status_code == 200
+    assert [command for _client, command in sent] == ["GET", "MGET"]
+    assert badge(client) == 0
+    assert len({id(redis_client) for redis_client, _command in sent}) == 1

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/load.py                 # build (or reuse) the dataset, run, print
     .venv/bin/python benchmarks/load.py --write-docs    # ... and write docs/performance.md
     .venv/bin/python benchmarks/load.py --rebuild       # drop and rebuild the dataset first
+    .venv/bin/python benchmarks/load.py --only "booking page" --seconds 3   # a few pages, quickly
 
 What it does, in order:
 1. Creates the PostgreSQL database ``proof_bench`` (``--db``) on the local server, migrates it and
@@ -15,6 +16,8 @@ What it does, in order:
    pages with a small asyncio client (aiohttp), first at 50 and then at 10 concurrent
    connections, each page for ``--seconds`` seconds, and prints requests per second and
    p50/p95/p99 latency per page next to the yardstick: one query, a tiny template.
+4. Unless ``--no-peer``, does the same for the peer's booking page (issue 17: ours at least as
+   fast): django-appointment on its own server and database, set up by ``benchmarks/peer.py``.
 
 Targets (issue 9, on 2 cores): each page at least 0.6 times the yardstick's throughput at 50
 connections, and p95 at or under 60 ms at 10 connections. Traffic goes to loopback only, and
@@ -41,6 +44,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PG = "postgres://postgres@127.0.0.1:5432"
 HOST = "127.0.0.1"
+PEER = str(ROOT / "benchmarks" / "peer.py")
 THROUGHPUT_RATIO = 0.6
 P95_LIMIT_MS = 60.0
 
@@ -87,6 +91,12 @@ class Target:
     name: str
     path: str
     cookies: list[str] = field(default_factory=list)
+    # Text the page must contain (checked once before measuring), and another server than ours.
+    expect: str = ""
+    origin: str = ""
+
+    def url(self, base: str) -> str:
+        return (self.origin or base) + self.path
 
 
 def prepare_targets(env: dict[str, str]) -> list[Target]:
@@ -94,15 +104,34 @@ def prepare_targets(env: dict[str, str]) -> list[Target]:
     return [Target(**row) for row in json.loads(out.strip().splitlines()[-1])]
 
 
-def profile_pages(env: dict[str, str], targets: list[Target]) -> list[str]:
-    """One request at a time, in-process: queries, time and size per page (benchmarks/profile.py)."""
-    payload = json.dumps([t.__dict__ for t in targets])
+def peer_target(db: str, port: int, rebuild: bool = False) -> Target:
+    """The peer's booking page, its virtualenv, project and data made first (benchmarks/peer.py)."""
+    command = [PYTHON, PEER, "prepare", "--db", db] + (["--rebuild"] if rebuild else [])
+    out = run(command, dict(os.environ), stdout=subprocess.PIPE, text=True).stdout
+    return Target(**json.loads(out.strip().splitlines()[-1]), origin=f"http://{HOST}:{port}")
+
+
+def serve_peer(db: str, port: int, workers: int) -> subprocess.Popen:
+    command = [PYTHON, PEER, "serve", "--db", db, "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+
+
+def profile_pages(env: dict[str, str], targets: list[Target], peer_db: str | None = None) -> list[str]:
+    """One request at a time, in-process: queries, time and size per page (benchmarks/profile.py).
+
+    With ``peer_db``, the peer's page too, in its own process (``benchmarks/peer.py profile``).
+    """
+    payload = json.dumps([t.__dict__ for t in targets if not t.origin])
     out = run([PYTHON, "-m", "benchmarks.profile"], env, input=payload, capture_output=True, text=True).stdout
+    rows = json.loads(out.strip().splitlines()[-1])
+    if peer_db:
+        out = run([PYTHON, PEER, "profile", "--db", peer_db], dict(os.environ), capture_output=True, text=True).stdout
+        rows += json.loads(out.strip().splitlines()[-1])
     lines = [
         "| page | SQL queries | one request, ms | Python CPU, ms | of which SQL, ms | HTML KiB |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for row in json.loads(out.strip().splitlines()[-1]):
+    for row in rows:
         lines.append(
             f"| {row['name']} | {row['queries']} | {row['ms']:.1f} | {row['cpu_ms']:.1f} | {row['sql_ms']:.1f} | "
             f"{row['kib']:.0f} |"
@@ -151,7 +180,7 @@ async def drive(base: str, target: Target, connections: int, seconds: float, ses
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 try:
-                    async with http.get(base + target.path, headers=headers, allow_redirects=False) as response:
+                    async with http.get(target.url(base), headers=headers, allow_redirects=False) as response:
                         await response.read()
                         ok = response.status == 200
                 except (TimeoutError, aiohttp.ClientError):
@@ -185,12 +214,14 @@ def check_targets(base: str, targets: list[Target], session_cookie: str) -> None
     import urllib.request
 
     for target in targets:
-        request = urllib.request.Request(base + target.path)
+        request = urllib.request.Request(target.url(base))
         if target.cookies:
             request.add_header("Cookie", f"{session_cookie}={target.cookies[0]}")
         with urllib.request.urlopen(request, timeout=30) as response:
             if response.status != 200 or "/accounts/login/" in response.geturl():
                 raise SystemExit(f"{target.name} ({target.path}) does not answer 200: {response.status}")
+            if target.expect and target.expect not in response.read().decode():
+                raise SystemExit(f"{target.name} ({target.url(base)}) does not show {target.expect!r}")
 
 
 def machine() -> str:
@@ -227,6 +258,8 @@ def table(results: dict[tuple[str, int], Result], names: list[str], yardstick: s
             ratio = r.rps / base if base else 0.0
             if name == yardstick:
                 verdict = "yardstick"
+            elif name == PEER_PAGE:
+                verdict = "peer (issue 17)"
             elif name in REFERENCES:
                 verdict = "reference"
             elif connections == 50:
@@ -246,7 +279,7 @@ BEGIN, END = "<!-- load-run:begin -->", "<!-- load-run:end -->"
 def write_docs(lines: list[str], args: argparse.Namespace, summary: str, counts: str, profile: list[str]) -> None:
     """Replace the run section of docs/performance.md (between its markers) with this run."""
     path = ROOT / "docs" / "performance.md"
-    pages = "\n".join(f"| {t.name} | `{t.path}` | {WHO.get(t.name, '')} |" for t in TARGETS_SEEN)
+    pages = "\n".join(f"| {t.name} | `{t.url('')}` | {WHO.get(t.name, '')} |" for t in TARGETS_SEEN)
     run_text = f"""{BEGIN}
 ## Run of {datetime.date.today().isoformat()}
 
@@ -274,8 +307,27 @@ is the CPU time of the Django process alone (not PostgreSQL's), steadier than th
     print(f"wrote {path.relative_to(ROOT)}")
 
 
+# Issue 17: our booking page at least as fast as the peer's (benchmarks/peer.py), in the same run.
+PEER_PAGE, OUR_PAGE = "peer booking page", "booking page"
+
+
+def versus_peer(results: dict[tuple[str, int], Result]) -> str:
+    """One line: our booking page's requests per second over the peer's, and both p95s."""
+    parts = []
+    for connections in (50, 10):
+        ours, peer = results.get((OUR_PAGE, connections)), results.get((PEER_PAGE, connections))
+        if ours and peer and peer.rps:
+            parts.append(
+                f"{ours.rps / peer.rps:.2f}× at {connections} connections (p95 {ours.pct(95):.0f} ms against "
+                f"{peer.pct(95):.0f} ms)"
+            )
+    if not parts:
+        return ""
+    return f"Booking page against the peer's (issue 17, target ≥ 1×): {'; '.join(parts)}."
+
+
 # Rows measured for comparison only, with no target of their own.
-REFERENCES = {"signed-in yardstick"}
+REFERENCES = {"signed-in yardstick", PEER_PAGE}
 WHO = {
     "yardstick": "anonymous (one query, tiny template)",
     "signed-in yardstick": "50 different students (the yardstick's view, with the session, the user and the menu)",
@@ -286,6 +338,7 @@ WHO = {
     "archive page": "one counselor, on the student of theirs with the longest history",
     "screening results": "the four counselors",
     "campaign page": "the four counselors",
+    PEER_PAGE: "anonymous, on the peer's own server and database (django-appointment 3.12.0, benchmarks/peer.py)",
 }
 TARGETS_SEEN: list[Target] = []
 LOAD_AT_START: list[float] = []
@@ -299,8 +352,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2), help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8109)
     parser.add_argument("--write-docs", action="store_true", help="write docs/performance.md")
+    parser.add_argument("--no-peer", action="store_true", help="skip the peer's booking page (benchmarks/peer.py)")
+    parser.add_argument("--peer-db", default="peer_bench", help="PostgreSQL database of the peer")
+    parser.add_argument("--peer-port", type=int, default=8119)
+    parser.add_argument(
+        "--only", default="", help='comma-separated pages to measure, e.g. "booking page,peer booking page"'
+    )
     args = parser.parse_args()
     args.seconds = min(max(args.seconds, 1.0), 120.0)
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
     LOAD_AT_START.append(os.getloadavg()[0])
 
     env = bench_env(args.db)
@@ -313,8 +373,19 @@ def main() -> int:
     print(f"Dataset: {counts}")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     targets = prepare_targets(env)
+    peer = not args.no_peer and (not only or PEER_PAGE in only)
+    if peer:
+        page = peer_target(args.peer_db, args.peer_port)
+        after = next((i + 1 for i, t in enumerate(targets) if t.name == OUR_PAGE), len(targets))
+        targets.insert(after, page)
+    if only:
+        unknown = only - {t.name for t in targets}
+        if unknown:
+            raise SystemExit(f"--only: no page named {', '.join(sorted(unknown))}")
+        # The yardstick stays: every ratio is to it.
+        targets = [t for t in targets if t.name in only or t.name == "yardstick"]
     TARGETS_SEEN.extend(targets)
-    profile = profile_pages(env, targets)
+    profile = profile_pages(env, targets, args.peer_db if peer else None)
     session_cookie = "sessionid"
 
     base = f"http://{HOST}:{args.port}"
@@ -337,8 +408,12 @@ def main() -> int:
         cwd=ROOT,
         start_new_session=True,
     )
+    servers = [server]
     results: dict[tuple[str, int], Result] = {}
     try:
+        if peer:
+            servers.append(serve_peer(args.peer_db, args.peer_port, args.workers))
+            wait_for(next(t for t in targets if t.name == PEER_PAGE).url(base))
         wait_for(f"{base}/__yardstick/")
         check_targets(base, targets, session_cookie)
         for connections in (50, 10):
@@ -353,17 +428,21 @@ def main() -> int:
                     flush=True,
                 )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in servers:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
 
     names = [t.name for t in targets]
     lines = table(results, names, "yardstick")
     misses = [line for line in lines if "MISS" in line]
+    measured = 2 * len([name for name in names if name != "yardstick" and name not in REFERENCES])
     summary = (
         "Every page meets both targets."
         if not misses
-        else f"{len(misses)} of {2 * (len(names) - 1 - len(REFERENCES))} measurements miss their target (marked MISS)."
+        else f"{len(misses)} of {measured} measurements miss their target (marked MISS)."
     )
+    if versus_peer(results):
+        summary += "\n\n" + versus_peer(results)
     print()
     print("\n".join(lines))
     print()

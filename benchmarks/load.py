@@ -45,12 +45,19 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PG = "postgres://postgres@127.0.0.1:5432"
 HOST = "127.0.0.1"
 PEER = str(ROOT / "benchmarks" / "peer.py")
-THROUGHPUT_RATIO = 0.6
-P95_LIMIT_MS = 60.0
+# Issue 17's targets on 2 cores. Throughput is judged against the commit before that work, side
+# by side (benchmarks/compare.py: every page ≥ 2 ×); this run judges the signed-in yardstick's
+# ratio at 50 connections and each page's p95 at 10.
+SIGNED_IN_RATIO = 0.6
+P95_LIMIT_MS = 100.0
+P95_LIMITS_MS = {"student home": 60.0, "booking page": 60.0}
 
 
 def bench_env(db: str, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "CELERY_BROKER_URL"}}
+    # Served as a school with several web processes is: sessions and the signed-in state in Redis
+    # (a Redis that does not answer is a miss: the pages then read the database).
+    env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/3")
     env.update(
         DJANGO_SETTINGS_MODULE="benchmarks.settings",
         DATABASE_URL=f"{PG}/{db}",
@@ -260,12 +267,16 @@ def table(results: dict[tuple[str, int], Result], names: list[str], yardstick: s
                 verdict = "yardstick"
             elif name == PEER_PAGE:
                 verdict = "peer (issue 17)"
-            elif name in REFERENCES:
-                verdict = "reference"
-            elif connections == 50:
-                verdict = "ok" if ratio >= THROUGHPUT_RATIO else f"MISS (< {THROUGHPUT_RATIO}×)"
+            elif name == "signed-in yardstick":
+                if connections == 50:
+                    verdict = "ok" if ratio >= SIGNED_IN_RATIO else f"MISS (< {SIGNED_IN_RATIO}×)"
+                else:
+                    verdict = "reference"
+            elif name in REFERENCES or connections == 50:
+                verdict = "reference" if name in REFERENCES else "see side by side"
             else:
-                verdict = "ok" if r.pct(95) <= P95_LIMIT_MS else f"MISS (p95 > {P95_LIMIT_MS:.0f} ms)"
+                limit = P95_LIMITS_MS.get(name, P95_LIMIT_MS)
+                verdict = "ok" if r.pct(95) <= limit else f"MISS (p95 > {limit:.0f} ms)"
             lines.append(
                 f"| {name} | {connections} | {r.rps:.0f} | {ratio:.2f} | {r.pct(50):.1f} | {r.pct(95):.1f} | "
                 f"{r.pct(99):.1f} | {r.errors} | {verdict} |"
@@ -435,9 +446,9 @@ def main() -> int:
     names = [t.name for t in targets]
     lines = table(results, names, "yardstick")
     misses = [line for line in lines if "MISS" in line]
-    measured = 2 * len([name for name in names if name != "yardstick" and name not in REFERENCES])
+    measured = len([line for line in lines if line.endswith("| ok |") or "| MISS" in line])
     summary = (
-        "Every page meets both targets."
+        f"Every one of the {measured} measurements with a target in this run meets it."
         if not misses
         else f"{len(misses)} of {measured} measurements miss their target (marked MISS)."
     )

@@ -22,6 +22,30 @@ class AgendaDay:
     closures: list[ClosedDay] = field(default_factory=list)
 
 
+# What the agenda shows of an appointment (and what its free slots need: status, times, counselor).
+APPOINTMENT_COLUMNS = (
+    "student_id",
+    "counselor_id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "channel",
+    "room",
+    "is_first_visit",
+    "topic_id",
+    "student__name",
+    "student__username",
+    "student__student_profile__school_class__number",
+    "student__student_profile__school_class__grade__name",
+    "counselor__name",
+    "counselor__username",
+    "topic__name_zh",
+    "topic__name_en",
+    "topic__signals_risk",
+)
+GROUP_COLUMNS = ("counselor_id", "title", "starts_at", "ends_at", "capacity", "is_cancelled")
+
+
 def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     monday = day - datetime.timedelta(days=day.weekday())
     return monday, monday + datetime.timedelta(days=6)
@@ -36,8 +60,11 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
     """
     start, end = day_bounds(first, last)
     # Everything overlapping the window (what makes a slot busy); the days list what starts in it.
-    appointments = Appointment.objects.for_lists().filter(starts_at__lt=end, ends_at__gt=start)
-    groups = GroupSession.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("counselor")
+    # Only the columns the day and week views show: the compiler's cost grows with every column.
+    appointments = (
+        Appointment.objects.for_lists().filter(starts_at__lt=end, ends_at__gt=start).only(*APPOINTMENT_COLUMNS)
+    )
+    groups = GroupSession.objects.filter(starts_at__lt=end, ends_at__gt=start).only(*GROUP_COLUMNS)
     if counselor_ids is not None:
         appointments = appointments.filter(counselor_id__in=counselor_ids)
         groups = groups.filter(counselor_id__in=counselor_ids)
@@ -55,7 +82,12 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
     by_day: dict[datetime.date, list[Slot]] = defaultdict(list)
     # Only times still ahead: a chip is an offer to book, and the past cannot be booked.
     free = free_slots(
-        first, last, counselor_ids=counselor_ids, include_reserved=True, not_before=timezone.now(), known=known
+        first,
+        last,
+        counselor_ids=counselor_ids,
+        include_reserved=True,
+        not_before=timezone.now(),
+        known=known,
     )
     for slot in free:
         by_day[slot.local_start.date()].append(slot)

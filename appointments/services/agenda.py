@@ -10,7 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from appointments.models import Appointment, ClosedDay, GroupSession
-from appointments.services.slots import Slot, Window, closed_days, day_bounds, days, free_slots
+from appointments.services.hours_cache import window_hours
+from appointments.services.slots import Slot, Window, day_bounds, days, free_slots
 
 
 @dataclass
@@ -56,7 +57,8 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
 
     ``counselor_ids`` None means every counselor (the head counselor's overview). A fixed number
     of queries for any number of appointments; the window's appointments, group sessions and
-    closed days are read once, for the page and for its free slots alike.
+    closed days are read once, for the page and for its free slots alike. Office slots and closed
+    days come from the opening-hours cache where there is one (``hours_cache.window_hours``).
     """
     start, end = day_bounds(first, last)
     # Everything overlapping the window (what makes a slot busy); the days list what starts in it.
@@ -69,9 +71,8 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
         appointments = appointments.filter(counselor_id__in=counselor_ids)
         groups = groups.filter(counselor_id__in=counselor_ids)
     groups = groups.annotate(joined=Count("participants")).order_by("starts_at")
-    known = Window(
-        appointments=list(appointments), groups=list(groups), closures=closed_days(first, last, counselor_ids)
-    )
+    office, closures = window_hours(first, last, counselor_ids)
+    known = Window(appointments=list(appointments), groups=list(groups), closures=closures)
     result = {day: AgendaDay(day) for day in days(first, last)}
     for appointment in known.appointments:
         if appointment.starts_at >= start:
@@ -88,6 +89,7 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
         include_reserved=True,
         not_before=timezone.now(),
         known=known,
+        office=office,
     )
     for slot in free:
         by_day[slot.local_start.date()].append(slot)

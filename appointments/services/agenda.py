@@ -10,7 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from appointments.models import Appointment, ClosedDay, GroupSession
-from appointments.services.slots import Slot, Window, closed_days, day_bounds, days, free_slots
+from appointments.services.hours_cache import window_hours
+from appointments.services.slots import Slot, Window, day_bounds, days, free_slots
 
 
 @dataclass
@@ -20,6 +21,30 @@ class AgendaDay:
     groups: list[GroupSession] = field(default_factory=list)
     free: list[Slot] = field(default_factory=list)
     closures: list[ClosedDay] = field(default_factory=list)
+
+
+# What the agenda shows of an appointment (and what its free slots need: status, times, counselor).
+APPOINTMENT_COLUMNS = (
+    "student_id",
+    "counselor_id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "channel",
+    "room",
+    "is_first_visit",
+    "topic_id",
+    "student__name",
+    "student__username",
+    "student__student_profile__school_class__number",
+    "student__student_profile__school_class__grade__name",
+    "counselor__name",
+    "counselor__username",
+    "topic__name_zh",
+    "topic__name_en",
+    "topic__signals_risk",
+)
+GROUP_COLUMNS = ("counselor_id", "title", "starts_at", "ends_at", "capacity", "is_cancelled")
 
 
 def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -32,19 +57,22 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
 
     ``counselor_ids`` None means every counselor (the head counselor's overview). A fixed number
     of queries for any number of appointments; the window's appointments, group sessions and
-    closed days are read once, for the page and for its free slots alike.
+    closed days are read once, for the page and for its free slots alike. Office slots and closed
+    days come from the opening-hours cache where there is one (``hours_cache.window_hours``).
     """
     start, end = day_bounds(first, last)
     # Everything overlapping the window (what makes a slot busy); the days list what starts in it.
-    appointments = Appointment.objects.for_lists().filter(starts_at__lt=end, ends_at__gt=start)
-    groups = GroupSession.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("counselor")
+    # Only the columns the day and week views show: the compiler's cost grows with every column.
+    appointments = (
+        Appointment.objects.for_lists().filter(starts_at__lt=end, ends_at__gt=start).only(*APPOINTMENT_COLUMNS)
+    )
+    groups = GroupSession.objects.filter(starts_at__lt=end, ends_at__gt=start).only(*GROUP_COLUMNS)
     if counselor_ids is not None:
         appointments = appointments.filter(counselor_id__in=counselor_ids)
         groups = groups.filter(counselor_id__in=counselor_ids)
     groups = groups.annotate(joined=Count("participants")).order_by("starts_at")
-    known = Window(
-        appointments=list(appointments), groups=list(groups), closures=closed_days(first, last, counselor_ids)
-    )
+    office, closures = window_hours(first, last, counselor_ids)
+    known = Window(appointments=list(appointments), groups=list(groups), closures=closures)
     result = {day: AgendaDay(day) for day in days(first, last)}
     for appointment in known.appointments:
         if appointment.starts_at >= start:
@@ -55,7 +83,13 @@ def agenda(first: datetime.date, last: datetime.date, counselor_ids: list[int] |
     by_day: dict[datetime.date, list[Slot]] = defaultdict(list)
     # Only times still ahead: a chip is an offer to book, and the past cannot be booked.
     free = free_slots(
-        first, last, counselor_ids=counselor_ids, include_reserved=True, not_before=timezone.now(), known=known
+        first,
+        last,
+        counselor_ids=counselor_ids,
+        include_reserved=True,
+        not_before=timezone.now(),
+        known=known,
+        office=office,
     )
     for slot in free:
         by_day[slot.local_start.date()].append(slot)

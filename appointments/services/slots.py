@@ -203,15 +203,19 @@ def free_slots(
     student_id: int | None = None,
     exclude_appointment: int | None = None,
     known: Window | None = None,
+    office: list[Slot] | None = None,
 ) -> list[Slot]:
     """Slots nobody has booked or holds, from ``not_before`` on.
 
     Slots held by a waitlist offer count as taken, except for the student they are held for.
     ``known``: the window's appointments, group sessions and closed days, when the caller has read
-    them already (the agenda shows them): they are not read again.
+    them already (the agenda shows them): they are not read again. ``office``: the window's office
+    slots (``office_slots`` with the same window and counselors), when the caller has them.
     """
     ids = None if counselor_ids is None else list(counselor_ids)
-    slots = office_slots(first, last, ids, closures=None if known is None else known.closures)
+    if office is None:
+        office = office_slots(first, last, ids, closures=None if known is None else known.closures)
+    slots = office
     start, end = day_bounds(first, last)
     busy = busy_between(start, end, ids, exclude_appointment=exclude_appointment, known=known)
     result = []

@@ -25,6 +25,7 @@ from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.slots import parse_slot_key
 from appointments.services.timing import UnusualTimeError
 from appointments.views.common import get_appointment_for, parse_day
+from appointments.views.week_grid import week_columns
 from counseling.decorators import require_perm
 from counseling.roles import counselors
 from counseling.services.audit import record_list
@@ -62,11 +63,14 @@ def week(request: HttpRequest) -> HttpResponse:
     first, last = week_of(day)
     context = _agenda_context(request, first, last)
     # Weekend columns only when something happens on them.
-    context["agenda_days"] = [
-        d for d in context["agenda_days"] if d.day.weekday() < 5 or d.appointments or d.groups or d.free
-    ]
+    shown = [d for d in context.pop("agenda_days") if d.day.weekday() < 5 or d.appointments or d.groups or d.free]
+    columns, labels = week_columns(
+        shown, selected=context["selected"], show_counselor=context["show_counselor"], today=context["today"]
+    )
     context.update(
         {
+            "columns": columns,
+            "labels": labels,
             "first": first,
             "last": last,
             "previous": first - datetime.timedelta(days=7),

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,35 +56,68 @@ def _counselors_with_hours():
     return counselors().filter(pk__in=ids)
 
 
+def _day_rows(days, counselor_param: str) -> list[dict]:
+    """The booking page's days and slots with their heading, link and time already formatted.
+
+    One ``reverse()`` for all links and one formatting per distinct time: a fortnight holds dozens
+    of slots, and this page is every student's way in.
+    """
+    confirm = reverse("appointments:book_confirm")
+    times: dict[datetime.time, str] = {}
+    rows = []
+    for number, (day, slots) in enumerate(days, start=1):
+        links = []
+        for slot in slots:
+            local = slot.local_start
+            label = times.get(local.time())
+            if label is None:
+                label = times[local.time()] = time_format(local, "TIME_FORMAT")
+            links.append({"url": f"{confirm}?counselor={counselor_param}&start={slot.key}", "time": label})
+        heading = f"{date_format(day, 'l')} · {date_format(day, 'MONTH_DAY_FORMAT')}"
+        rows.append({"number": number, "heading": heading, "slots": links})
+    return rows
+
+
 @require_perm("appointments.book")
 def book(request: HttpRequest) -> HttpResponse:
-    """Free times over the booking horizon, by counselor or any counselor."""
+    """Free times over the booking horizon, by counselor or any counselor.
+
+    A student who holds as many upcoming appointments as the rules allow sees those instead: the
+    counselor filter and the free times are then neither built nor read.
+    """
     rules = OfficeRules.load()
     user, now = request.user, timezone.now()
-    choices = list(_counselors_with_hours())
-    form = CounselorFilterForm(request.GET or None, counselor_choices=choices)
-    counselor_id = form.selected()
-    upcoming = list(Appointment.objects.visible_to(user).upcoming().select_related("counselor")[:10])
+    upcoming = list(
+        Appointment.objects.visible_to(user)
+        .upcoming()
+        .select_related("counselor")
+        .only("starts_at", "counselor__name", "counselor__username")[:10]
+    )
     limit_reached = len(upcoming) >= rules.max_upcoming_per_student
-    days = []
-    if not limit_reached:
-        today = timezone.localdate()
-        slots = free_slots(
-            today,
-            today + datetime.timedelta(days=rules.booking_horizon_days),
-            counselor_ids=[counselor_id] if counselor_id else None,
-            not_before=now + datetime.timedelta(hours=rules.booking_cutoff_hours),
-            student_id=user.pk,
-        )
-        days = group_by_day(slots if counselor_id else merge_any_counselor(slots))
-    context = {
-        "form": form,
-        "rules": rules,
-        "days": days,
-        "counselor_param": str(counselor_id) if counselor_id else "any",
-        "limit_reached": limit_reached,
-        "upcoming": upcoming,
-    }
+    context = {"rules": rules, "limit_reached": limit_reached}
+    if limit_reached:
+        context["upcoming"] = [
+            {
+                "url": reverse("appointments:detail", args=[appointment.pk]),
+                "when": date_format(timezone.localtime(appointment.starts_at), "SHORT_DATETIME_FORMAT"),
+                "counselor": str(appointment.counselor),
+            }
+            for appointment in upcoming
+        ]
+        return render(request, "appointments/student/book.html", context)
+    form = CounselorFilterForm(request.GET or None, counselor_choices=list(_counselors_with_hours()))
+    counselor_id = form.selected()
+    counselor_param = str(counselor_id) if counselor_id else "any"
+    today = timezone.localdate()
+    slots = free_slots(
+        today,
+        today + datetime.timedelta(days=rules.booking_horizon_days),
+        counselor_ids=[counselor_id] if counselor_id else None,
+        not_before=now + datetime.timedelta(hours=rules.booking_cutoff_hours),
+        student_id=user.pk,
+    )
+    days = group_by_day(slots if counselor_id else merge_any_counselor(slots))
+    context.update(form=form, days=_day_rows(days, counselor_param))
     return render(request, "appointments/student/book.html", context)
 
 

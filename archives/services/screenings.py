@@ -201,7 +201,11 @@ def delete_draft(screening: Screening, *, by, request: HttpRequest | None = None
 
 def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) -> list[Invitation]:
     """The student's unanswered invitations to screenings open now that they may take part in
-    (guardian consent, see services.participation): one query, plus at most two for the rule."""
+    (guardian consent, see services.participation): one query, plus at most two for the rule.
+
+    For the home page's list: each invitation carries its draft time and its screening's title,
+    closing time and anonymity, nothing else (it is on every student's home page).
+    """
     now = now or timezone.now()
     invitations = list(
         Invitation.objects.filter(
@@ -212,6 +216,7 @@ def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) 
             screening__closes_at__gt=now,
         )
         .select_related("screening")
+        .only("screening_id", "draft_saved_at", "screening__title", "screening__closes_at", "screening__is_anonymous")
         .order_by("screening__closes_at")[:limit]
     )
     if not invitations:

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appointments.enums import AppointmentStatus, OfferStatus
-from appointments.models import OfficeRules, WaitlistOffer
+from appointments.models import OfficeRules, WaitlistOffer, WeeklySchedule
 from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, WaitlistEntryFactory
 
@@ -80,13 +80,20 @@ def test_the_home_panel_shows_each_appointment_and_the_offer(login, student, cou
     assert f'<a href="{reverse("appointments:mine")}" class="alert-link">Answer now</a>' in page
 
 
-def test_the_booking_page_with_free_times_reads_nine_queries(login, student, counselor, hours) -> None:
+def test_the_booking_page_with_free_times_reads_six_queries(login, student, counselor, hours) -> None:
     # Of its own: the office rules; the student's upcoming appointments (to check the limit); the
-    # counselors with opening hours (the filter); then the free times: closed days, weekly hours,
-    # extra sessions, appointments, group sessions and held offers.
+    # counselors with opening hours (the filter); then who is busy: appointments, group sessions and
+    # held offers. The opening hours (weekly hours, extra sessions, closed days) come from the shared
+    # cache (appointments.services.hours_cache) once a request has read them.
     client = login(student)
-    assert len(queries(client, reverse("appointments:book"))) == 9
-    assert len(queries(client, f"{reverse('appointments:book')}?counselor={counselor.pk}")) == 9
+    assert len(queries(client, reverse("appointments:book"))) == 6
+    assert len(queries(client, f"{reverse('appointments:book')}?counselor={counselor.pk}")) == 6
+    schedule = WeeklySchedule.objects.filter(counselor=counselor).first()
+    schedule.room = "302"
+    schedule.save(update_fields=["room"])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("appointments:book")).status_code == 200
+    assert len(captured.captured_queries) == 6 + 4  # the hours read again: closed days, weekly, extra, names
 
 
 def test_the_booking_page_at_the_limit_reads_only_the_rules_and_the_appointments(

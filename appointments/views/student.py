@@ -20,6 +20,7 @@ from appointments.forms import BookForm, CounselorFilterForm, WaitlistForm
 from appointments.models import Appointment, GroupSession, OfficeRules, WaitlistEntry, WaitlistOffer, WeeklySchedule
 from appointments.services import booking, waitlist
 from appointments.services.errors import BookingError, SlotTakenError
+from appointments.services.hours_cache import window_hours
 from appointments.services.slots import free_slots, group_by_day, merge_any_counselor, parse_slot_key
 from counseling.decorators import require_perm
 from counseling.roles import counselors
@@ -109,12 +110,18 @@ def book(request: HttpRequest) -> HttpResponse:
     counselor_id = form.selected()
     counselor_param = str(counselor_id) if counselor_id else "any"
     today = timezone.localdate()
+    last = today + datetime.timedelta(days=rules.booking_horizon_days)
+    counselor_ids = [counselor_id] if counselor_id else None
+    # The opening hours from the shared cache; who is booked is read now, and booking a time checks
+    # it again in the database (booking.check_slot).
+    office, _closures = window_hours(today, last, counselor_ids)
     slots = free_slots(
         today,
-        today + datetime.timedelta(days=rules.booking_horizon_days),
-        counselor_ids=[counselor_id] if counselor_id else None,
+        last,
+        counselor_ids=counselor_ids,
         not_before=now + datetime.timedelta(hours=rules.booking_cutoff_hours),
         student_id=user.pk,
+        office=office,
     )
     days = group_by_day(slots if counselor_id else merge_any_counselor(slots))
     context.update(form=form, days=_day_rows(days, counselor_param))

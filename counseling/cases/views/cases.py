@@ -6,13 +6,14 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from counseling.cases.services.signals import open_signal_floor
 from counseling.cases.services.trail import case_history
 from counseling.cases.templatetags.cases_tags import risk_badge
 from counseling.decorators import require_perm
-from counseling.models import Grade, SchoolClass, User
+from counseling.models import SchoolClass, User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
 from counseling.validators import without_nul
@@ -84,7 +85,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Your cases (the head counselor: everyone's), filtered by status, student or counselor."""
     cases, status, query, counselor = _case_list_queryset(request)
     see_all = request.user.has_perm("cases.view_all_cases")
-    page = Paginator(cases.values(*_LIST_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The day a case opened, in the active time zone (what the template's date filter showed).
+    cases = cases.annotate(opened_on=TruncDate("opened_at"))
+    page = _page_with_total(cases.values(*_LIST_COLUMNS), request.GET.get("page"))
     audit_list(request, Case, [case["student_id"] for case in page], "case list")
     context = {
         "page": page,
@@ -97,6 +100,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "counselors": list(users_with_perm("cases.view_cases").order_by("pk")) if see_all else [],
     }
     return render(request, "cases/case_list.html", context)
+
+
+def _page_with_total(rows, number) -> Page:
+    """The page ``number`` of ``rows`` (a ``values()`` queryset), as ``Paginator.get_page`` gives
+    it, with one query instead of two: the total comes with the page's rows (``COUNT(*) OVER ()``).
+    A page past the end (or none) has no row to carry the total and goes the usual way."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    try:
+        wanted = int(number or 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted < 1:
+        return paginator.get_page(number)
+    start = (wanted - 1) * PAGE_SIZE
+    found = list(rows.annotate(_total=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if not found and wanted > 1:
+        return paginator.get_page(number)
+    paginator.count = found[0]["_total"] if found else 0
+    page = paginator.page(wanted)
+    page.object_list = found
+    return page
 
 
 # What a row of the case list shows: plain values, no model instances (the list's cost was
@@ -113,7 +137,7 @@ _LIST_COLUMNS = (
     "source",
     "risk_level",
     "status",
-    "opened_at",
+    "opened_on",
     "last_session",
     "next_follow_up",
 )
@@ -135,6 +159,7 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
     risks: dict[str, str] = {}
     classes: dict[tuple, str] = {}
     dates: dict[datetime.date | None, str] = {None: "—"}
+    date_pattern = formats.get_format("SHORT_DATE_FORMAT")
     rows = []
     for case in cases:
         level = case["risk_level"]
@@ -146,13 +171,11 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
         )
         if class_key not in classes:
             # A student without a profile shows no class, as before.
-            classes[class_key] = (
-                "" if class_key[1] is None else str(SchoolClass(number=class_key[1], grade=Grade(name=class_key[0])))
-            )
-        opened_on = timezone.localtime(case["opened_at"]).date()
+            classes[class_key] = "" if class_key[1] is None else SchoolClass.label(*class_key)
+        opened_on = case["opened_on"]
         for day in (opened_on, case["last_session"], case["next_follow_up"]):
             if day not in dates:
-                dates[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
+                dates[day] = dateformat.format(day, date_pattern)
         rows.append(
             {
                 "url": f"{detail_prefix}{case['pk']}{detail_suffix}",

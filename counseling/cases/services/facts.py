@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from counseling.cases.models import Case, Referral, SessionNote
 
 
@@ -17,20 +19,29 @@ def archive_facts(student, viewer) -> dict:
     open parallel cases.
     """
     visible = Case.objects.visible_to(viewer).filter(student=student)
-    notes = SessionNote.objects.filter(case__in=visible)
-    contact_dates = list(notes.order_by("held_on").values_list("held_on", flat=True).distinct())
+    # The day of every session (a student has a few dozen at most): the count and the distinct
+    # days come from one query.
+    held_on = SessionNote.objects.filter(case__in=visible).order_by("held_on").values_list("held_on", flat=True)
+    contact_days = list(held_on)
     referrals = [
         {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
         for referral in Referral.objects.filter(case__in=visible)
         .only("referred_on", "institution", "status")
         .order_by("referred_on", "id")
     ]
-    open_case = Case.objects.active().filter(student=student).select_related("counselor").first()
-    own = open_case is not None and visible.filter(pk=open_case.pk).exists()
+    # Who holds the open case, and whether it is one the viewer may open, in one narrow query.
+    open_case = (
+        Case.objects.active()
+        .filter(student=student)
+        .annotate(own=Exists(visible.filter(pk=OuterRef("pk"))))
+        .select_related("counselor")
+        .only("counselor__name", "counselor__username")[:1]
+    )
+    open_case = next(iter(open_case), None)
     return {
-        "contact_dates": contact_dates,
-        "contact_count": notes.count(),
+        "contact_dates": list(dict.fromkeys(contact_days)),
+        "contact_count": len(contact_days),
         "referrals": referrals,
-        "open_case_counselor": open_case.counselor if own else None,
-        "colleague_counselor": open_case.counselor if open_case is not None and not own else None,
+        "open_case_counselor": open_case.counselor if open_case is not None and open_case.own else None,
+        "colleague_counselor": open_case.counselor if open_case is not None and not open_case.own else None,
     }

@@ -26,6 +26,8 @@ class InstrumentHistory:
     instrument: object
     results: list[Result] = field(default_factory=list)
     chart: str = ""
+    # The results as the page prints them (archives.views.archive fills them in).
+    rows: list[dict] = field(default_factory=list)
 
 
 def open_archive(student: User, *, viewer, request: HttpRequest | None = None, printing: bool = False) -> dict:

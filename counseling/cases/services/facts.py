@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
+from counseling.cases.enums import CaseStatus
 from counseling.cases.models import Case, Referral, SessionNote
 
 
@@ -18,26 +19,34 @@ def archive_facts(student, viewer) -> dict:
     the student has an open case and with whom (``colleague_counselor``), so two colleagues do not
     open parallel cases.
     """
+    # The student's cases that the viewer may open or that are still open (a student has a
+    # handful), each marked with whether it is one the viewer may open: one query.
     visible = Case.objects.visible_to(viewer).filter(student=student)
-    # The day of every session (a student has a few dozen at most): the count and the distinct
-    # days come from one query.
-    held_on = SessionNote.objects.filter(case__in=visible).order_by("held_on").values_list("held_on", flat=True)
-    contact_days = list(held_on)
-    referrals = [
-        {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
-        for referral in Referral.objects.filter(case__in=visible)
-        .only("referred_on", "institution", "status")
-        .order_by("referred_on", "id")
-    ]
-    # Who holds the open case, and whether it is one the viewer may open, in one narrow query.
-    open_case = (
-        Case.objects.active()
-        .filter(student=student)
+    cases = list(
+        Case.objects.filter(student=student)
         .annotate(own=Exists(visible.filter(pk=OuterRef("pk"))))
+        .filter(Q(own=True) | ~Q(status=CaseStatus.CLOSED))
         .select_related("counselor")
-        .only("counselor__name", "counselor__username")[:1]
+        .only("status", "counselor__name", "counselor__username")
     )
-    open_case = next(iter(open_case), None)
+    own = [case.pk for case in cases if case.own]
+    open_case = next((case for case in cases if case.status != CaseStatus.CLOSED), None)
+    # The day of every session (a few dozen at most): the count and the distinct days from one query.
+    contact_days = (
+        list(SessionNote.objects.filter(case_id__in=own).order_by("held_on").values_list("held_on", flat=True))
+        if own
+        else []
+    )
+    referrals = (
+        [
+            {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
+            for referral in Referral.objects.filter(case_id__in=own)
+            .only("referred_on", "institution", "status")
+            .order_by("referred_on", "id")
+        ]
+        if own
+        else []
+    )
     return {
         "contact_dates": list(dict.fromkeys(contact_days)),
         "contact_count": len(contact_days),

@@ -88,3 +88,13 @@ def test_the_heads_case_list_also_reads_the_counselors(client_for, head, counsel
     count, page = _queries(client_for(head), reverse("cases:case_list"))
     assert count == LIST + AUDIT + 1
     assert counselor.get_full_name() in page
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("x", 1), ("2.0", 1), ("-1", 2), ("", 1), ("2", 2)])
+def test_odd_page_numbers_are_read_as_before(client_for, counselor, school_class, asked, shown) -> None:
+    """What ``Paginator.get_page`` makes of them: not a whole number is the first page, below one
+    the last page."""
+    _cases(counselor, school_class, 35)
+    response = client_for(counselor).get(reverse("cases:case_list"), {"page": asked})
+    assert response.context["page"].number == shown
+    assert len(response.context["rows"]) == (30 if shown == 1 else 5)

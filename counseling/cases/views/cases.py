@@ -110,7 +110,7 @@ def _page_with_total(rows, number) -> Page:
     try:
         wanted = int(number or 1)
     except (TypeError, ValueError):
-        wanted = 1
+        wanted = 0  # not a page number: the paginator's answer, whatever it is
     if wanted < 1:
         return paginator.get_page(number)
     start = (wanted - 1) * PAGE_SIZE

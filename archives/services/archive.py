@@ -26,6 +26,8 @@ class InstrumentHistory:
     instrument: object
     results: list[Result] = field(default_factory=list)
     chart: str = ""
+    # The results as the page prints them (archives.views.archive fills them in).
+    rows: list[dict] = field(default_factory=list)
 
 
 def open_archive(student: User, *, viewer, request: HttpRequest | None = None, printing: bool = False) -> dict:
@@ -44,10 +46,25 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
         student_id=student.pk,
         detail="archive",
     )
+    # Each list reads only the columns the page prints (see archives/templates/archives/_archive_body.html):
+    # the SQL compiler's work grows with every column, and a joined answer sheet or note would be
+    # decrypted for nothing.
     results = list(
         Result.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("instrument", "screening", "submission")
+        .select_related("instrument", "screening")
+        .only(
+            "submission_id",
+            "submitted_at",
+            "total",
+            "band",
+            "is_critical",
+            "instrument__name_zh",
+            "instrument__name_en",
+            "instrument__definition",
+            "instrument__is_scored",
+            "screening__title",
+        )
         .order_by("submitted_at", "id")
     )
     histories: OrderedDict[int, InstrumentHistory] = OrderedDict()
@@ -71,19 +88,44 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
     focus = list(
         FocusEntry.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("category", "started_by", "ended_by")
-        .prefetch_related(Prefetch("reviews", queryset=FocusReview.objects.select_related("reviewed_by", "term")))
+        .select_related("category")
+        .only("level", "category", "teacher_request", "note", "started_at", "ended_at")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=FocusReview.objects.select_related("reviewed_by").only(
+                    "entry_id",
+                    "reviewed_at",
+                    "level_after",
+                    "ended",
+                    "note",
+                    "reviewed_by__name",
+                    "reviewed_by__username",
+                ),
+            )
+        )
     )
     logs = list(
         ClassLogEntry.objects.visible_to(viewer)
         .filter(student=student)
         .select_related("teacher", "school_class__grade")
+        .only(
+            "date",
+            "channel",
+            "text",
+            "is_concern",
+            "teacher__name",
+            "teacher__username",
+            "school_class__number",
+            "school_class__grade__name",
+        )
         .order_by("-date")
     )
     warnings = list(
         ScreeningWarning.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("screening", "counselor", "handled_by")
+        .select_related("screening", "counselor")
+        .only("created_at", "status", "is_critical", "screening__title", "counselor__name", "counselor__username")
     )
     return {
         "student": student,

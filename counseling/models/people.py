@@ -144,11 +144,17 @@ class SchoolClass(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(grade)s %(class)s") % {"grade": self.grade.name, "class": self.name}
+        return self.label(self.grade.name, self.number)
 
     @property
     def name(self) -> str:
         return _("Class %(number)d") % {"number": self.number}
+
+    @staticmethod
+    def label(grade_name: str, number: int) -> str:
+        """A class as pages name it ("Grade 7 Class 2"), from its grade's name and its number, for
+        lists that read plain values instead of instances."""
+        return _("%(grade)s %(class)s") % {"grade": grade_name, "class": _("Class %(number)d") % {"number": number}}
 
 
 class StudentProfileQuerySet(models.QuerySet):

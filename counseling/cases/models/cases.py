@@ -85,7 +85,12 @@ class Case(models.Model):
 
     @property
     def number(self) -> str:
-        return f"C{self.pk:05d}" if self.pk else "—"
+        return self.format_number(self.pk)
+
+    @staticmethod
+    def format_number(pk: int | None) -> str:
+        """The number a case is known by ("C00042"), from its primary key (lists that read plain rows)."""
+        return f"C{pk:05d}" if pk else "—"
 
     @property
     def is_closed(self) -> bool:

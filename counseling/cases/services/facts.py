@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
+
+from counseling.cases.enums import CaseStatus
 from counseling.cases.models import Case, Referral, SessionNote
 
 
@@ -16,21 +19,38 @@ def archive_facts(student, viewer) -> dict:
     the student has an open case and with whom (``colleague_counselor``), so two colleagues do not
     open parallel cases.
     """
+    # The student's cases that the viewer may open or that are still open (a student has a
+    # handful), each marked with whether it is one the viewer may open: one query.
     visible = Case.objects.visible_to(viewer).filter(student=student)
-    notes = SessionNote.objects.filter(case__in=visible)
-    contact_dates = list(notes.order_by("held_on").values_list("held_on", flat=True).distinct())
-    referrals = [
-        {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
-        for referral in Referral.objects.filter(case__in=visible)
-        .only("referred_on", "institution", "status")
-        .order_by("referred_on", "id")
-    ]
-    open_case = Case.objects.active().filter(student=student).select_related("counselor").first()
-    own = open_case is not None and visible.filter(pk=open_case.pk).exists()
+    cases = list(
+        Case.objects.filter(student=student)
+        .annotate(own=Exists(visible.filter(pk=OuterRef("pk"))))
+        .filter(Q(own=True) | ~Q(status=CaseStatus.CLOSED))
+        .select_related("counselor")
+        .only("status", "counselor__name", "counselor__username")
+    )
+    own = [case.pk for case in cases if case.own]
+    open_case = next((case for case in cases if case.status != CaseStatus.CLOSED), None)
+    # The day of every session (a few dozen at most): the count and the distinct days from one query.
+    contact_days = (
+        list(SessionNote.objects.filter(case_id__in=own).order_by("held_on").values_list("held_on", flat=True))
+        if own
+        else []
+    )
+    referrals = (
+        [
+            {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
+            for referral in Referral.objects.filter(case_id__in=own)
+            .only("referred_on", "institution", "status")
+            .order_by("referred_on", "id")
+        ]
+        if own
+        else []
+    )
     return {
-        "contact_dates": contact_dates,
-        "contact_count": notes.count(),
+        "contact_dates": list(dict.fromkeys(contact_days)),
+        "contact_count": len(contact_days),
         "referrals": referrals,
-        "open_case_counselor": open_case.counselor if own else None,
-        "colleague_counselor": open_case.counselor if open_case is not None and not own else None,
+        "open_case_counselor": open_case.counselor if open_case is not None and open_case.own else None,
+        "colleague_counselor": open_case.counselor if open_case is not None and not open_case.own else None,
     }

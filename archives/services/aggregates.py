@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from archives.models import Instrument, Invitation, InvitationStatus, Result, Screening, ScreeningWarning
+from archives.models import Instrument, Invitation, InvitationStatus, Result, Screening
 from archives.texts import localized
 from counseling.models import SchoolClass
 
@@ -86,9 +86,9 @@ class ScreeningFigures:
 def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     """Completion and band counts by grade and class, for the results page.
 
-    Five queries whatever the number of answers: invitations grouped by class, results grouped by
-    instrument, class and band, the classes' numbers and grades, the scored instruments, and the
-    critical and warning counts together. Every count is protected together (``figures_sheet``),
+    Six queries whatever the number of answers: invitations grouped by class, results grouped by
+    instrument, class and band, the classes' numbers and grades, the scored instruments, and two
+    counts. Every count is protected together (``figures_sheet``),
     as the page shows them together. The sheet holds the relations between the counts only where
     they are used (``exact=False``): exact figures hide nothing.
     """
@@ -179,24 +179,10 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
             for _l, grade_id, _n in grades:
                 members = [f"{prefix}:class{pk}:{column}" for pk in grade_classes[grade_id]]
                 add_up(f"{prefix}:grade{grade_id}:{column}", members)
-    critical, warnings = (
-        Screening.objects.filter(pk=screening.pk)
-        .values_list(
-            Subquery(
-                Result.objects.filter(screening=OuterRef("pk"), is_critical=True)
-                .values("screening")
-                .annotate(n=Count("submission_id", distinct=True))
-                .values("n")
-            ),
-            Subquery(
-                ScreeningWarning.objects.filter(screening=OuterRef("pk"))
-                .values("screening")
-                .annotate(n=Count("id"))
-                .values("n")
-            ),
-        )
-        .get()
-    )
+    critical = Result.objects.filter(screening=screening, is_critical=True).aggregate(
+        n=Count("submission_id", distinct=True)
+    )["n"]
+    warnings = screening.warnings.count()
     values["critical"] = critical or 0
     relate("school:answered", ["critical"], equal=False)
     values["warnings"] = warnings or 0

@@ -117,7 +117,9 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     }
     ordered_classes = sorted(classes, key=lambda pk: classes[pk][:2])
     grades = sorted({(level, grade_id, name) for level, _n, grade_id, name in classes.values()})
-    grade_classes = {grade_id: [pk for pk in ordered_classes if classes[pk][2] == grade_id] for _l, grade_id, _n in grades}
+    grade_classes = {
+        grade_id: [pk for pk in ordered_classes if classes[pk][2] == grade_id] for _l, grade_id, _n in grades
+    }
     groups = [("school", "", ordered_classes)]
     groups += [(f"grade{grade_id}", name, grade_classes[grade_id]) for _l, grade_id, name in grades]
     groups += [(f"class{pk}", class_label(classes[pk][3], classes[pk][1]), [pk]) for pk in ordered_classes]
@@ -149,7 +151,9 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     parts = list(
         screening.parts.filter(instrument__is_scored=True)
         .select_related("instrument")
-        .only("screening", *(f"instrument__{name}" for name in ("code", "name_zh", "name_en", "definition", "is_scored")))
+        .only(
+            "screening", *(f"instrument__{name}" for name in ("code", "name_zh", "name_en", "definition", "is_scored"))
+        )
     )
     counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for row in band_counts:

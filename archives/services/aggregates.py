@@ -22,8 +22,7 @@ from archives.texts import localized
 from counseling.models import SchoolClass
 
 # Re-exported: archives' views and tests use the rule through this module.
-from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, Sheet, suppress, suppress_row  # noqa: F401
-from counseling.services.aggregates import Relation
+from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, Relation, Sheet, suppress, suppress_row  # noqa: F401
 
 from .screenings import opted_out_filter
 

@@ -15,13 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from archives.models import Instrument, Invitation, InvitationStatus, Result, Screening
 from archives.texts import localized
 from counseling.models import SchoolClass
 
 # Re-exported: archives' views and tests use the rule through this module.
-from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, Sheet, suppress, suppress_row  # noqa: F401
+from counseling.services.aggregates import HIDDEN, SMALL_CELL, SUPPRESSED, Relation, Sheet, suppress, suppress_row  # noqa: F401
 
 from .screenings import opted_out_filter
 
@@ -84,9 +85,11 @@ class ScreeningFigures:
 def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     """Completion and band counts by grade and class, for the results page.
 
-    A fixed number of queries whatever the number of answers: invitations grouped by class,
-    results grouped by instrument, class and band, the classes, the instruments, and two counts.
-    Every count is protected together (``figures_sheet``), as the page shows them together.
+    Six queries whatever the number of answers: invitations grouped by class, results grouped by
+    instrument, class and band, the classes' numbers and grades, the scored instruments, and two
+    counts. Every count is protected together (``figures_sheet``),
+    as the page shows them together. The sheet holds the relations between the counts only where
+    they are used (``exact=False``): exact figures hide nothing.
     """
     completion = list(
         Invitation.objects.filter(screening=screening)
@@ -104,32 +107,53 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         .order_by()
     )
     class_ids = {row["school_class_id"] for row in completion} | {row["school_class_id"] for row in band_counts}
-    classes = {c.pk: c for c in SchoolClass.objects.filter(pk__in=class_ids).select_related("grade")}
-    grades = sorted({c.grade for c in classes.values()}, key=lambda g: g.level)
-    ordered_classes = sorted(classes.values(), key=lambda c: (c.grade.level, c.number))
+    # class id -> (grade level, class number, grade id, grade name)
+    classes = {
+        pk: rest
+        for pk, *rest in SchoolClass.objects.filter(pk__in=class_ids)
+        .order_by()
+        .values_list("pk", "grade__level", "number", "grade_id", "grade__name")
+    }
+    ordered_classes = sorted(classes, key=lambda pk: classes[pk][:2])
+    grades = sorted({(level, grade_id, name) for level, _n, grade_id, name in classes.values()})
+    grade_classes = {
+        grade_id: [pk for pk in ordered_classes if classes[pk][2] == grade_id] for _l, grade_id, _n in grades
+    }
     groups = [("school", "", ordered_classes)]
-    groups += [(f"grade{g.pk}", str(g), [c for c in ordered_classes if c.grade_id == g.pk]) for g in grades]
-    groups += [(f"class{c.pk}", str(c), [c]) for c in ordered_classes]
-    sheet = Sheet()
+    groups += [(f"grade{grade_id}", name, grade_classes[grade_id]) for _l, grade_id, name in grades]
+    groups += [(f"class{pk}", class_label(classes[pk][3], classes[pk][1]), [pk]) for pk in ordered_classes]
+    values: dict[str, int] = {}
+    relations: list[Relation] = []
+
+    def relate(whole: str, parts: list[str], *, equal: bool) -> None:
+        if not exact:
+            relations.append(Relation(whole, tuple(parts), equal))
 
     def add_up(whole: str, parts: list[str]) -> None:
         if len(parts) > 1:
-            sheet.total(whole, parts)
+            relate(whole, parts, equal=True)
 
     # Completion ------------------------------------------------------------------------------
     by_class = {row["school_class_id"]: row for row in completion}
     measures = ("invited", "answered", "opted_out")
     for key, _label, members in groups:
+        rows = [by_class[pk] for pk in members if pk in by_class]
         for measure in measures:
-            sheet.count(f"{key}:{measure}", sum(by_class.get(c.pk, {}).get(measure, 0) for c in members))
-        sheet.at_most(f"{key}:invited", [f"{key}:answered", f"{key}:opted_out"])
+            values[f"{key}:{measure}"] = sum(row[measure] for row in rows)
+        relate(f"{key}:invited", [f"{key}:answered", f"{key}:opted_out"], equal=False)
     for measure in measures:
-        add_up(f"school:{measure}", [f"grade{g.pk}:{measure}" for g in grades])
-        for g in grades:
-            add_up(f"grade{g.pk}:{measure}", [f"class{c.pk}:{measure}" for c in ordered_classes if c.grade_id == g.pk])
+        add_up(f"school:{measure}", [f"grade{grade_id}:{measure}" for _l, grade_id, _n in grades])
+        for _l, grade_id, _n in grades:
+            add_up(f"grade{grade_id}:{measure}", [f"class{pk}:{measure}" for pk in grade_classes[grade_id]])
 
     # Bands per instrument --------------------------------------------------------------------
-    parts = [part for part in screening.parts.select_related("instrument") if part.instrument.is_scored]
+    parts = list(
+        screening.parts.filter(instrument__is_scored=True)
+        .select_related("instrument")
+        .only(
+            "screening", *(f"instrument__{name}" for name in ("code", "name_zh", "name_en", "definition", "is_scored"))
+        )
+    )
     counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for row in band_counts:
         counts[row["instrument_id"]][row["school_class_id"]][row["band"]] += row["n"]
@@ -141,21 +165,31 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         per_class = counts[instrument.pk]
         prefix = f"i{instrument.pk}"
         for key, _label, members in groups:
+            sums = dict.fromkeys(codes, 0)
+            for pk in members:
+                got = per_class.get(pk)
+                if got:
+                    for code in codes:
+                        sums[code] += got.get(code, 0)
             for code in codes:
-                sheet.count(f"{prefix}:{key}:{code}", sum(per_class[c.pk][code] for c in members))
-            sheet.count(f"{prefix}:{key}:total", sum(per_class[c.pk][code] for c in members for code in codes))
-            sheet.total(f"{prefix}:{key}:total", [f"{prefix}:{key}:{code}" for code in codes])
+                values[f"{prefix}:{key}:{code}"] = sums[code]
+            values[f"{prefix}:{key}:total"] = sum(sums.values())
+            relate(f"{prefix}:{key}:total", [f"{prefix}:{key}:{code}" for code in codes], equal=True)
             # One result per answer and instrument: a row's total is at most the answers.
-            sheet.at_most(f"{key}:answered", [f"{prefix}:{key}:total"])
+            relate(f"{key}:answered", [f"{prefix}:{key}:total"], equal=False)
         for column in [*codes, "total"]:
-            add_up(f"{prefix}:school:{column}", [f"{prefix}:grade{g.pk}:{column}" for g in grades])
-            for g in grades:
-                members = [f"{prefix}:class{c.pk}:{column}" for c in ordered_classes if c.grade_id == g.pk]
-                add_up(f"{prefix}:grade{g.pk}:{column}", members)
-    critical = Result.objects.filter(screening=screening, is_critical=True).values("submission_id").distinct().count()
-    sheet.count("critical", critical)
-    sheet.at_most("school:answered", ["critical"])
-    sheet.count("warnings", screening.warnings.count())
+            add_up(f"{prefix}:school:{column}", [f"{prefix}:grade{grade_id}:{column}" for _l, grade_id, _n in grades])
+            for _l, grade_id, _n in grades:
+                members = [f"{prefix}:class{pk}:{column}" for pk in grade_classes[grade_id]]
+                add_up(f"{prefix}:grade{grade_id}:{column}", members)
+    critical = Result.objects.filter(screening=screening, is_critical=True).aggregate(
+        n=Count("submission_id", distinct=True)
+    )["n"]
+    warnings = screening.warnings.count()
+    values["critical"] = critical or 0
+    relate("school:answered", ["critical"], equal=False)
+    values["warnings"] = warnings or 0
+    sheet = Sheet(values=values, relations=relations)
     shown = sheet.protect(exact=exact)
 
     def share(numerator: str, denominator: str) -> float | None:
@@ -207,6 +241,11 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         sheet=sheet,
         shown=shown,
     )
+
+
+def class_label(grade_name: str, number: int) -> str:
+    """A class's name as ``SchoolClass.__str__`` gives it, from its grade's name and its number."""
+    return _("%(grade)s %(class)s") % {"grade": grade_name, "class": _("Class %(number)d") % {"number": number}}
 
 
 def classes_in(key: str, by_class: dict) -> bool:

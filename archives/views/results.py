@@ -6,6 +6,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from archives import access, charts
@@ -45,9 +48,41 @@ def results_index(request: HttpRequest) -> HttpResponse:
     return render(request, "archives/results_index.html", {"screenings": screenings})
 
 
+def _table_body(rows: list, cells_of, memo: dict) -> SafeString:
+    """A table's ``<tr>`` rows: the group's label, then its counts (a number or ``HIDDEN``).
+
+    The same HTML as a template loop with ``{{ value }}`` per cell, made in one go: a results page
+    shows some hundreds of counts with few distinct values, so each distinct value is localised
+    and escaped once (``memo``), not once per cell by the template engine.
+    """
+    lines = []
+    for row in rows:
+        cells = []
+        for value in cells_of(row):
+            cell = memo.get(value)
+            if cell is None:
+                cell = memo[value] = f"<td>{escape(formats.localize(value))}</td>"
+            cells.append(cell)
+        label = escape(row.label or _("Whole screening"))
+        lines.append(f'<tr><th scope="row" class="fw-normal">{label}</th>{"".join(cells)}</tr>')
+    return mark_safe("".join(lines))  # noqa: S308 - every label and value is escaped above
+
+
+def _completion_cells(row: aggregates.CompletionRow) -> list[int | str]:
+    return [row.answered, row.invited, row.opted_out]
+
+
+def _band_cells(row: aggregates.Row) -> list[int | str]:
+    return [*row.counts.values(), row.total]
+
+
 @require_perm("archives.view_screening_results")
 def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
-    """Completion and band counts by grade and class, with charts; a fixed number of queries."""
+    """Completion and band counts by grade and class, with charts; a fixed number of queries.
+
+    The tables' rows are made here (``_table_body``), not by per-cell template tags: the page
+    has hundreds of cells. Nothing of it is cached: the figures are confidential.
+    """
     screening = get_object_or_404(Screening, pk=pk, status=ScreeningStatus.PUBLISHED)
     exact = _exact(request.user)
     figures = aggregates.screening_figures(screening, exact=exact)
@@ -55,6 +90,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
         _("Share of students who answered, by class"),
         [(row.label, row.share, f"{row.answered}/{row.invited}") for row in figures.completion_classes],
     )
+    memo: dict = {}
     tables = []
     for table in figures.instruments:
         top = max((band.level for band in table.bands), default=0)
@@ -77,7 +113,8 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
         tables.append(
             {
                 "table": table,
-                "colours": colours,
+                "grade_body": _table_body(table.grades, _band_cells, memo),
+                "class_body": _table_body(table.classes, _band_cells, memo),
                 "grade_chart": charts.stacked_bars(
                     _("%(instrument)s bands by grade") % {"instrument": table.instrument.short_name},
                     bars(table.grades),
@@ -95,6 +132,8 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
         "figures": figures,
         "exact": exact,
         "completion_chart": completion_chart,
+        "completion_grades": _table_body(figures.completion_grades, _completion_cells, memo),
+        "completion_classes": _table_body(figures.completion_classes, _completion_cells, memo),
         "tables": tables,
         "small_cell": aggregates.SMALL_CELL,
     }

@@ -7,6 +7,8 @@ it but without the right to act (e.g. a colleague who is not an organiser) they 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -15,12 +17,17 @@ from campaigns.models import Campaign, Contest, Entry, Event, ReportSubmission, 
 from counseling.models import SchoolClass
 
 
-def is_organiser(user, campaign: Campaign) -> bool:
-    """Organisers (and the head counselor) edit a campaign; nobody else does."""
+def is_organiser(user, campaign: Campaign, organiser_ids: Collection[int] | None = None) -> bool:
+    """Organisers (and the head counselor) edit a campaign; nobody else does.
+
+    ``organiser_ids``: the campaign's organisers, when the caller has read them already.
+    """
     if not (user.is_authenticated and user.has_perm("campaigns.manage_campaigns")):
         return False
     if user.has_perm("campaigns.manage_all_campaigns"):
         return True
+    if organiser_ids is not None:
+        return user.pk in organiser_ids
     # Use the prefetched organisers when the caller loaded them, else ask the database.
     cache = getattr(campaign, "_prefetched_objects_cache", {})
     if "organisers" in cache:

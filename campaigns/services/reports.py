@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -37,10 +38,14 @@ def save_report(report: RequiredReport, *, by, request=None) -> RequiredReport:
     return report
 
 
-def expected_classes(campaign: Campaign) -> QuerySet[SchoolClass]:
-    """The active classes that owe each of the campaign's reports (its grades, or every grade)."""
+def expected_classes(campaign: Campaign, grade_ids: Collection[int] | None = None) -> QuerySet[SchoolClass]:
+    """The active classes that owe each of the campaign's reports (its grades, or every grade).
+
+    ``grade_ids``: the campaign's grades, when the caller has read them already.
+    """
     classes = SchoolClass.objects.active()
-    grade_ids = [grade.pk for grade in campaign.grades.all()]
+    if grade_ids is None:
+        grade_ids = [grade.pk for grade in campaign.grades.all()]
     if grade_ids:
         classes = classes.filter(grade_id__in=grade_ids)
     return classes

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -13,15 +15,15 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from campaigns.blueprints import get_blueprint
+from campaigns.enums import TaskStatus
 from campaigns.forms import BlueprintForm, CampaignForm
-from campaigns.models import Campaign, Summary
+from campaigns.models import Campaign, Contest, Summary
 from campaigns.services import access
 from campaigns.services import campaigns as campaign_service
 from campaigns.services.contests import campaign_leaderboard
 from campaigns.services.reports import expected_classes
 from campaigns.views.common import add_errors, message_errors
 from counseling.decorators import require_perm
-from counseling.models import User
 
 
 @require_perm("campaigns.view_planner")
@@ -112,38 +114,76 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("campaigns.view_planner")
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The campaign page. Its query count does not grow with the number of events, tasks or entries."""
+    """The campaign page. Its query count does not grow with the number of events, tasks or entries.
+
+    It reads the campaign; its organisers' and grades' names; the events, tasks, contests and
+    required reports; the contests' judges (when there are contests); for the office, whether the
+    summary is written and how many classes owe each report (when there are reports); and the
+    class points only when a contest has published results, as awards exist only from then on
+    (``campaigns.services.contests.finalise``). Names are read as values, not as user rows.
+    """
     user = request.user
-    queryset = Campaign.objects.prefetch_related(
-        Prefetch("organisers", queryset=User.objects.order_by("name")), "grades"
-    )
-    campaign = access.get_campaign_for(user, pk, queryset)
+    campaign = access.get_campaign_for(user, pk)
     office = user.has_perm("campaigns.manage_campaigns")
+    organisers = list(campaign.organisers.order_by("name").values_list("pk", "name", "username"))
+    grades = list(campaign.grades.values_list("pk", "name"))
     events = campaign.events.select_related("venue").annotate(taken=Count("registrations"))
-    tasks = campaign.tasks.select_related("owner")
+    tasks = campaign.tasks.values("pk", "title", "status", "due_date", "owner_id", "owner__name", "owner__username")
     if not office:
         events = events.filter(is_published=True)
         tasks = tasks.filter(owner=user)
-    contests = campaign.contests.annotate(
-        entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
-    ).prefetch_related(Prefetch("judges", queryset=User.objects.order_by("name")))
-    reports = campaign.reports.annotate(received=Count("submissions"))
+    contests = list(
+        campaign.contests.annotate(
+            entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
+        )
+    )
+    _add_judges(contests, user)
+    reports = list(campaign.reports.annotate(received=Count("submissions")))
+    published = any(contest.results_published_at for contest in contests)
     context = {
         "campaign": campaign,
         "status": campaign_service.status_on(campaign, timezone.localdate()),
-        "is_organiser": access.is_organiser(user, campaign),
+        "is_organiser": access.is_organiser(user, campaign, organiser_ids={row[0] for row in organisers}),
         "office": office,
+        # What User.get_full_name shows: the name, else the username.
+        "organiser_names": [name or username for _pk, name, username in organisers],
+        "grade_names": [name for _pk, name in grades],
         "events": list(events),
-        "tasks": list(tasks),
-        "contests": list(contests),
-        "reports": list(reports),
-        "expected_classes": expected_classes(campaign).count() if office else None,
-        "leaderboard": campaign_leaderboard(campaign),
-        "summary": Summary.objects.filter(campaign=campaign).first() if office else None,
+        "tasks": [
+            {
+                **task,
+                "owner_name": task["owner__name"] or task["owner__username"],
+                "status_label": TaskStatus(task["status"]).label,
+            }
+            for task in tasks
+        ],
+        "contests": contests,
+        "reports": reports,
+        "expected_classes": (
+            expected_classes(campaign, grade_ids=[row[0] for row in grades]).count() if office and reports else None
+        ),
+        "leaderboard": campaign_leaderboard(campaign) if published else [],
+        "has_summary": office and Summary.objects.filter(campaign=campaign).exists(),
         "today": timezone.localdate(),
         "now": timezone.now(),
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+def _add_judges(contests: list[Contest], user) -> None:
+    """Each contest's judges' names (by name) and whether ``user`` is one of them, in one query."""
+    judges: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if contests:
+        rows = (
+            Contest.judges.through.objects.filter(contest_id__in=[contest.pk for contest in contests])
+            .order_by("user__name", "user_id")
+            .values_list("contest_id", "user_id", "user__name", "user__username")
+        )
+        for contest_id, user_id, name, username in rows:
+            judges[contest_id].append((user_id, name or username))
+    for contest in contests:
+        contest.judge_names = [name for _pk, name in judges[contest.pk]]
+        contest.is_judge = any(user_id == user.pk for user_id, _name in judges[contest.pk])
 
 
 @require_perm("campaigns.manage_campaigns")

@@ -28,6 +28,8 @@ ALLOWED_FUNCTION_IMPORTS = {
     ("counseling/apps.py", "counseling.celery"),
     # ... and the signed-in cache's receivers, which forget a cached user when their row changes.
     ("counseling/apps.py", "counseling.services"),
+    # ... and the opening-hours cache's receivers, which forget the cached hours when they change.
+    ("appointments/apps.py", "appointments.services"),
 }
 
 

@@ -29,7 +29,7 @@ NAMED = {
     "MONTH_DAY_FORMAT",
     "YEAR_MONTH_FORMAT",
 }
-# Not a way of writing a date: the name of the weekday next to a named date.
+# Not a way of writing a date: the name of the weekday next to a named date (templates and Python).
 WEEKDAY = {"D", "l"}
 # A date a machine reads, never a person: a link's ?date= or a form's value is ISO 8601 in every
 # language (appointments/tests/test_iso_dates.py).
@@ -71,7 +71,7 @@ TEMPLATE_FILTER = re.compile(r"""\|(date|time):\s*(["'])(.*?)\2""")
 # strftime, an f-string date pattern, date_format with a pattern, or an ISO date put into a
 # translated message ("... on %(day)s" % {"day": day.isoformat()}).
 PYTHON_PATTERN = re.compile(
-    r"""strftime\(|\{[^{}\n]*:%[a-zA-Z][^{}\n]*\}|date_format\([^)\n]*,\s*["'](?![A-Z_]+["'])"""
+    r"""strftime\(|\{[^{}\n]*:%[a-zA-Z][^{}\n]*\}|date_format\([^)\n]*,\s*["'](?![A-Z_]+["']|[lD]["'])"""
     r"""|%\s*\{[^}\n]*\.isoformat\(\)"""
 )
 
@@ -132,6 +132,8 @@ def test_the_checks_bite() -> None:
     assert PYTHON_PATTERN.search('formats.date_format(day, "Y-m-d")')
     assert PYTHON_PATTERN.search('_("Closed on %(day)s.") % {"day": day.isoformat()}')
     assert not PYTHON_PATTERN.search('formats.date_format(day, "SHORT_DATE_FORMAT")')
+    assert not PYTHON_PATTERN.search('date_format(day, "l")')  # the weekday's name, as WEEKDAY allows
+    assert PYTHON_PATTERN.search('date_format(day, "l j")')
     assert not PYTHON_PATTERN.search('key = f"digest:{user.pk}:{day.isoformat()}"')
 
 

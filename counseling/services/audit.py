@@ -57,10 +57,7 @@ def record(
     entry sealed with HMAC under AUDIT_KEY. ``detail`` must never hold confidential content.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        last = _last_hash_locked()
         entry = AuditEntry(
             created_at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
@@ -77,6 +74,25 @@ def record(
         entry.hash = entry.compute_hash()
         entry.save()
     return entry
+
+
+def _last_hash_locked() -> str | None:
+    """The hash of the chain's last entry, read once this transaction holds the chain lock.
+
+    On PostgreSQL the lock and the read go in one round trip as two statements: under READ
+    COMMITTED each statement takes its own snapshot, so the read sees every entry committed before
+    the lock was granted. Elsewhere (SQLite) writers are serialised by the database itself.
+    """
+    if connection.vendor != "postgresql":
+        return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock(%s); SELECT hash FROM {table} ORDER BY id DESC LIMIT 1",  # noqa: S608
+            [_CHAIN_LOCK],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _removed_by_retention(entry_hash: str) -> bool:

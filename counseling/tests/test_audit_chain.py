@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
 from io import StringIO
 
 import pytest
@@ -82,3 +84,34 @@ def test_verify_audit_finds_a_deleted_row(counselor, student) -> None:
     with pytest.raises(CommandError):
         call_command("verify_audit", stdout=out)
     assert f"entry {last.pk}: link to the previous entry is broken" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_in_parallel_never_fork_the_chain(counselor, student) -> None:
+    """Six connections appending at once: one chain, each entry linked to the one committed before it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the chain lock is PostgreSQL's; SQLite serialises writers itself")
+    failures: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def append(n: int) -> None:
+        try:
+            start.wait()
+            for _ in range(n):
+                record(counselor, AuditAction.VIEW, student, student_id=student.pk)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=append, args=(15,)) for _ in range(6)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert failures == []
+    chain = list(AuditEntry.objects.order_by("id").values_list("prev_hash", "hash"))
+    assert len(chain) == 90
+    assert chain[0][0] == GENESIS
+    assert all(later[0] == earlier[1] for earlier, later in itertools.pairwise(chain))
+    assert list(find_breaks()) == []

@@ -1,18 +1,20 @@
-"""A window's office slots and closed days, kept in the shared cache for the counselor's agenda.
+"""A window's office slots and closed days, and the office rules, kept in the shared cache for pages.
 
 The agenda draws every slot of the opening hours on each request, though schedules, extra sessions,
 closed days and terms change a few times a term: reading and cutting them cost three queries and
 about a fifth of the week page's CPU. With ``settings.SIGNED_IN_CACHE`` (a cache every process shares,
 see counseling.settings) they are kept under one stamp, which any save or delete of a weekly
-schedule, an extra session, a closed day, a term or a counselor's name bumps — at once and again
-after the transaction commits, so a request that read the old rows just before cannot store them
-under the new stamp. Entries also expire after HOURS_SECONDS, which bounds a bump lost while the
+schedule, an extra session, a closed day, a term or a counselor's name, and any save of the office
+rules, bumps — at once and again after the transaction commits, so a request that read the old
+rows just before cannot store them under the new stamp. Entries also expire after HOURS_SECONDS, which bounds a bump lost while the
 cache was unreachable.
 
 What is cached is not confidential: opening hours, rooms, closed days (their reason is shown
 publicly) and counselors' names (on the public office page). Counselors are cached with their id
-and names only. Booking never reads this cache: it checks the slot in the database
-(``booking.check_slot``), so a slot shown moments after it was removed cannot be booked.
+and names only. Booking never reads this cache: it checks the slot and the rules in the database
+(``booking.check_slot``, ``booking.book``), so a slot shown moments after it was removed cannot be
+booked. The office rules are changed through their form (a save); a bulk ``update()`` of them must
+call ``forget_hours()``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +32,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from appointments.models import ClosedDay, ExtraSession, WeeklySchedule
+from appointments.models import ClosedDay, ExtraSession, OfficeRules, WeeklySchedule
 from appointments.services.slots import Slot, office_slots
 from counseling.enums import Role
 from counseling.models import Term, User
@@ -68,7 +72,20 @@ def window_hours(
     ids = None if counselor_ids is None else list(counselor_ids)
     if not settings.SIGNED_IN_CACHE:
         return _load(first, last, ids)
-    key = _key(first, last, ids)
+    return _stamped(_key(first, last, ids), lambda: _load(first, last, ids))
+
+
+def office_rules() -> OfficeRules:
+    """The office rules as a page shows them, from the shared cache when there is one.
+
+    For showing only: whatever books, moves or reminds reads the row itself (``OfficeRules.load``).
+    """
+    if not settings.SIGNED_IN_CACHE:
+        return OfficeRules.load()
+    return _stamped("appointments:hours:v1:rules", OfficeRules.load)
+
+
+def _stamped(key: str, load: Callable[[], Any]) -> Any:
     # One round trip on a hit. The stamp is read before the database, so rows read just before a
     # change are stored under the stamp that the change then bumps.
     found = cache.get_many([key, _STAMP])
@@ -80,7 +97,7 @@ def window_hours(
     entry = found.get(key)
     if entry is not None and entry[0] == stamp:
         return entry[1]
-    value = _load(first, last, ids)
+    value = load()
     cache.set(key, (stamp, value), HOURS_SECONDS)
     return value
 
@@ -102,6 +119,7 @@ def forget_hours() -> None:
 @receiver(post_delete, sender=ClosedDay)
 @receiver(post_save, sender=Term)
 @receiver(post_delete, sender=Term)
+@receiver(post_save, sender=OfficeRules)
 def _hours_changed(sender, **kwargs) -> None:
     forget_hours()
 

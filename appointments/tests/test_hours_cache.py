@@ -10,10 +10,16 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from appointments.models import OfficeRules
 from appointments.services.agenda import week_of
 from appointments.services.hours_cache import window_hours
 from appointments.tests.conftest import at, key
-from appointments.tests.factories import ClosedDayFactory, ExtraSessionFactory, WeeklyScheduleFactory
+from appointments.tests.factories import (
+    AppointmentFactory,
+    ClosedDayFactory,
+    ExtraSessionFactory,
+    WeeklyScheduleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +103,15 @@ def test_without_a_shared_cache_the_hours_are_read_each_time(counselor, hours, d
         slots, _closures = window_hours(first, last, [counselor.pk])
     assert len(slots) == 10
     assert cache.get("appointments:hours:stamp") is None
+
+
+def test_a_change_of_the_office_rules_shows_on_the_next_booking_page(login, student, counselor, hours) -> None:
+    rules = OfficeRules.load()
+    rules.max_upcoming_per_student = 2
+    rules.save()
+    client = login(student)
+    AppointmentFactory(student=student, counselor=counselor, starts_at=at(1, 17, 25))
+    assert 'data-testid="slot"' in client.get(reverse("appointments:book")).content.decode()
+    rules.max_upcoming_per_student = 1
+    rules.save()
+    assert 'data-testid="slot"' not in client.get(reverse("appointments:book")).content.decode()

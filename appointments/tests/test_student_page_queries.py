@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def queries(client, url: str) -> list[str]:
-    client.get(url)  # warm: the office rules row is created on first use
+    OfficeRules.load()  # the school's rules row (created on first use, which forgets the cached hours)
+    client.get(url)  # warm: the cached rules and opening hours
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -80,36 +81,40 @@ def test_the_home_panel_shows_each_appointment_and_the_offer(login, student, cou
     assert f'<a href="{reverse("appointments:mine")}" class="alert-link">Answer now</a>' in page
 
 
-def test_the_booking_page_with_free_times_reads_six_queries(login, student, counselor, hours) -> None:
-    # Of its own: the office rules; the student's upcoming appointments (to check the limit); the
-    # counselors with opening hours (the filter); then who is busy: appointments, group sessions and
-    # held offers. The opening hours (weekly hours, extra sessions, closed days) come from the shared
-    # cache (appointments.services.hours_cache) once a request has read them.
+def test_the_booking_page_with_free_times_reads_five_queries(login, student, counselor, hours) -> None:
+    # Of its own: the student's upcoming appointments (to check the limit); the counselors with
+    # opening hours (the filter); then who is busy: appointments, group sessions and held offers.
+    # The office rules and the opening hours (weekly hours, extra sessions, closed days) come from
+    # the shared cache (appointments.services.hours_cache) once a request has read them.
     client = login(student)
-    assert len(queries(client, reverse("appointments:book"))) == 6
-    assert len(queries(client, f"{reverse('appointments:book')}?counselor={counselor.pk}")) == 6
+    assert len(queries(client, reverse("appointments:book"))) == 5
+    assert len(queries(client, f"{reverse('appointments:book')}?counselor={counselor.pk}")) == 5
     schedule = WeeklySchedule.objects.filter(counselor=counselor).first()
     schedule.room = "302"
     schedule.save(update_fields=["room"])
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("appointments:book")).status_code == 200
-    assert len(captured.captured_queries) == 6 + 4  # the hours read again: closed days, weekly, extra, names
+    # Read again: the rules, closed days, weekly hours, extra sessions, the counselors' names.
+    assert len(captured.captured_queries) == 5 + 5
 
 
-def test_the_booking_page_at_the_limit_reads_only_the_rules_and_the_appointments(
+def test_the_booking_page_at_the_limit_reads_only_the_appointments(
     login, student, counselor, hours
 ) -> None:
-    # Of its own: the office rules and the student's upcoming appointments; no filter, no free times.
+    # Of its own: the student's upcoming appointments (the office rules come from the shared cache);
+    # no filter, no free times.
     appointment = AppointmentFactory(student=student, counselor=counselor, starts_at=at(1, 17, 25))
     client = login(student)
-    assert len(queries(client, reverse("appointments:book"))) == 2
-    OfficeRules.objects.filter(pk=1).update(max_upcoming_per_student=2)
+    assert len(queries(client, reverse("appointments:book"))) == 1
+    rules = OfficeRules.load()
+    rules.max_upcoming_per_student = 2
+    rules.save()  # as the office-rules form does: the next page shows the new limit
     AppointmentFactory(student=student, counselor=counselor, starts_at=at(2, 17, 25))
     page = client.get(reverse("appointments:book")).content.decode()
     assert f'<a class="alert-link" href="{reverse("appointments:detail", args=[appointment.pk])}">' in page
     assert f"17 Nov 2026, 17:25 · {counselor.name}</a>" in page
     assert 'data-testid="slot"' not in page
-    assert len(queries(client, reverse("appointments:book"))) == 2
+    assert len(queries(client, reverse("appointments:book"))) == 1
 
 
 def test_the_booking_page_links_each_free_time(login, student, counselor, hours) -> None:

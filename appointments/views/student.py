@@ -20,7 +20,7 @@ from appointments.forms import BookForm, CounselorFilterForm, WaitlistForm
 from appointments.models import Appointment, GroupSession, OfficeRules, WaitlistEntry, WaitlistOffer, WeeklySchedule
 from appointments.services import booking, waitlist
 from appointments.services.errors import BookingError, SlotTakenError
-from appointments.services.hours_cache import window_hours
+from appointments.services.hours_cache import office_rules, window_hours
 from appointments.services.slots import free_slots, group_by_day, merge_any_counselor, parse_slot_key
 from counseling.decorators import require_perm
 from counseling.roles import counselors
@@ -86,7 +86,7 @@ def book(request: HttpRequest) -> HttpResponse:
     A student who holds as many upcoming appointments as the rules allow sees those instead: the
     counselor filter and the free times are then neither built nor read.
     """
-    rules = OfficeRules.load()
+    rules = office_rules()  # for showing; booking a time reads them again (booking.book)
     user, now = request.user, timezone.now()
     upcoming = list(
         Appointment.objects.visible_to(user)

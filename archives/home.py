@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from archives.models import (
     FocusEntry,
@@ -21,13 +24,34 @@ from archives.services.screenings import pending_for
 from counseling.hooks import Panel
 
 
+def _pending_surveys(user) -> list[dict]:
+    """The student's first five surveys to answer, each with its address and closing time written
+    out here (the panel is on every student's home page)."""
+    rows = []
+    survey_url = ""
+    for survey in pending_for(user)[:5]:
+        if not survey_url:
+            # The survey pages' prefix, to which each row adds its screening's id.
+            survey_url = reverse("archives:survey", args=[0])[: -len("0/")]
+        until = date_format(timezone.localtime(survey.closes_at), "SHORT_DATETIME_FORMAT")
+        rows.append(
+            {
+                "url": f"{survey_url}{survey.screening_id}/",
+                "title": survey.title,
+                "draft": survey.draft_saved_at is not None,
+                "until": _("until %(time)s") % {"time": until},
+            }
+        )
+    return rows
+
+
 def panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     out: list[Panel] = []
     if user.has_perm("archives.answer_survey"):
-        pending = list(pending_for(user)[:5])
-        if pending:
-            out.append(Panel("archives/panels/pending_surveys.html", {"invitations": pending}, order=20))
+        surveys = _pending_surveys(user)
+        if surveys:
+            out.append(Panel("archives/panels/pending_surveys.html", {"surveys": surveys}, order=20))
     if user.has_perm("archives.handle_warnings"):
         now = timezone.now()
         counts = ScreeningWarning.objects.visible_to(user).aggregate(

@@ -199,15 +199,25 @@ def delete_draft(screening: Screening, *, by, request: HttpRequest | None = None
 # Answering -----------------------------------------------------------------------------------
 
 
-def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) -> list[Invitation]:
+@dataclass(frozen=True)
+class PendingSurvey:
+    """One survey a student has still to answer, as the home page lists it."""
+
+    screening_id: int
+    title: str
+    closes_at: datetime.datetime
+    draft_saved_at: datetime.datetime | None
+
+
+def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) -> list[PendingSurvey]:
     """The student's unanswered invitations to screenings open now that they may take part in
     (guardian consent, see services.participation): one query, plus at most two for the rule.
 
-    For the home page's list: each invitation carries its draft time and its screening's title,
-    closing time and anonymity, nothing else (it is on every student's home page).
+    For the home page's list: each row carries the screening's id, title and closing time and the
+    draft's time, read as values (it is on every student's home page).
     """
     now = now or timezone.now()
-    invitations = list(
+    rows = list(
         Invitation.objects.filter(
             student=student,
             status=InvitationStatus.PENDING,
@@ -215,14 +225,21 @@ def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) 
             screening__opens_at__lte=now,
             screening__closes_at__gt=now,
         )
-        .select_related("screening")
-        .only("screening_id", "draft_saved_at", "screening__title", "screening__closes_at", "screening__is_anonymous")
-        .order_by("screening__closes_at")[:limit]
+        .order_by("screening__closes_at")
+        .values_list(
+            "screening_id", "screening__title", "screening__closes_at", "draft_saved_at", "screening__is_anonymous"
+        )[:limit]
     )
-    if not invitations:
+    if not rows:
         return []
     participation = Participation(student, timezone.localdate(now))
-    return [invitation for invitation in invitations if participation.may_take_part(invitation.screening)]
+    # The rule reads only whether a screening is anonymous: one unsaved screening for each kind.
+    kinds = {True: Screening(is_anonymous=True), False: Screening(is_anonymous=False)}
+    return [
+        PendingSurvey(screening_id, title, closes_at, draft_saved_at)
+        for screening_id, title, closes_at, draft_saved_at, anonymous in rows
+        if participation.may_take_part(kinds[anonymous])
+    ]
 
 
 def consent_message() -> str:

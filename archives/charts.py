@@ -9,11 +9,11 @@ for screen readers, and every page that shows one also shows the numbers in a ta
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
@@ -23,6 +23,12 @@ PALETTE = ("#2e7d32", "#8bc34a", "#fbc02d", "#fb8c00", "#e53935")
 HIDDEN_FILL = "#bdbdbd"
 TEXT = "#212529"
 MUTED = "#6c757d"
+
+
+def escape(text: object) -> str:
+    """What ``django.utils.html.escape`` returns (it is ``html.escape(str(text))``), without its
+    lazy-string and safe-string wrappers: the whole SVG is marked safe once, in ``_svg``."""
+    return html.escape(str(text))
 
 
 def band_colour(level: int, top_level: int) -> str:

@@ -3,16 +3,17 @@ for counselors and the head counselor. Reading and printing are audited like a c
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import json
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archives import charts
-from archives.models import ClassLogEntry, FocusEntry, FocusReview, Result, ScreeningWarning
+from archives.models import ClassLogEntry, FocusEntry, FocusReview, Instrument, Result, ScreeningWarning
 from counseling.cases import contract as cases
 from counseling.models import User
 from counseling.models.audit import AuditAction
@@ -23,11 +24,13 @@ from .definition import score_range
 
 @dataclass
 class InstrumentHistory:
-    instrument: object
-    results: list[Result] = field(default_factory=list)
+    # Built from the results' row (names, scoring flag, definition), never saved.
+    instrument: Instrument
+    # Named rows of ``Result`` values (see ``open_archive``).
+    results: list = field(default_factory=list)
     chart: str = ""
-    # The results as the page prints them (archives.views.archive fills them in).
-    rows: list[dict] = field(default_factory=list)
+    # The results' table rows as the page prints them (archives.views.archive fills them in).
+    rows: str = ""
 
 
 def open_archive(student: User, *, viewer, request: HttpRequest | None = None, printing: bool = False) -> dict:
@@ -46,38 +49,52 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
         student_id=student.pk,
         detail="archive",
     )
-    # Each list reads only the columns the page prints (see archives/templates/archives/_archive_body.html):
-    # the SQL compiler's work grows with every column, and a joined answer sheet or note would be
-    # decrypted for nothing.
+    # Each list reads only the values the page prints (see archives/views/archive.py), as plain
+    # rows: the SQL compiler's work grows with every column and every joined model, and a joined
+    # answer sheet or note would be decrypted for nothing.
     results = list(
         Result.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("instrument", "screening")
-        .only(
+        # The definition is large and the same for every result of an instrument: read as text
+        # and decoded once per instrument below, not once per row.
+        .annotate(definition_text=Cast("instrument__definition", TextField()))
+        .values_list(
             "submission_id",
             "submitted_at",
             "total",
             "band",
             "is_critical",
+            "screening__title",
+            "instrument_id",
             "instrument__name_zh",
             "instrument__name_en",
-            "instrument__definition",
             "instrument__is_scored",
-            "screening__title",
+            "definition_text",
+            named=True,
         )
         .order_by("submitted_at", "id")
     )
-    histories: OrderedDict[int, InstrumentHistory] = OrderedDict()
+    histories: dict[int, InstrumentHistory] = {}
     for result in results:
-        histories.setdefault(result.instrument_id, InstrumentHistory(result.instrument)).results.append(result)
+        history = histories.get(result.instrument_id)
+        if history is None:
+            instrument = Instrument(
+                pk=result.instrument_id,
+                name_zh=result.instrument__name_zh,
+                name_en=result.instrument__name_en,
+                is_scored=result.instrument__is_scored,
+                definition=json.loads(result.definition_text),
+            )
+            history = histories[result.instrument_id] = InstrumentHistory(instrument)
+        history.results.append(result)
     for history in histories.values():
         instrument = history.instrument
-        if instrument.is_scored and history.results:
+        if instrument.is_scored:
             low, high = score_range(instrument.definition, instrument.definition["scoring"]["total"]["items"])
             history.chart = charts.trend(
                 _("%(instrument)s totals over time") % {"instrument": instrument.short_name},
                 [
-                    charts.TrendPoint(timezone.localtime(r.submitted_at).date(), r.total, r.screening.title)
+                    charts.TrendPoint(timezone.localtime(r.submitted_at).date(), r.total, r.screening__title)
                     for r in history.results
                     if r.total is not None
                 ],
@@ -88,28 +105,29 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
     focus = list(
         FocusEntry.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("category")
-        .only("level", "category", "teacher_request", "note", "started_at", "ended_at")
-        .prefetch_related(
-            Prefetch(
-                "reviews",
-                queryset=FocusReview.objects.select_related("reviewed_by").only(
-                    "entry_id",
-                    "reviewed_at",
-                    "level_after",
-                    "ended",
-                    "note",
-                    "reviewed_by__name",
-                    "reviewed_by__username",
-                ),
-            )
+        .values_list(
+            "pk",
+            "level",
+            "category__name_zh",
+            "category__name_en",
+            "teacher_request",
+            "note",
+            "started_at",
+            "ended_at",
+            named=True,
         )
     )
+    # The reviews of those entries (read only when there is one), grouped by entry in Python.
+    reviews: dict[int, list] = {entry.pk: [] for entry in focus}
+    if focus:
+        for review in FocusReview.objects.filter(entry_id__in=reviews).values_list(
+            "entry_id", "reviewed_at", "level_after", "ended", "note", "reviewed_by__name", "reviewed_by__username"
+        ):
+            reviews[review[0]].append(review)
     logs = list(
         ClassLogEntry.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("teacher", "school_class__grade")
-        .only(
+        .values_list(
             "date",
             "channel",
             "text",
@@ -118,21 +136,31 @@ def open_archive(student: User, *, viewer, request: HttpRequest | None = None, p
             "teacher__username",
             "school_class__number",
             "school_class__grade__name",
+            named=True,
         )
         .order_by("-date")
     )
     warnings = list(
         ScreeningWarning.objects.visible_to(viewer)
         .filter(student=student)
-        .select_related("screening", "counselor")
-        .only("created_at", "status", "is_critical", "screening__title", "counselor__name", "counselor__username")
+        .values_list(
+            "pk",
+            "created_at",
+            "status",
+            "is_critical",
+            "screening__title",
+            "counselor__name",
+            "counselor__username",
+            named=True,
+        )
     )
     return {
         "student": student,
         "profile": student.student_profile,
         "histories": list(histories.values()),
         "focus_entries": focus,
-        "active_focus": next((entry for entry in focus if entry.is_active), None),
+        "reviews": reviews,
+        "active_focus": next((entry for entry in focus if entry.ended_at is None), None),
         "logs": logs,
         "warnings": warnings,
         "facts": cases.archive_facts(student, viewer),

@@ -7,10 +7,11 @@ with CACHE_URL. What the archive itself reads, each through its door:
 - the student (``archives.access.get_student_for``, with profile, class, grade, class teacher);
 - the audit entry, written before anything is read;
 - the results (with instrument and screening), the focus entries (and their reviews, only when
-  there is an entry), the class teacher's log, the warnings;
-- the contact facts (``counseling.cases.contract.archive_facts``): the student's cases the reader
-  may open or that are open, then the session days and the referrals of the reader's own cases
-  (skipped when the reader holds none).
+  there is an entry), the class teacher's log, the warnings, each as plain values;
+- the contact facts (``counseling.cases.contract.archive_facts``): the reader's cases of the
+  student with their session days, then the referrals of those cases (skipped when the reader
+  holds none); the student's open case is read apart only when it is not the reader's (a student
+  has at most one).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from archives.models import Invitation, ScreeningWarning
+from archives.models import FocusReview, Invitation, ScreeningWarning
 from archives.services import focus, screenings
 from archives.tests.factories import ClassLogEntryFactory, FocusEntryFactory, gad7_answers, phq9_answers, published
+from counseling.cases.enums import CaseStatus
 from counseling.cases.tests.factories import CaseFactory, NoteFactory, ReferralFactory
 from counseling.models import AuditEntry
 
@@ -37,8 +39,8 @@ STUDENT = 1
 AUDIT = 4
 # Results, focus entries, their reviews, the log, the warnings.
 LISTS = 5
-# The reader's and the open cases; session days; referrals.
-FACTS = 3
+# The reader's cases with their session days; their referrals.
+FACTS = 2
 
 
 @pytest.fixture
@@ -89,10 +91,10 @@ def test_the_case_holders_archive_page_costs_a_fixed_number_of_queries(story, st
 
 
 def test_a_colleague_reads_no_session_days_or_referrals(story, student, other_counselor, client_for) -> None:
-    """``other_counselor`` holds none of the student's cases: the facts stop after the cases, and
-    the warnings door shows them none (but the query runs)."""
+    """``other_counselor`` holds none of the student's cases: no referrals are read, the open case
+    (a colleague's) is, and the warnings door shows them none (but the query runs)."""
     count, page = _queries(client_for(other_counselor), student)
-    assert count == STUDENT + AUDIT + LISTS + FACTS - 2
+    assert count == STUDENT + AUDIT + LISTS + FACTS
     assert 'data-testid="colleague-case"' in page
 
 
@@ -103,3 +105,47 @@ def test_the_printable_archive_reads_the_same(story, student, counselor, client_
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) == STUDENT + AUDIT + LISTS + FACTS
+
+
+def test_the_holder_of_a_closed_case_also_reads_who_holds_the_open_one(
+    story, student, counselor, other_counselor, client_for
+) -> None:
+    """When the reader's case is closed, the student's open case (at most one) is read apart: here
+    a colleague's, named on the page; the reader's own session days and referral still show."""
+    story.status, story.closed_at = CaseStatus.CLOSED, timezone.now()
+    story.save(update_fields=["status", "closed_at"])
+    colleague = CaseFactory(student=student, counselor=other_counselor)
+    count, page = _queries(client_for(counselor), student)
+    assert count == STUDENT + AUDIT + LISTS + FACTS + 1
+    assert 'data-testid="colleague-case"' in page
+    assert colleague.counselor.get_full_name() in page
+    assert "市精神卫生中心" in page
+
+
+def test_the_rows_made_in_python_escape_what_they_print(story, student, counselor, class_teacher, client_for) -> None:
+    """The lists are printed by Python (archives.views.archive), not by template loops: every
+    value is escaped as the template did, and the words are translated."""
+    entry = FocusEntryFactory(
+        student=student,
+        started_by=counselor,
+        note="<b>旧</b> & 'x'",
+        teacher_request="",
+        started_at=timezone.now() - datetime.timedelta(days=400),
+        ended_at=timezone.now() - datetime.timedelta(days=300),
+    )
+    FocusReview.objects.create(entry=entry, reviewed_by=None, level_before=entry.level, ended=True, note="<i>n</i>")
+    ClassLogEntryFactory(
+        student=student,
+        school_class=student.student_profile.school_class,
+        teacher=class_teacher,
+        text="<script>",
+        is_concern=True,
+    )
+    url = reverse("archives:archive_detail", args=[student.pk])
+    page = client_for(counselor).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "&lt;b&gt;旧&lt;/b&gt; &amp; &#x27;x&#x27;" in page
+    assert ": removed from the list — &lt;i&gt;n&lt;/i&gt;</li>" in page
+    assert '<div class="text-pre">&lt;script&gt;</div>' in page
+    assert '<span class="badge text-bg-danger">Marked as a concern</span>' in page
+    page = client_for(counselor).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Marked as a concern" not in page and "removed from the list" not in page

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
-
-from counseling.cases.enums import CaseStatus
-from counseling.cases.models import Case, Referral, SessionNote
+from counseling.cases.enums import CaseStatus, ReferralStatus
+from counseling.cases.models import Case, Referral
+from counseling.models import User
 
 
 def archive_facts(student, viewer) -> dict:
@@ -19,29 +18,42 @@ def archive_facts(student, viewer) -> dict:
     the student has an open case and with whom (``colleague_counselor``), so two colleagues do not
     open parallel cases.
     """
-    # The student's cases that the viewer may open or that are still open (a student has a
-    # handful), each marked with whether it is one the viewer may open: one query.
-    visible = Case.objects.visible_to(viewer).filter(student=student)
-    cases = list(
-        Case.objects.filter(student=student)
-        .annotate(own=Exists(visible.filter(pk=OuterRef("pk"))))
-        .filter(Q(own=True) | ~Q(status=CaseStatus.CLOSED))
-        .select_related("counselor")
-        .only("status", "counselor__name", "counselor__username")
-    )
-    own = [case.pk for case in cases if case.own]
-    open_case = next((case for case in cases if case.status != CaseStatus.CLOSED), None)
-    # The day of every session (a few dozen at most): the count and the distinct days from one query.
-    contact_days = (
-        list(SessionNote.objects.filter(case_id__in=own).order_by("held_on").values_list("held_on", flat=True))
-        if own
-        else []
-    )
+    # The viewer's cases of the student (a handful), each with the day of each of its sessions (a
+    # few dozen at most): one row per session, or one row with no day for a case without any. One
+    # plain query through the door, cheaper to build than the cases with a per-case "may open"
+    # subquery and the session days apart.
+    own: set[int] = set()
+    contact_days = []
+    holder = None
+    open_is_own = False
+    for case_id, status, counselor_id, name, username, held_on in (
+        Case.objects.visible_to(viewer)
+        .filter(student=student)
+        .values_list("pk", "status", "counselor_id", "counselor__name", "counselor__username", "notes__held_on")
+        .order_by()
+    ):
+        own.add(case_id)
+        if held_on is not None:
+            contact_days.append(held_on)
+        if status != CaseStatus.CLOSED:
+            holder, open_is_own = User(pk=counselor_id, name=name, username=username), True
+    contact_days.sort()
+    if holder is None:
+        # A student has at most one case that is not closed (a constraint): when it is not the
+        # viewer's, a colleague may hold it. Only its counselor's name is read.
+        for counselor_id, name, username in (
+            Case.objects.filter(student=student)
+            .active()
+            .values_list("counselor_id", "counselor__name", "counselor__username")
+            .order_by()[:1]
+        ):
+            holder = User(pk=counselor_id, name=name, username=username)
+    statuses = dict(ReferralStatus.choices)
     referrals = (
         [
-            {"date": referral.referred_on, "institution": referral.institution, "status": referral.get_status_display()}
-            for referral in Referral.objects.filter(case_id__in=own)
-            .only("referred_on", "institution", "status")
+            {"date": referred_on, "institution": institution, "status": str(statuses.get(status, status))}
+            for referred_on, institution, status in Referral.objects.filter(case_id__in=own)
+            .values_list("referred_on", "institution", "status")
             .order_by("referred_on", "id")
         ]
         if own
@@ -51,6 +63,6 @@ def archive_facts(student, viewer) -> dict:
         "contact_dates": list(dict.fromkeys(contact_days)),
         "contact_count": len(contact_days),
         "referrals": referrals,
-        "open_case_counselor": open_case.counselor if open_case is not None and open_case.own else None,
-        "colleague_counselor": open_case.counselor if open_case is not None and not open_case.own else None,
+        "open_case_counselor": holder if open_is_own else None,
+        "colleague_counselor": None if open_is_own else holder,
     }

@@ -25,10 +25,18 @@ from campaigns.enums import ContestKind, EventKind, TaskStatus
 _PK_MARK = 2_147_483_647
 
 
-def _address(name: str) -> Callable[[int], str]:
-    """``reverse(name, args=[pk])`` for every ``pk``, from one ``reverse()``."""
-    prefix, suffix = reverse(name, args=[_PK_MARK]).rsplit(str(_PK_MARK), 1)
-    return lambda pk: f"{prefix}{pk}{suffix}"
+class _Address:
+    """``reverse(name, args=[pk])`` for every ``pk``, from one ``reverse()`` (none if no row links there)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.parts: tuple[str, str] | None = None
+
+    def __call__(self, pk: int) -> str:
+        if self.parts is None:
+            prefix, suffix = reverse(self.name, args=[_PK_MARK]).rsplit(str(_PK_MARK), 1)
+            self.parts = prefix, suffix
+        return f"{self.parts[0]}{pk}{self.parts[1]}"
 
 
 class _Once(dict):
@@ -54,6 +62,25 @@ def _local(pattern: str) -> _Once:
     zone = timezone.get_current_timezone()
     formatted = formats.get_format(pattern)
     return _Once(lambda moment: escape(dateformat.format(moment.astimezone(zone), formatted)))
+
+
+class _Clock:
+    """Local wall-clock times as ``|time:"TIME_FORMAT"`` shows them, each distinct time formatted once."""
+
+    def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.pattern = formats.get_format("TIME_FORMAT")
+        self.seen: dict = {}
+
+    def __call__(self, moment: datetime.datetime) -> str:
+        local = moment.astimezone(self.zone)
+        # A time format reads only the time of day and the zone's offset, never the date.
+        key = (local.time(), local.utcoffset())
+        try:
+            return self.seen[key]
+        except KeyError:
+            text = self.seen[key] = escape(dateformat.time_format(local, self.pattern))
+            return text
 
 
 @dataclass(frozen=True)
@@ -91,7 +118,7 @@ def task_items(tasks: Iterable[tuple], reader: Reader, today: datetime.date) -> 
 
     Its owner or an organiser marks it done or reopens it; an organiser edits it.
     """
-    status_url, edit_url = _address("campaigns:task_status"), _address("campaigns:task_edit")
+    status_url, edit_url = _Address("campaigns:task_status"), _Address("campaigns:task_edit")
     statuses = _labels(TaskStatus.choices)
     days = _Once(lambda day: escape(formats.date_format(day)))
     due, overdue = (
@@ -135,7 +162,7 @@ def task_items(tasks: Iterable[tuple], reader: Reader, today: datetime.date) -> 
 
 EVENT = (
     "\n      <tr>"
-    '\n        <td class="text-nowrap">{day} {weekday}<br><span class="small text-body-secondary">{starts}–{ends}</span></td>'
+    '\n        <td class="text-nowrap">{day}<br><span class="small text-body-secondary">{starts}–{ends}</span></td>'
     '\n        <td><span class="badge text-bg-light border">{kind}</span> {title}{office_only}</td>'
     "\n        <td>{venue}</td>"
     "\n        <td>{speaker}</td>"
@@ -164,9 +191,13 @@ class EventRow:
 
 def event_rows(events: Iterable[EventRow], reader: Reader) -> SafeString:
     """The ``<tr>`` of each event: when, what, where, who, for whom and its registrations (a link for the office)."""
-    registrations_url, edit_url = _address("campaigns:event_registrations"), _address("campaigns:event_edit")
+    registrations_url, edit_url = _Address("campaigns:event_registrations"), _Address("campaigns:event_edit")
     kinds = _labels(EventKind.choices)
-    days, weekdays, times = _local("MONTH_DAY_FORMAT"), _local("D"), _local("TIME_FORMAT")
+    zone = timezone.get_current_timezone()
+    # ``|date:"MONTH_DAY_FORMAT"`` and ``|date:"D"`` (the weekday) with a space between: one format per day.
+    day_pattern = f"{formats.get_format('MONTH_DAY_FORMAT')} D"
+    days = _Once(lambda day: escape(dateformat.format(day, day_pattern)))
+    times = _Clock()
     numbers = _Once(formats.localize)
     office_only = format_html(' <span class="badge text-bg-secondary">{}</span>', _("Office only"))
     edit = escape(_("Edit"))
@@ -182,10 +213,9 @@ def event_rows(events: Iterable[EventRow], reader: Reader) -> SafeString:
         # Dates and times as ``|date`` and ``|time`` show them: in the school's zone.
         rows.append(
             EVENT.format(
-                day=days[event.starts_at],
-                weekday=weekdays[event.starts_at],
-                starts=times[event.starts_at],
-                ends=times[event.ends_at],
+                day=days[event.starts_at.astimezone(zone).date()],
+                starts=times(event.starts_at),
+                ends=times(event.ends_at),
                 kind=kinds[event.kind],
                 title=escape(event.title),
                 office_only="" if event.is_published else office_only,
@@ -233,7 +263,7 @@ def contest_cards(contests: list[ContestRow], reader: Reader, now: datetime.date
     """A card per contest: its state, deadline, entries, classes and judges; the office and its judges open it."""
     if not contests:
         return format_html('<p class="text-body-secondary">{}</p>', _("No contests."))
-    contest_url = _address("campaigns:contest")
+    contest_url = _Address("campaigns:contest")
     kinds = _labels(ContestKind.choices)
     deadlines = _local("SHORT_DATETIME_FORMAT")
     numbers = _Once(formats.localize)
@@ -289,7 +319,7 @@ def report_cards(reports: Iterable[tuple], reader: Reader, expected: int | None)
     reports = list(reports)
     if not reports:
         return format_html('<p class="text-body-secondary">{}</p>', _("No required reports."))
-    report_url = _address("campaigns:report")
+    report_url = _Address("campaigns:report")
     deadlines = _local("SHORT_DATETIME_FORMAT")
     numbers = _Once(formats.localize)
     deadline_label = escape(_("Deadline"))

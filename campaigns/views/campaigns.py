@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -15,13 +17,13 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from campaigns.blueprints import get_blueprint
-from campaigns.enums import TaskStatus
 from campaigns.forms import BlueprintForm, CampaignForm
-from campaigns.models import Campaign, Contest, Summary
+from campaigns.models import Campaign, Contest, Event, RequiredReport, Task
 from campaigns.services import access
 from campaigns.services import campaigns as campaign_service
 from campaigns.services.contests import campaign_leaderboard
 from campaigns.services.reports import expected_classes
+from campaigns.views import campaign_rows
 from campaigns.views.common import add_errors, message_errors
 from counseling.decorators import require_perm
 
@@ -116,74 +118,174 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign page. Its query count does not grow with the number of events, tasks or entries.
 
-    It reads the campaign; its organisers' and grades' names; the events, tasks, contests and
-    required reports; the contests' judges (when there are contests); for the office, whether the
-    summary is written and how many classes owe each report (when there are reports); and the
-    class points only when a contest has published results, as awards exist only from then on
-    (``campaigns.services.contests.finalise``). Names are read as values, not as user rows.
+    It reads the campaign (for the office, with whether its summary is written); its organisers'
+    and grades' names; the events (registrations counted), tasks, contests (entries and classes
+    counted, with their judges' names) and required reports (hand-ins counted); for the office,
+    how many classes owe each report (when there are reports); and the class points only when a
+    contest has published results, as awards exist only from then on
+    (``campaigns.services.contests.finalise``). Rows are read as values and printed by
+    ``campaigns.views.campaign_rows``; events, contests and reports in their models' order.
     """
     user = request.user
-    campaign = access.get_campaign_for(user, pk)
     office = user.has_perm("campaigns.manage_campaigns")
-    organisers = list(campaign.organisers.order_by("name").values_list("pk", "name", "username"))
-    grades = list(campaign.grades.values_list("pk", "name"))
-    events = campaign.events.select_related("venue").annotate(taken=Count("registrations"))
-    tasks = campaign.tasks.values("pk", "title", "status", "due_date", "owner_id", "owner__name", "owner__username")
+    campaign, organisers, grades, summary_written = _campaign_with_names(user, pk)
+    events = (
+        Event.objects.filter(campaign=campaign)
+        .values_list(*EVENT_FIELDS)
+        .annotate(taken=Count("registrations"))
+        .order_by("starts_at", "pk")
+    )
+    tasks = (
+        Task.objects.filter(campaign=campaign)
+        .values_list("pk", "title", "status", "due_date", "owner_id", "owner__name", "owner__username")
+        .order_by("due_date", "pk")
+    )
     if not office:
         events = events.filter(is_published=True)
         tasks = tasks.filter(owner=user)
-    contests = list(
-        campaign.contests.annotate(
-            entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
-        )
+    contests = _contests(campaign, user)
+    reports = list(
+        RequiredReport.objects.filter(campaign=campaign)
+        .values_list("pk", "title", "deadline")
+        .annotate(received=Count("submissions"))
+        .order_by("deadline", "pk")
     )
-    _add_judges(contests, user)
-    reports = list(campaign.reports.annotate(received=Count("submissions")))
+    today, now = timezone.localdate(), timezone.now()
+    is_organiser = access.is_organiser(user, campaign, organiser_ids={row[0] for row in organisers})
+    reader = campaign_rows.Reader(
+        user_id=user.pk, office=office, is_organiser=is_organiser, csrf_token=partial(get_token, request)
+    )
+    expected = expected_classes(campaign, grade_ids=[row[0] for row in grades]).count() if office and reports else None
     published = any(contest.results_published_at for contest in contests)
     context = {
         "campaign": campaign,
-        "status": campaign_service.status_on(campaign, timezone.localdate()),
-        "is_organiser": access.is_organiser(user, campaign, organiser_ids={row[0] for row in organisers}),
+        "status": campaign_service.status_on(campaign, today),
+        "is_organiser": is_organiser,
         "office": office,
         # What User.get_full_name shows: the name, else the username.
         "organiser_names": [name or username for _pk, name, username in organisers],
         "grade_names": [name for _pk, name in grades],
-        "events": list(events),
-        "tasks": [
-            {
-                **task,
-                "owner_name": task["owner__name"] or task["owner__username"],
-                "status_label": TaskStatus(task["status"]).label,
-            }
-            for task in tasks
-        ],
-        "contests": contests,
-        "reports": reports,
-        "expected_classes": (
-            expected_classes(campaign, grade_ids=[row[0] for row in grades]).count() if office and reports else None
+        "task_items": campaign_rows.task_items(
+            (
+                (pk, title, status, due, owner_id, name or username)
+                for pk, title, status, due, owner_id, name, username in tasks
+            ),
+            reader,
+            today,
         ),
+        "event_rows": campaign_rows.event_rows([campaign_rows.EventRow(*row) for row in events], reader),
+        "contest_cards": campaign_rows.contest_cards(contests, reader, now),
+        "report_cards": campaign_rows.report_cards(reports, reader, expected),
         "leaderboard": campaign_leaderboard(campaign) if published else [],
-        "has_summary": office and Summary.objects.filter(campaign=campaign).exists(),
-        "today": timezone.localdate(),
-        "now": timezone.now(),
+        "has_summary": office and summary_written,
+        "today": today,
     }
     return render(request, "campaigns/campaign_detail.html", context)
 
 
-def _add_judges(contests: list[Contest], user) -> None:
-    """Each contest's judges' names (by name) and whether ``user`` is one of them, in one query."""
-    judges: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    if contests:
-        rows = (
-            Contest.judges.through.objects.filter(contest_id__in=[contest.pk for contest in contests])
-            .order_by("user__name", "user_id")
-            .values_list("contest_id", "user_id", "user__name", "user__username")
+# The campaign's own columns the page shows (the others are deferred, never read here).
+CAMPAIGN_FIELDS = (
+    "id",
+    "title",
+    "theme",
+    "kind",
+    "start_date",
+    "end_date",
+    "hosts",
+    "for_students",
+    "for_teachers",
+    "for_parents",
+    "goals",
+    "status",
+    "summary_due_days",
+)
+
+
+def _campaign_with_names(user, pk: int) -> tuple[Campaign, list[tuple[int, str, str]], list[tuple[int, str]], bool]:
+    """The campaign as ``user`` may see it (404 otherwise), its organisers ``(pk, name, username)`` by
+    name, its grades ``(pk, name)`` by level and whether its summary is written, in one query.
+
+    One row per organiser and grade (a campaign has a few of each); cheaper than a query for each.
+    """
+    rows = list(
+        Campaign.objects.visible_to(user)
+        .filter(pk=pk)
+        .values_list(
+            *CAMPAIGN_FIELDS,
+            "summary__id",
+            "organisers__id",
+            "organisers__name",
+            "organisers__username",
+            "grades__id",
+            "grades__name",
         )
-        for contest_id, user_id, name, username in rows:
-            judges[contest_id].append((user_id, name or username))
-    for contest in contests:
-        contest.judge_names = [name for _pk, name in judges[contest.pk]]
-        contest.is_judge = any(user_id == user.pk for user_id, _name in judges[contest.pk])
+        .order_by("organisers__name", "organisers__id", "grades__level", "grades__id")
+    )
+    if not rows:
+        raise Http404
+    width = len(CAMPAIGN_FIELDS)
+    campaign = Campaign.from_db(DEFAULT_DB_ALIAS, CAMPAIGN_FIELDS, rows[0][:width])
+    organisers: dict[int, tuple[int, str, str]] = {}
+    grades: dict[int, tuple[int, str]] = {}
+    for _summary, organiser_id, name, username, grade_id, grade_name in (row[width:] for row in rows):
+        if organiser_id is not None:
+            organisers.setdefault(organiser_id, (organiser_id, name, username))
+        if grade_id is not None:
+            grades.setdefault(grade_id, (grade_id, grade_name))
+    return campaign, list(organisers.values()), list(grades.values()), rows[0][width] is not None
+
+
+# An event's columns as campaign_rows.EventRow takes them (the registrations are counted after).
+EVENT_FIELDS = (
+    "pk",
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue__name",
+    "speaker",
+    "audience",
+    "registration_required",
+    "capacity",
+    "is_published",
+)
+
+
+def _contests(campaign: Campaign, user) -> list[campaign_rows.ContestRow]:
+    """The contests with their entries and classes counted and their judges' names (by name), in one query.
+
+    A row per contest and judge (one for a contest without judges); whether ``user`` judges it
+    decides whether they open it.
+    """
+    rows = (
+        Contest.objects.filter(campaign=campaign)
+        .values_list(
+            "pk", "kind", "title", "deadline", "results_published_at", "judges__id", "judges__name", "judges__username"
+        )
+        .annotate(
+            entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
+        )
+        .order_by("deadline", "pk", "judges__name", "judges__id")
+    )
+    contests: dict[int, campaign_rows.ContestRow] = {}
+    for pk, kind, title, deadline, published_at, judge_id, name, username, entry_count, class_count in rows:
+        contest = contests.get(pk)
+        if contest is None:
+            contest = contests[pk] = campaign_rows.ContestRow(
+                pk=pk,
+                kind=kind,
+                title=title,
+                deadline=deadline,
+                results_published_at=published_at,
+                entry_count=entry_count,
+                class_count=class_count,
+                judge_names=[],
+                is_judge=False,
+            )
+        if judge_id is not None:
+            contest.judge_names.append(name or username)
+            contest.is_judge = contest.is_judge or judge_id == user.pk
+    return list(contests.values())
 
 
 @require_perm("campaigns.manage_campaigns")

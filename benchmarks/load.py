@@ -448,7 +448,9 @@ def main() -> int:
     misses = [line for line in lines if "MISS" in line]
     measured = len([line for line in lines if line.endswith("| ok |") or "| MISS" in line])
     summary = (
-        f"Every one of the {measured} measurements with a target in this run meets it."
+        f"Every one of the {measured} measurements judged in this run (the signed-in yardstick's ratio, p95 at"
+        " 10 connections) meets its target; throughput against the earlier commit is judged side by side"
+        " (benchmarks/compare.py)."
         if not misses
         else f"{len(misses)} of {measured} measurements miss their target (marked MISS)."
     )

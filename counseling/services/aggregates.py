@@ -34,9 +34,12 @@ so a term's column looks the same in its own report and as the "previous term" o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 from scipy.optimize import linprog
 
 SMALL_CELL = 5
@@ -46,6 +49,13 @@ HIDDEN = "*"
 SUPPRESSED = HIDDEN
 # The least width of the interval a hidden cell can take, given what is shown.
 MIN_WIDTH = SMALL_CELL - 1
+# The cells a sheet hides depend on nothing but its counts, its relations and the cells hidden
+# beforehand (the rule is deterministic), and the linear programs take seconds on a school-sized
+# table (a leader's screening results: 375 hidden cells, 3.5 s). So the answer is kept in the cache
+# for a day under a keyed digest of them (an HMAC: the key gives no count away); it names cells,
+# never a count. Bump the version when the rule changes.
+PROTECTED_SECONDS = 24 * 60 * 60
+_RULE = "protect-v1"
 
 
 @dataclass(frozen=True)
@@ -129,14 +139,34 @@ class Sheet:
         if exact:
             hidden: set[str] = set()
         else:
-            hidden = {key for key, value in self.values.items() if value < SMALL_CELL}
-            hidden |= {key for key in also_hide if key in self.values}
+            also = {key for key in also_hide if key in self.values}
             self.relations = self.known_relations()
-            self._complete(hidden)
+            cache_key = self._digest(also)
+            kept = cache.get(cache_key)
+            if kept is not None:
+                hidden = set(kept)
+            else:
+                hidden = {key for key, value in self.values.items() if value < SMALL_CELL} | also
+                self._complete(hidden)
+                cache.set(cache_key, sorted(hidden), PROTECTED_SECONDS)
         shown: dict[str, object] = {key: HIDDEN if key in hidden else value for key, value in self.values.items()}
         for key, (value, needs) in self.derived_values.items():
             shown[key] = HIDDEN if any(shown.get(need, HIDDEN) == HIDDEN for need in needs) else value
         return shown
+
+    def _digest(self, also_hide: set[str]) -> str:
+        """The cache key of what ``protect`` hides for these counts, relations and prior hides."""
+        payload = json.dumps(
+            [
+                _RULE,
+                SMALL_CELL,
+                sorted(self.values.items()),
+                [[relation.whole, list(relation.parts), relation.equal] for relation in self.relations],
+                sorted(also_hide),
+            ],
+            ensure_ascii=False,
+        )
+        return "aggregates:hidden:" + salted_hmac(_RULE, payload, algorithm="sha256").hexdigest()
 
     def hidden_after_protect(self, also_hide: Iterable[str] = ()) -> set[str]:
         """The keys ``protect`` hides."""

@@ -29,6 +29,7 @@ from counseling.models import ConcernCategory, Term
 from counseling.reports import services
 from counseling.reports.layout import sections
 from counseling.reports.models import SemesterReport
+from counseling.services import aggregates
 from counseling.services.aggregates import HIDDEN, SMALL_CELL, Ref, Sheet, suppress, suppress_row
 from counseling.services.sections import Section
 from counseling.tests.disclosure_check import Published, from_sheet, integer_bounds, known, lp_bounds, violations
@@ -248,3 +249,25 @@ def test_the_campaign_summary_hides_a_handful_of_registrations(student, other_st
         Registration.objects.create(event=event, student=person)
     numbers = campaign_stats(campaign)
     assert (numbers["registrations"], numbers["students"], numbers["students_shown"]) == (HIDDEN, HIDDEN, False)
+
+
+def test_what_a_sheet_hides_is_worked_out_once_for_the_same_counts(monkeypatch) -> None:
+    """The linear programs run once per set of counts; a changed count works it out again."""
+    solved = []
+    solve = aggregates.linprog
+
+    def counted(*args, **kwargs):
+        solved.append(1)
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(aggregates, "linprog", counted)
+    counts = [[3, 9, 12], [8, 2, 7], [11, 6, 1]]
+    first = grid(counts).protect()
+    runs = len(solved)
+    assert runs > 0
+    assert grid(counts).protect() == first
+    assert len(solved) == runs
+    counts[0][0] = 4
+    changed = grid(counts).protect()
+    assert len(solved) > runs
+    assert violations(from_sheet(changed, grid(counts))) == []

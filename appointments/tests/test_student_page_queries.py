@@ -45,19 +45,20 @@ def offer_for(student, counselor, starts_at: datetime.datetime) -> WaitlistOffer
     )
 
 
-def test_a_students_home_reads_six_queries_however_many_appointments_they_have(login, student, counselor) -> None:
-    # Of its own: the current term; the unread notifications; the next three appointments (with
-    # the counselor's name) and a live waitlist offer; the pending surveys; the events signed up for.
+def test_a_students_home_reads_five_queries_however_many_appointments_they_have(login, student, counselor) -> None:
+    # Of its own: the unread notifications; the next three appointments (with the counselor's name)
+    # and a live waitlist offer; the pending surveys; the events signed up for. The current term
+    # comes from the shared cache with the signed-in user (counseling.services.signedin).
     # A student teaches no class: their classes are not looked for.
     client = login(student)
     AppointmentFactory(student=student, counselor=counselor, starts_at=at(1, 17, 25))
-    assert len(queries(client, reverse("home"))) == 6
+    assert len(queries(client, reverse("home"))) == 5
     # Three more appointments and an offer: the same queries.
     for days in (2, 3, 4):
         AppointmentFactory(student=student, counselor=counselor, starts_at=at(days, 17, 25))
     offer_for(student, counselor, at(1, 17, 55))
     statements = queries(client, reverse("home"))
-    assert len(statements) == 6
+    assert len(statements) == 5
     assert not [sql for sql in statements if "counseling_schoolclass" in sql and "class_teacher_id" in sql]
 
 
@@ -98,9 +99,7 @@ def test_the_booking_page_with_free_times_reads_five_queries(login, student, cou
     assert len(captured.captured_queries) == 5 + 5
 
 
-def test_the_booking_page_at_the_limit_reads_only_the_appointments(
-    login, student, counselor, hours
-) -> None:
+def test_the_booking_page_at_the_limit_reads_only_the_appointments(login, student, counselor, hours) -> None:
     # Of its own: the student's upcoming appointments (the office rules come from the shared cache);
     # no filter, no free times.
     appointment = AppointmentFactory(student=student, counselor=counselor, starts_at=at(1, 17, 25))

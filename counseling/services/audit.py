@@ -216,8 +216,11 @@ def find_breaks() -> Iterator[tuple[int | None, str]]:
         last_id = entry.id
     for entry_id, anchor in sorted(anchored.items()):
         if last_id is None or entry_id > last_id:
-            yield entry_id, (
-                f"anchored at {anchor.at} but missing: entries after {last_id or 'the start'} were removed from the end"
+            yield (
+                entry_id,
+                (
+                    f"anchored at {anchor.at} but missing: entries after {last_id or 'the start'} were removed from the end"
+                ),
             )
         elif first_id is not None and entry_id < first_id and _removed_by_retention(anchor.entry_hash):
             continue

@@ -34,14 +34,18 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from counseling.models import Grade, Notification, SchoolClass, StudentProfile, User
+from counseling.models import Grade, Notification, SchoolClass, StudentProfile, Term, User
 
 USER_SECONDS = 5 * 60
 UNREAD_SECONDS = 5 * 60
 STAMP_SECONDS = 24 * 60 * 60
 _DIRECTORY_STAMP = "signedin:directory:stamp"
-# What the cache held for a user's unread count when their account was read (one round trip for both).
-_UNREAD_FOUND = "_signedin_unread_found"
+_TERM_KEY = "signedin:term"
+_TERM_STAMP = "signedin:term:stamp"
+TERM_SECONDS = 10 * 60
+# What the cache held for a user's unread count and the current term when their account was read
+# (one round trip for all three): {key: value} for the keys looked up, each taken once.
+_PREFETCHED = "_signedin_prefetched"
 
 
 @functools.cache
@@ -71,9 +75,7 @@ def _unread_stamp(user_id: int) -> str:
     return f"signedin:unread:{user_id}:stamp"
 
 
-def _stamped(
-    key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int, found: dict | None = None
-) -> Any:
+def _stamped(key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int, found: dict | None = None) -> Any:
     """The value cached at ``key`` if it was stored under the current stamps, else ``load()`` (stored).
 
     One cache round trip on a hit, none if ``found`` already holds what the cache had for ``key``
@@ -117,36 +119,64 @@ def signed_in_user(user_id: int) -> User | None:
     """
     if not settings.SIGNED_IN_CACHE:
         return _load_user(user_id)
-    # The unread count comes in the same round trip: every page's menu shows it.
+    # The unread count (every page's menu) and the current term (every home page) come in the same
+    # round trip.
     user_keys = [_user_key(user_id), _user_stamp(user_id), _DIRECTORY_STAMP]
-    unread_keys = [_unread_key(user_id), _unread_stamp(user_id)]
-    found = cache.get_many(user_keys + unread_keys)
+    also = [_unread_key(user_id), _unread_stamp(user_id), _TERM_KEY, _TERM_STAMP]
+    found = cache.get_many(user_keys + also)
     user = _stamped(user_keys[0], user_keys[1:], lambda: _load_user(user_id), USER_SECONDS, found)
     if user is not None:
-        # Set after the user is cached, so only this request's copy carries it (unread_count takes it).
-        setattr(user, _UNREAD_FOUND, {key: found[key] for key in unread_keys if key in found})
+        # Set after the user is cached, so only this request's copy carries it.
+        setattr(user, _PREFETCHED, {key: found.get(key) for key in also})
     return user
+
+
+def _take_prefetched(user: User | None, keys: list[str]) -> dict | None:
+    """What signed_in_user read for ``keys``, once; None if it did not (``user`` may be a lazy proxy).
+
+    Taken once: a second call in the same request reads the cache again, so a change made by the
+    request itself (a notification read) is seen.
+    """
+    kept = getattr(user, _PREFETCHED, None) if user is not None else None
+    if not kept or any(key not in kept for key in keys):
+        return None
+    taken = {key: kept.pop(key) for key in keys}
+    return {key: value for key, value in taken.items() if value is not None}
 
 
 def unread_count(user: User) -> int:
     """How many of ``user``'s notifications are unread (the badge in the menu)."""
     if not settings.SIGNED_IN_CACHE:
         return user.notifications.unread().count()
+    keys = [_unread_key(user.pk), _unread_stamp(user.pk)]
     return _stamped(
-        _unread_key(user.pk),
-        [_unread_stamp(user.pk)],
-        lambda: user.notifications.unread().count(),
-        UNREAD_SECONDS,
-        _take_unread_found(user),
+        keys[0], keys[1:], lambda: user.notifications.unread().count(), UNREAD_SECONDS, _take_prefetched(user, keys)
     )
 
 
-def _take_unread_found(user: User) -> dict | None:
-    """What signed_in_user read for this user's unread count, once (``user`` may be a lazy proxy)."""
-    found = getattr(user, _UNREAD_FOUND, None)
-    if found is not None:
-        setattr(user, _UNREAD_FOUND, None)
-    return found
+def _load_term() -> dict | None:
+    # At most one term is current (a constraint): no ordering needed.
+    return next(iter(Term.objects.filter(is_current=True).order_by().values("name", "start", "end")[:1]), None)
+
+
+def current_term(user: User | None = None) -> dict | None:
+    """The current term's name, start and end (None: no term is current), as the home page shows it.
+
+    ``user``: the signed-in user, whose account was read with what the cache held for the term.
+
+    From the cache with SIGNED_IN_CACHE, under a stamp that a save or deletion of a term bumps, and
+    ``forget_current_term``, which whatever makes a term current with ``QuerySet.update`` must call.
+    """
+    if not settings.SIGNED_IN_CACHE:
+        return _load_term()
+    return _stamped(
+        _TERM_KEY, [_TERM_STAMP], _load_term, TERM_SECONDS, _take_prefetched(user, [_TERM_KEY, _TERM_STAMP])
+    )
+
+
+def forget_current_term() -> None:
+    """The next page reads the current term from the database."""
+    _bump(_TERM_STAMP)
 
 
 def forget_user(user_id: int) -> None:
@@ -198,6 +228,12 @@ def _grade_changed(sender, instance: Grade, **kwargs) -> None:
 @receiver(post_delete, sender=Grade)
 def _directory_removed(sender, **kwargs) -> None:
     forget_everyone()
+
+
+@receiver(post_save, sender=Term)
+@receiver(post_delete, sender=Term)
+def _term_changed(sender, **kwargs) -> None:
+    forget_current_term()
 
 
 @receiver(post_save, sender=Notification)

@@ -73,7 +73,11 @@ def _menu(groups: list[dict], view_name: str | None) -> SafeString:
 def _account(context, csrf: SafeString) -> SafeString:
     user = context["user"]
     unread = context.get("unread_count")
-    badge = format_html(' <span class="badge text-bg-warning" data-testid="unread-count">{}</span>', unread) if unread else ""
+    badge = (
+        format_html(' <span class="badge text-bg-warning" data-testid="unread-count">{}</span>', unread)
+        if unread
+        else ""
+    )
     return format_html(
         '      <ul class="navbar-nav me-auto">\n{}      </ul>\n'
         '      <ul class="navbar-nav">\n'
@@ -113,11 +117,7 @@ def _language_switch(request, csrf: SafeString) -> SafeString:
     buttons = format_html_join(
         "",
         '\n  <button type="submit" name="language" value="{}" class="btn btn-sm btn-outline-light" lang="{}">{}</button>\n  ',
-        (
-            (code, code, get_language_info(code)["name_local"])
-            for code, _name in settings.LANGUAGES
-            if code != current
-        ),
+        ((code, code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES if code != current),
     )
     return format_html(
         '<form class="d-flex ms-lg-3 mt-2 mt-lg-0" action="{}" method="post">{}\n'

@@ -22,7 +22,10 @@ EXPECTED = [
 
 def nav_labels(html: str) -> list[str]:
     nav = html.split('id="main-nav"', 1)[1].split('<ul class="navbar-nav">', 1)[0]
-    return [label.strip() for label in re.findall(r'class="(?:nav-link|dropdown-item)(?! dropdown-toggle)[^"]*"[^>]*>([^<]+)</a>', nav)]
+    return [
+        label.strip()
+        for label in re.findall(r'class="(?:nav-link|dropdown-item)(?! dropdown-toggle)[^"]*"[^>]*>([^<]+)</a>', nav)
+    ]
 
 
 @pytest.mark.django_db
@@ -55,9 +58,15 @@ def test_the_bar_marks_the_current_page_counts_unread_and_keeps_the_address_for_
         f'class="dropdown-item active" aria-current="page" href="{reverse("cases:case_list")}"' in nav
     )
     assert nav.count('aria-current="page"') == 1
-    assert f'<a class="nav-link" href="{notify_url}">通知 <span class="badge text-bg-warning" data-testid="unread-count">1</span></a>' in nav
+    assert (
+        f'<a class="nav-link" href="{notify_url}">通知 <span class="badge text-bg-warning" data-testid="unread-count">1</span></a>'
+        in nav
+    )
     assert f'value="{reverse("cases:case_list")}?q=%3Cb%3E&amp;page=1"' in nav  # the address, escaped
-    assert '<button type="submit" name="language" value="en" class="btn btn-sm btn-outline-light" lang="en">English</button>' in nav
+    assert (
+        '<button type="submit" name="language" value="en" class="btn btn-sm btn-outline-light" lang="en">English</button>'
+        in nav
+    )
     assert nav.count('name="csrfmiddlewaretoken"') == 2  # sign-out and language forms
     assert counselor.get_full_name() in nav
 

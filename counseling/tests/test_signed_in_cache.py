@@ -22,8 +22,9 @@ from counseling.cache import TolerantRedisCache
 from counseling.enums import Role
 from counseling.models import Notification, Term, User
 from counseling.schoolyear.services.rollover import apply_rollover
+from counseling.schoolyear.services.terms import make_current
 from counseling.services.notify import deliver_due, notify
-from counseling.tests.factories import PASSWORD
+from counseling.tests.factories import PASSWORD, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +292,26 @@ def test_with_redis_a_warm_page_asks_redis_twice_through_one_client(real_redis, 
     assert [command for _client, command in sent] == ["GET", "MGET"]
     assert badge(client) == 0
     assert len({id(redis_client) for redis_client, _command in sent}) == 1
+
+
+def test_the_current_term_on_the_home_page_follows_a_change_on_the_next_request(
+    client_for, counselor, administrator
+) -> None:
+    """The home page's term comes from the cache; making another term current shows at once."""
+    first = TermFactory(school_year=2026, semester=1, name="2026-2027 第1学期")
+    second = TermFactory(school_year=2026, semester=2, name="2026-2027 第2学期", is_current=False)
+    client = client_for(counselor)
+
+    def shown() -> str:
+        page = client.get(reverse("home")).content.decode()
+        return re.search(r'data-testid="current-term">([^<]+)<', page).group(1)
+
+    assert shown() == first.name
+    with CaptureQueriesContext(connection) as queries:
+        assert shown() == first.name
+    assert not [q for q in queries.captured_queries if "counseling_term" in q["sql"]]
+    make_current(second, by=administrator)
+    assert shown() == second.name
+    second.name = "第二学期"
+    second.save(update_fields=["name"])
+    assert shown() == "第二学期"

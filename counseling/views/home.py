@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from counseling.hooks import home_panels
-from counseling.models import Term
+from counseling.services import signedin
 
 
 @login_required
@@ -16,10 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # A class's teacher is chosen among class teachers (SchoolClass.class_teacher) and a staff
     # account never becomes a student's: a student teaches no class, so the query is skipped.
     taught = None if user.is_student else user.taught_classes.select_related("grade").filter(is_archived=False)
-    # The current term's name and dates only (at most one term is current: no ordering needed).
-    term = Term.objects.filter(is_current=True).order_by().values("name", "start", "end")[:1]
     context = {
-        "current_term": next(iter(term), None),
+        "current_term": signedin.current_term(user),
         "profile": profile,
         "taught_classes": taught,
         "panels": home_panels(request),

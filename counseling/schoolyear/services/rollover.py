@@ -292,6 +292,7 @@ def apply_rollover(
             rollover.save(update_fields=["classes_moved", "classes_archived", "students_archived"])
             Term.objects.filter(is_current=True).update(is_current=False)
             Term.objects.filter(pk=plan.term.pk).update(is_current=True)
+            signedin.forget_current_term()
             audit.record(
                 by,
                 AuditAction.CHANGE,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from counseling.models import Term, User
 from counseling.models.audit import AuditAction
 from counseling.schoolyear.models import YearRollover
-from counseling.services import audit
+from counseling.services import audit, signedin
 
 
 class TermError(Exception):
@@ -115,5 +115,6 @@ def make_current(term: Term, *, by: User, request: HttpRequest | None = None) ->
             raise TermError(_("A term of an earlier school year cannot become current again."))
         Term.objects.filter(is_current=True).update(is_current=False)
         Term.objects.filter(pk=term.pk).update(is_current=True)
+        signedin.forget_current_term()
         audit.record(by, AuditAction.CHANGE, term, request=request, detail="made current")
     term.is_current = True

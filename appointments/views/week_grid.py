@@ -14,13 +14,14 @@ from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import date_format, get_format
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from appointments.services.agenda import AgendaDay
 from appointments.templatetags.appointments_tags import risk_badge, status_badge
+from counseling.clock import Clock
 
 
 def _once(memo: dict, key, make: Callable[[object], str], argument) -> str:
@@ -38,25 +39,6 @@ def _after_dot(text) -> str:
 
 def _channel(appointment) -> str:
     return escape(appointment.get_channel_display())
-
-
-class _Clock:
-    """Local wall-clock times as ``|time:"TIME_FORMAT"`` wrote them, each distinct time formatted once."""
-
-    def __init__(self) -> None:
-        self.zone = timezone.get_current_timezone()
-        self.pattern = get_format("TIME_FORMAT")
-        self.seen: dict = {}
-
-    def __call__(self, moment: datetime.datetime) -> str:
-        local = moment.astimezone(self.zone)
-        # A time format reads only the time of day and the zone's offset, never the date.
-        key = (local.time(), local.utcoffset())
-        try:
-            return self.seen[key]
-        except KeyError:
-            text = self.seen[key] = dateformat.time_format(local, self.pattern)
-            return text
 
 
 def _school_class(student) -> str:
@@ -98,7 +80,7 @@ def week_columns(
     # The detail pages' prefix, to which each row adds its id: one reverse() per pattern, not per row.
     detail_url = reverse("appointments:detail", args=[0])[: -len("0/")]
     group_url = reverse("appointments:group_detail", args=[0])[: -len("0/")]
-    clock = _Clock()
+    clock = Clock()
     statuses: dict = {}
     badges: dict = {}
     channels: dict = {}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from campaigns.enums import ContestKind, EventKind, TaskStatus
+from counseling.clock import Clock
 
 # A number no object reaches, reversed in place of a row's id and replaced per row.
 _PK_MARK = 2_147_483_647
@@ -62,25 +63,6 @@ def _local(pattern: str) -> _Once:
     zone = timezone.get_current_timezone()
     formatted = formats.get_format(pattern)
     return _Once(lambda moment: escape(dateformat.format(moment.astimezone(zone), formatted)))
-
-
-class _Clock:
-    """Local wall-clock times as ``|time:"TIME_FORMAT"`` shows them, each distinct time formatted once."""
-
-    def __init__(self) -> None:
-        self.zone = timezone.get_current_timezone()
-        self.pattern = formats.get_format("TIME_FORMAT")
-        self.seen: dict = {}
-
-    def __call__(self, moment: datetime.datetime) -> str:
-        local = moment.astimezone(self.zone)
-        # A time format reads only the time of day and the zone's offset, never the date.
-        key = (local.time(), local.utcoffset())
-        try:
-            return self.seen[key]
-        except KeyError:
-            text = self.seen[key] = escape(dateformat.time_format(local, self.pattern))
-            return text
 
 
 @dataclass(frozen=True)
@@ -197,7 +179,7 @@ def event_rows(events: Iterable[EventRow], reader: Reader) -> SafeString:
     # ``|date:"MONTH_DAY_FORMAT"`` and ``|date:"D"`` (the weekday) with a space between: one format per day.
     day_pattern = f"{formats.get_format('MONTH_DAY_FORMAT')} D"
     days = _Once(lambda day: escape(dateformat.format(day, day_pattern)))
-    times = _Clock()
+    times = Clock(escaped=True)
     numbers = _Once(formats.localize)
     office_only = format_html(' <span class="badge text-bg-secondary">{}</span>', _("Office only"))
     edit = escape(_("Edit"))

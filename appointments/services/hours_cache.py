@@ -21,13 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import secrets
-from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -36,9 +31,9 @@ from appointments.models import ClosedDay, ExtraSession, OfficeRules, WeeklySche
 from appointments.services.slots import Slot, office_slots
 from counseling.enums import Role
 from counseling.models import Term, User
+from counseling.services import signedin
 
 HOURS_SECONDS = 10 * 60
-STAMP_SECONDS = 24 * 60 * 60
 _STAMP = "appointments:hours:stamp"
 # A name's fields only: a cached counselor never carries their password hash or e-mail address.
 _NAME_FIELDS = ("name", "username")
@@ -72,7 +67,7 @@ def window_hours(
     ids = None if counselor_ids is None else list(counselor_ids)
     if not settings.SIGNED_IN_CACHE:
         return _load(first, last, ids)
-    return _stamped(_key(first, last, ids), lambda: _load(first, last, ids))
+    return signedin.stamped(_key(first, last, ids), [_STAMP], lambda: _load(first, last, ids), HOURS_SECONDS)
 
 
 def office_rules() -> OfficeRules:
@@ -82,33 +77,12 @@ def office_rules() -> OfficeRules:
     """
     if not settings.SIGNED_IN_CACHE:
         return OfficeRules.load()
-    return _stamped("appointments:hours:v1:rules", OfficeRules.load)
-
-
-def _stamped(key: str, load: Callable[[], Any]) -> Any:
-    # One round trip on a hit. The stamp is read before the database, so rows read just before a
-    # change are stored under the stamp that the change then bumps.
-    found = cache.get_many([key, _STAMP])
-    stamp = found.get(_STAMP)
-    if stamp is None:
-        stamp = secrets.token_hex(8)
-        if not cache.add(_STAMP, stamp, STAMP_SECONDS):
-            stamp = cache.get(_STAMP, stamp)
-    entry = found.get(key)
-    if entry is not None and entry[0] == stamp:
-        return entry[1]
-    value = load()
-    cache.set(key, (stamp, value), HOURS_SECONDS)
-    return value
+    return signedin.stamped("appointments:hours:v1:rules", [_STAMP], OfficeRules.load, HOURS_SECONDS)
 
 
 def forget_hours() -> None:
     """The next agenda reads opening hours and closed days from the database again."""
-    if not settings.SIGNED_IN_CACHE:
-        return
-    cache.delete(_STAMP)
-    # Outside a transaction this runs at once; inside, once the change is visible to other requests.
-    transaction.on_commit(lambda: cache.delete(_STAMP))
+    signedin.bump(_STAMP)
 
 
 @receiver(post_save, sender=WeeklySchedule)

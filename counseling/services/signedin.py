@@ -75,8 +75,12 @@ def _unread_stamp(user_id: int) -> str:
     return f"signedin:unread:{user_id}:stamp"
 
 
-def _stamped(key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int, found: dict | None = None) -> Any:
+def stamped(key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: int, found: dict | None = None) -> Any:
     """The value cached at ``key`` if it was stored under the current stamps, else ``load()`` (stored).
+
+    The shared cache's way of keeping what the database holds (this module's entries, and other
+    apps' such as appointments.services.hours_cache): ``bump`` a stamp and every entry stored under
+    it is read again.
 
     One cache round trip on a hit, none if ``found`` already holds what the cache had for ``key``
     and its stamps. A stamp is read before the database, so a value read just before a change is
@@ -100,7 +104,7 @@ def _stamped(key: str, stamp_keys: list[str], load: Callable[[], Any], timeout: 
     return value
 
 
-def _bump(*stamp_keys: str) -> None:
+def bump(*stamp_keys: str) -> None:
     if not settings.SIGNED_IN_CACHE:
         return
     cache.delete_many(stamp_keys)
@@ -124,7 +128,7 @@ def signed_in_user(user_id: int) -> User | None:
     user_keys = [_user_key(user_id), _user_stamp(user_id), _DIRECTORY_STAMP]
     also = [_unread_key(user_id), _unread_stamp(user_id), _TERM_KEY, _TERM_STAMP]
     found = cache.get_many(user_keys + also)
-    user = _stamped(user_keys[0], user_keys[1:], lambda: _load_user(user_id), USER_SECONDS, found)
+    user = stamped(user_keys[0], user_keys[1:], lambda: _load_user(user_id), USER_SECONDS, found)
     if user is not None:
         # Set after the user is cached, so only this request's copy carries it.
         setattr(user, _PREFETCHED, {key: found.get(key) for key in also})
@@ -149,7 +153,7 @@ def unread_count(user: User) -> int:
     if not settings.SIGNED_IN_CACHE:
         return user.notifications.unread().count()
     keys = [_unread_key(user.pk), _unread_stamp(user.pk)]
-    return _stamped(
+    return stamped(
         keys[0], keys[1:], lambda: user.notifications.unread().count(), UNREAD_SECONDS, _take_prefetched(user, keys)
     )
 
@@ -169,36 +173,34 @@ def current_term(user: User | None = None) -> dict | None:
     """
     if not settings.SIGNED_IN_CACHE:
         return _load_term()
-    return _stamped(
-        _TERM_KEY, [_TERM_STAMP], _load_term, TERM_SECONDS, _take_prefetched(user, [_TERM_KEY, _TERM_STAMP])
-    )
+    return stamped(_TERM_KEY, [_TERM_STAMP], _load_term, TERM_SECONDS, _take_prefetched(user, [_TERM_KEY, _TERM_STAMP]))
 
 
 def forget_current_term() -> None:
     """The next page reads the current term from the database."""
-    _bump(_TERM_STAMP)
+    bump(_TERM_STAMP)
 
 
 def forget_user(user_id: int) -> None:
     """The next request of this user reads their account from the database."""
-    _bump(_user_stamp(user_id))
+    bump(_user_stamp(user_id))
 
 
 def forget_users(user_ids: Iterable[int]) -> None:
     """The next request of each of these users reads their account from the database."""
     stamps = [_user_stamp(user_id) for user_id in user_ids] if settings.SIGNED_IN_CACHE else []
     if stamps:
-        _bump(*stamps)
+        bump(*stamps)
 
 
 def forget_everyone() -> None:
     """Every user's next request reads their account from the database (classes, grades, bulk updates)."""
-    _bump(_DIRECTORY_STAMP)
+    bump(_DIRECTORY_STAMP)
 
 
 def forget_unread(user_id: int) -> None:
     """The next page of this user counts their unread notifications again."""
-    _bump(_unread_stamp(user_id))
+    bump(_unread_stamp(user_id))
 
 
 @receiver(post_save, sender=User)

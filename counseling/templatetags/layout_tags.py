@@ -70,7 +70,7 @@ def _menu(groups: list[dict], view_name: str | None) -> SafeString:
     return format_html_join("", "{}", ((item,) for item in items))
 
 
-def _account(context, csrf: SafeString) -> SafeString:
+def _account(context, csrf: SafeString | str, view_name: str | None) -> SafeString:
     user = context["user"]
     unread = context.get("unread_count")
     badge = (
@@ -98,7 +98,7 @@ def _account(context, csrf: SafeString) -> SafeString:
         "          </ul>\n"
         "        </li>\n"
         "      </ul>\n",
-        _menu(context.get("nav_items") or [], getattr(context["request"].resolver_match, "view_name", None)),
+        _menu(context.get("nav_items") or [], view_name),
         reverse("notifications"),
         _("Notifications"),
         badge,
@@ -112,7 +112,7 @@ def _account(context, csrf: SafeString) -> SafeString:
     )
 
 
-def _language_switch(request, csrf: SafeString) -> SafeString:
+def _language_switch(request, csrf: SafeString | str) -> SafeString:
     current = get_language()
     buttons = format_html_join(
         "",
@@ -124,7 +124,7 @@ def _language_switch(request, csrf: SafeString) -> SafeString:
         '  <input name="next" type="hidden" value="{}">\n  {}\n</form>\n',
         reverse("set_language"),
         csrf,
-        request.get_full_path(),
+        request.get_full_path() if request is not None else "",
         buttons,
     )
 
@@ -132,10 +132,12 @@ def _language_switch(request, csrf: SafeString) -> SafeString:
 @register.simple_tag(takes_context=True)
 def navbar(context) -> SafeString:
     """The page's navigation bar: brand, help link, menu, notifications, account, language switch."""
-    request = context["request"]
+    # A page rendered without its request (none does today) gets the bar without forms' tokens,
+    # as the template it replaces did.
+    request = context.get("request")
     user = context.get("user")
-    view_name = getattr(request.resolver_match, "view_name", None)
-    csrf = csrf_input(request)
+    view_name = getattr(getattr(request, "resolver_match", None), "view_name", None)
+    csrf = csrf_input(request) if request is not None else ""
     help_link = (
         format_html(
             '<a class="btn btn-sm btn-light help-link order-lg-last" href="{}" data-testid="help-link"{}>{}</a>',
@@ -167,6 +169,6 @@ def navbar(context) -> SafeString:
         context.get("office_name") or _("School Counseling Office"),
         help_link,
         _("Toggle navigation"),
-        _account(context, csrf) if signed_in else _SIGNED_OUT,
+        _account(context, csrf, view_name) if signed_in else _SIGNED_OUT,
         _language_switch(request, csrf),
     )

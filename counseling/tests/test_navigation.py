@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from counseling.models import Notification
@@ -77,3 +78,9 @@ def test_a_signed_out_visitor_gets_the_help_link_and_the_language_switch(client)
     assert f'href="{reverse("help")}" data-testid="help-link" aria-current="page">' in nav
     assert '<div class="me-auto"></div>' in nav
     assert 'lang="en">English</button>' in nav
+
+
+def test_a_page_rendered_without_its_request_still_gets_its_bar() -> None:
+    page = render_to_string("404.html", {})
+    assert 'id="main-nav"' in page
+    assert 'name="csrfmiddlewaretoken"' not in page

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from appointments.services.agenda import AgendaDay
 from appointments.templatetags.appointments_tags import risk_badge, status_badge
-from counseling.clock import Clock
+from counseling.rows import Address, Clock
 
 
 def _once(memo: dict, key, make: Callable[[object], str], argument) -> str:
@@ -77,9 +77,8 @@ def week_columns(
     now = timezone.now()
     day_url = reverse("appointments:day")
     create_url = reverse("appointments:create")
-    # The detail pages' prefix, to which each row adds its id: one reverse() per pattern, not per row.
-    detail_url = reverse("appointments:detail", args=[0])[: -len("0/")]
-    group_url = reverse("appointments:group_detail", args=[0])[: -len("0/")]
+    # One reverse() per pattern, not per row.
+    detail_url, group_url = Address("appointments:detail"), Address("appointments:group_detail")
     clock = Clock()
     statuses: dict = {}
     badges: dict = {}
@@ -102,7 +101,7 @@ def week_columns(
                 format_html(
                     CARD,
                     status=_once(statuses, appointment.status, escape, appointment.status),
-                    url=f"{detail_url}{appointment.pk}/",
+                    url=detail_url(appointment.pk),
                     starts=clock(appointment.starts_at),
                     ends=clock(appointment.ends_at),
                     badge=_once(badges, (appointment.status, appointment.starts_at <= now), status_badge, appointment),
@@ -119,7 +118,7 @@ def week_columns(
             )
         groups = [
             {
-                "url": f"{group_url}{session.pk}/",
+                "url": group_url(session.pk),
                 "starts": clock(session.starts_at),
                 "ends": clock(session.ends_at),
                 "title": session.title,

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -21,6 +20,7 @@ from archives.services import archive
 from counseling.decorators import require_perm
 from counseling.enums import Channel
 from counseling.models import SchoolClass, User
+from counseling.rows import Address
 from counseling.services.audit import record_list
 from counseling.validators import without_nul
 
@@ -98,7 +98,7 @@ def _with_rows(context: dict, user) -> dict:
     critical = escape(_("critical item"))
     critical_badge = f' <span class="badge text-bg-danger">{critical}</span>'
     answers_word = escape(_("Answers"))
-    answers = _address("archives:submission_detail")
+    answers = Address("archives:submission_detail")
     for history in context["histories"]:
         band_label = history.instrument.band_label
         rows = []
@@ -113,7 +113,7 @@ def _with_rows(context: dict, user) -> dict:
             )
         history.rows = mark_safe("".join(rows))  # noqa: S308 - every value is escaped
     statuses = dict(WarningStatus.choices)
-    warning_page = _address("archives:warning_detail")
+    warning_page = Address("archives:warning_detail")
     view_word = escape(_("View"))
     context["warning_items"] = mark_safe(  # noqa: S308 - every value is escaped
         "".join(
@@ -146,7 +146,7 @@ def _focus_items(context: dict, user, day, moment) -> SafeString:
     levels = dict(FocusLevel.choices)
     english = (get_language() or "").startswith("en")
     may_manage = user.has_perm("archives.manage_focus_list")
-    edit_page, review_page = _address("archives:focus_edit"), _address("archives:focus_review")
+    edit_page, review_page = Address("archives:focus_edit"), Address("archives:focus_review")
     now, edit, review_word = escape(_("now")), escape(_("Edit")), escape(_("Review"))
     asked = escape(_("Asked of the class teacher"))
     removed = escape(_("removed from the list"))
@@ -203,12 +203,3 @@ def _log_items(logs: list, day) -> SafeString:
 
 
 _DANGER = ' class="table-danger"'
-
-# A number no row reaches, reversed in place of a row's own and replaced per row.
-_PK_MARK = 2_147_483_647
-
-
-def _address(name: str):
-    """The address of ``name`` for any primary key, from one ``reverse()``."""
-    prefix, suffix = reverse(name, args=[_PK_MARK]).rsplit(str(_PK_MARK), 1)
-    return lambda pk: f"{prefix}{pk}{suffix}"

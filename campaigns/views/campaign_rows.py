@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -20,49 +19,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from campaigns.enums import ContestKind, EventKind, TaskStatus
-from counseling.clock import Clock
-
-# A number no object reaches, reversed in place of a row's id and replaced per row.
-_PK_MARK = 2_147_483_647
+from counseling.rows import Address, Clock, Once
 
 
-class _Address:
-    """``reverse(name, args=[pk])`` for every ``pk``, from one ``reverse()`` (none if no row links there)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.parts: tuple[str, str] | None = None
-
-    def __call__(self, pk: int) -> str:
-        if self.parts is None:
-            prefix, suffix = reverse(self.name, args=[_PK_MARK]).rsplit(str(_PK_MARK), 1)
-            self.parts = prefix, suffix
-        return f"{self.parts[0]}{pk}{self.parts[1]}"
-
-
-class _Once(dict):
-    """Each distinct value made once (a date, a count, a label), then looked up: rows repeat them."""
-
-    def __init__(self, make: Callable) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key):
-        value = self[key] = self.make(key)
-        return value
-
-
-def _labels(choices) -> _Once:
+def _labels(choices) -> Once:
     """A choice's label, escaped, as ``get_FOO_display`` shows it (an unknown value as itself)."""
     names = dict(choices)
-    return _Once(lambda value: escape(names.get(value, value)))
+    return Once(lambda value: escape(names.get(value, value)))
 
 
-def _local(pattern: str) -> _Once:
+def _local(pattern: str) -> Once:
     """An aware datetime as ``|date:pattern`` (or ``|time:pattern``) shows it, in the current zone, escaped."""
     zone = timezone.get_current_timezone()
     formatted = formats.get_format(pattern)
-    return _Once(lambda moment: escape(dateformat.format(moment.astimezone(zone), formatted)))
+    return Once(lambda moment: escape(dateformat.format(moment.astimezone(zone), formatted)))
 
 
 @dataclass(frozen=True)
@@ -100,9 +70,9 @@ def task_items(tasks: Iterable[tuple], reader: Reader, today: datetime.date) -> 
 
     Its owner or an organiser marks it done or reopens it; an organiser edits it.
     """
-    status_url, edit_url = _Address("campaigns:task_status"), _Address("campaigns:task_edit")
+    status_url, edit_url = Address("campaigns:task_status"), Address("campaigns:task_edit")
     statuses = _labels(TaskStatus.choices)
-    days = _Once(lambda day: escape(formats.date_format(day)))
+    days = Once(lambda day: escape(formats.date_format(day)))
     due, overdue = (
         escape(pgettext("task", "due")),
         format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue")),
@@ -173,14 +143,14 @@ class EventRow:
 
 def event_rows(events: Iterable[EventRow], reader: Reader) -> SafeString:
     """The ``<tr>`` of each event: when, what, where, who, for whom and its registrations (a link for the office)."""
-    registrations_url, edit_url = _Address("campaigns:event_registrations"), _Address("campaigns:event_edit")
+    registrations_url, edit_url = Address("campaigns:event_registrations"), Address("campaigns:event_edit")
     kinds = _labels(EventKind.choices)
     zone = timezone.get_current_timezone()
     # ``|date:"MONTH_DAY_FORMAT"`` and ``|date:"D"`` (the weekday) with a space between: one format per day.
     day_pattern = f"{formats.get_format('MONTH_DAY_FORMAT')} D"
-    days = _Once(lambda day: escape(dateformat.format(day, day_pattern)))
+    days = Once(lambda day: escape(dateformat.format(day, day_pattern)))
     times = Clock(escaped=True)
-    numbers = _Once(formats.localize)
+    numbers = Once(formats.localize)
     office_only = format_html(' <span class="badge text-bg-secondary">{}</span>', _("Office only"))
     edit = escape(_("Edit"))
     rows = []
@@ -245,10 +215,10 @@ def contest_cards(contests: list[ContestRow], reader: Reader, now: datetime.date
     """A card per contest: its state, deadline, entries, classes and judges; the office and its judges open it."""
     if not contests:
         return format_html('<p class="text-body-secondary">{}</p>', _("No contests."))
-    contest_url = _Address("campaigns:contest")
+    contest_url = Address("campaigns:contest")
     kinds = _labels(ContestKind.choices)
     deadlines = _local("SHORT_DATETIME_FORMAT")
-    numbers = _Once(formats.localize)
+    numbers = Once(formats.localize)
     published = format_html('<span class="badge text-bg-success">{}</span>', _("Results published"))
     judging = format_html('<span class="badge text-bg-warning">{}</span>', _("Judging"))
     open_ = format_html('<span class="badge text-bg-info">{}</span>', pgettext("contest status", "Open"))
@@ -301,9 +271,9 @@ def report_cards(reports: Iterable[tuple], reader: Reader, expected: int | None)
     reports = list(reports)
     if not reports:
         return format_html('<p class="text-body-secondary">{}</p>', _("No required reports."))
-    report_url = _Address("campaigns:report")
+    report_url = Address("campaigns:report")
     deadlines = _local("SHORT_DATETIME_FORMAT")
-    numbers = _Once(formats.localize)
+    numbers = Once(formats.localize)
     deadline_label = escape(_("Deadline"))
     cards = []
     for pk, title, deadline, received in reports:

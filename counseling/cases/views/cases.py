@@ -37,6 +37,7 @@ from counseling.decorators import require_perm
 from counseling.models import SchoolClass, User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
+from counseling.rows import Address
 from counseling.validators import without_nul
 
 from .common import audit_list, audit_read, form_page
@@ -152,7 +153,7 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
     """
     cases = list(cases)
     categories = _category_names([case["pk"] for case in cases])
-    detail_prefix, detail_suffix = reverse("cases:detail", args=[_PK_MARK]).rsplit(str(_PK_MARK), 1)
+    detail_url = Address("cases:detail")
     sources = _Labels(Case._meta.get_field("source"))
     statuses = _Labels(Case._meta.get_field("status"))
     risk_labels = _Labels(Case._meta.get_field("risk_level"))
@@ -178,7 +179,7 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
                 dates[day] = dateformat.format(day, date_pattern)
         rows.append(
             {
-                "url": f"{detail_prefix}{case['pk']}{detail_suffix}",
+                "url": detail_url(case["pk"]),
                 "number": Case.format_number(case["pk"]),
                 "student": case["student__name"] or case["student__username"],
                 "school_class": classes[class_key],
@@ -193,10 +194,6 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
             }
         )
     return rows
-
-
-# A number no case reaches, reversed in place of a case's own and replaced per row.
-_PK_MARK = 2_147_483_647
 
 
 class _Labels(dict):

@@ -14,6 +14,7 @@ from appointments.services.mailbox import OVERDUE_AFTER, duty_counselor
 from appointments.services.slots import day_bounds
 from appointments.templatetags.appointments_tags import status_badge
 from counseling.hooks import Panel
+from counseling.rows import Address
 
 # What the student's panel shows of a counselor: their name, else their username (as User.__str__).
 COUNSELOR_NAME = ("counselor__name", "counselor__username")
@@ -42,15 +43,12 @@ def _student_panel(user) -> Panel:
         starts_at, expires_at, name, username = offers[0]
         offer = {"starts_at": starts_at, "expires_at": expires_at, "counselor": name or username}
     rows = []
-    detail_url = ""
+    detail_url = Address("appointments:detail")  # one reverse() for the rows
     for pk, starts_at, status, name, username in upcoming:
-        if not detail_url:
-            # The detail pages' prefix, to which each row adds its id: one reverse() per pattern.
-            detail_url = reverse("appointments:detail", args=[0])[: -len("0/")]
         local = timezone.localtime(starts_at)
         rows.append(
             {
-                "url": f"{detail_url}{pk}/",
+                "url": detail_url(pk),
                 "day": date_format(local, "l"),
                 "when": date_format(local, "SHORT_DATETIME_FORMAT"),
                 "counselor": name or username,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,21 +21,19 @@ from archives.models import (
 from archives.models.warnings import OVERDUE_AFTER
 from archives.services.screenings import pending_for
 from counseling.hooks import Panel
+from counseling.rows import Address
 
 
 def _pending_surveys(user) -> list[dict]:
     """The student's first five surveys to answer, each with its address and closing time written
     out here (the panel is on every student's home page)."""
     rows = []
-    survey_url = ""
+    survey_url = Address("archives:survey")  # one reverse() for the rows
     for survey in pending_for(user)[:5]:
-        if not survey_url:
-            # The survey pages' prefix, to which each row adds its screening's id.
-            survey_url = reverse("archives:survey", args=[0])[: -len("0/")]
         until = date_format(timezone.localtime(survey.closes_at), "SHORT_DATETIME_FORMAT")
         rows.append(
             {
-                "url": f"{survey_url}{survey.screening_id}/",
+                "url": survey_url(survey.screening_id),
                 "title": survey.title,
                 "draft": survey.draft_saved_at is not None,
                 "until": _("until %(time)s") % {"time": until},

@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
 from archives.models import Instrument, Invitation, InvitationStatus, Result, Screening
 from archives.texts import localized
@@ -121,7 +120,7 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     }
     groups = [("school", "", ordered_classes)]
     groups += [(f"grade{grade_id}", name, grade_classes[grade_id]) for _l, grade_id, name in grades]
-    groups += [(f"class{pk}", class_label(classes[pk][3], classes[pk][1]), [pk]) for pk in ordered_classes]
+    groups += [(f"class{pk}", SchoolClass.label(classes[pk][3], classes[pk][1]), [pk]) for pk in ordered_classes]
     values: dict[str, int] = {}
     relations: list[Relation] = []
 
@@ -241,11 +240,6 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         sheet=sheet,
         shown=shown,
     )
-
-
-def class_label(grade_name: str, number: int) -> str:
-    """A class's name as ``SchoolClass.__str__`` gives it, from its grade's name and its number."""
-    return _("%(grade)s %(class)s") % {"grade": grade_name, "class": _("Class %(number)d") % {"number": number}}
 
 
 def classes_in(key: str, by_class: dict) -> bool:

@@ -217,9 +217,11 @@ def free_slots(
     slots (``office_slots`` with the same window and counselors), when the caller has them.
     """
     ids = None if counselor_ids is None else list(counselor_ids)
-    if office is None:
-        office = office_slots(first, last, ids, closures=None if known is None else known.closures)
-    slots = office
+    slots = (
+        office
+        if office is not None
+        else office_slots(first, last, ids, closures=None if known is None else known.closures)
+    )
     start, end = day_bounds(first, last)
     busy = busy_between(start, end, ids, exclude_appointment=exclude_appointment, known=known)
     result = []

@@ -9,6 +9,16 @@ class Role(models.TextChoices):
     HEAD_COUNSELOR = "head_counselor", _("Head counselor")
     LEADER = "leader", _("School leader")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # A parent or other guardian of one or more students (家长), invited by the school.
+    GUARDIAN = "guardian", _("Guardian")
+
+
+class ClientKind(models.TextChoices):
+    """Who a consultation or a case is for: the office serves students, teachers and families."""
+
+    STUDENT = "student", _("Student")
+    TEACHER = "teacher", _("Teacher")
+    GUARDIAN = "guardian", _("Guardian")
 
 
 class Gender(models.TextChoices):
@@ -46,3 +56,11 @@ class ConsentMethod(models.TextChoices):
     PAPER = "paper", _("Paper form")
     PHONE = "phone", _("Phone call")
     IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Signed online by the guardian")
+
+
+class GuardianRelation(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    OTHER = "other", _("Other guardian")

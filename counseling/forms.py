@@ -155,7 +155,7 @@ def _with_submit(form: forms.BaseForm, label: str) -> None:
 
 
 def _staff_role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role if role != Role.STUDENT]
+    return [(role.value, role.label) for role in Role if role not in (Role.STUDENT, Role.GUARDIAN)]
 
 
 class StaffAccountForm(forms.ModelForm):

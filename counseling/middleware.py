@@ -37,7 +37,11 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            timeout = settings.STUDENT_IDLE_TIMEOUT if user.role == Role.STUDENT else settings.STAFF_IDLE_TIMEOUT
+            timeout = (
+                settings.STUDENT_IDLE_TIMEOUT
+                if user.role in (Role.STUDENT, Role.GUARDIAN)
+                else settings.STAFF_IDLE_TIMEOUT
+            )
             session = request.session
             now = int(time.time())
             last = session.get(self.ACTIVITY_KEY)

@@ -36,8 +36,10 @@ is_counselor = _role(Role.COUNSELOR)
 is_head = _role(Role.HEAD_COUNSELOR)
 is_leader = _role(Role.LEADER)
 is_administrator = _role(Role.ADMINISTRATOR)
+is_guardian = _role(Role.GUARDIAN)
 is_counseling_staff = is_counselor | is_head
-is_staff_member = ~is_student & rules.is_authenticated
+# The school's staff: everyone signed in who is neither a student nor a family member.
+is_staff_member = _role(Role.CLASS_TEACHER, Role.COUNSELOR, Role.HEAD_COUNSELOR, Role.LEADER, Role.ADMINISTRATOR)
 
 
 @rules.predicate

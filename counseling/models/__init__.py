@@ -1,6 +1,7 @@
 from .audit import AuditCheck, AuditEntry
 from .catalog import ConcernCategory
 from .consent import ConsentRecord
+from .family import GuardianLink
 from .notify import Notification, OutboxMessage
 from .ops import Heartbeat
 from .people import Grade, SchoolClass, StudentProfile, Term, User
@@ -12,6 +13,7 @@ __all__ = [
     "ConcernCategory",
     "ConsentRecord",
     "Grade",
+    "GuardianLink",
     "Heartbeat",
     "Notification",
     "OutboxMessage",

@@ -68,6 +68,12 @@ class OutboxMessage(models.Model):
     # only this and the link, never the title or the body.
     kind = models.CharField(max_length=100, blank=True)
     send_email = models.BooleanField(default=True)
+    # Also by text message to the recipient's phone (guardians, who have no school e-mail); the
+    # text, like the e-mail, says only the quiet ``kind`` and a link (counseling.services.sms).
+    send_sms = models.BooleanField(default=False)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_attempts = models.PositiveSmallIntegerField(default=0)
+    sms_error = models.CharField(max_length=300, blank=True)
     send_after = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

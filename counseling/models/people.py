@@ -53,6 +53,10 @@ class User(AbstractUser):
     def is_student(self) -> bool:
         return self.role == Role.STUDENT
 
+    @property
+    def is_guardian(self) -> bool:
+        return self.role == Role.GUARDIAN
+
 
 class TermQuerySet(models.QuerySet):
     def current(self) -> Term | None:

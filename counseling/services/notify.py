@@ -51,10 +51,12 @@ def schedule(
     email: bool = True,
     kind: str = "",
     stale_after: datetime.datetime | None = None,
+    sms: bool = False,
 ) -> bool:
     """Put one message for one person in the outbox, due at ``send_after`` (default: now).
 
-    A message still unsent at ``stale_after`` is dropped instead of delivered late.
+    A message still unsent at ``stale_after`` is dropped instead of delivered late. With ``sms``
+    it also goes by text message to the recipient's phone, saying only ``kind`` and a link.
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
     Titles and bodies carry names and times only, never confidential content; they are shown in
@@ -78,6 +80,7 @@ def schedule(
             "kind": kind[:100],
             "send_after": due,
             "send_email": email,
+            "send_sms": sms,
             "stale_after": stale_after,
         },
     )
@@ -95,9 +98,10 @@ def notify(
     url: str = "",
     email: bool = True,
     kind: str = "",
+    sms: bool = False,
 ) -> bool:
-    """Tell one person something now (in the app and by e-mail). See ``schedule``."""
-    return schedule(recipient, key=key, title=title, body=body, url=url, email=email, kind=kind)
+    """Tell one person something now (in the app and by e-mail, and by text message with ``sms``). See ``schedule``."""
+    return schedule(recipient, key=key, title=title, body=body, url=url, email=email, kind=kind, sms=sms)
 
 
 def quiet_email(message: OutboxMessage) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from counseling.services import staff_requests
 from counseling.services.audit import record
 from counseling.services.staff_requests import RequestError
 
-STAFF_ROLES = [role for role in Role if role != Role.STUDENT]
+STAFF_ROLES = [role for role in Role if role not in (Role.STUDENT, Role.GUARDIAN)]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Outcome:
 
 def staff_members() -> QuerySet[User]:
     """Everyone but students: active first, by name."""
-    return User.objects.exclude(role=Role.STUDENT).order_by("-is_active", "name", "username")
+    return User.objects.exclude(role__in=(Role.STUDENT, Role.GUARDIAN)).order_by("-is_active", "name", "username")
 
 
 def create_account(

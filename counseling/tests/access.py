@@ -15,6 +15,8 @@ ROLES = (
     "anonymous",
     "student",
     "other_student",
+    "guardian",
+    "other_guardian",
     "class_teacher",
     "other_teacher",
     "counselor",
@@ -26,6 +28,7 @@ ROLES = (
 LOGIN = 302  # what an anonymous visitor gets from a page that needs a sign-in
 STAFF = ("class_teacher", "other_teacher", "counselor", "other_counselor", "head", "leader", "administrator")
 STUDENTS = ("student", "other_student")
+GUARDIANS = ("guardian", "other_guardian")
 COUNSELING = ("counselor", "other_counselor", "head")
 
 

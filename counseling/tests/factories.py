@@ -98,3 +98,15 @@ def make_student(username: str, school_class: SchoolClass, **profile) -> User:
     user = UserFactory(username=username, role=Role.STUDENT)
     StudentProfileFactory(user=user, school_class=school_class, **profile)
     return user
+
+
+def make_guardian(phone: str, *children: User, name: str = "", relation: str = "mother") -> User:
+    """A guardian account signed in by ``phone``, linked to ``children`` (as an invitation would)."""
+    from counseling.models import GuardianLink
+
+    user = UserFactory(username=phone, phone=phone, name=name or f"家长{phone[-4:]}", role=Role.GUARDIAN, email="")
+    for child in children:
+        GuardianLink.objects.get_or_create(
+            guardian=user, student=child, revoked_at=None, defaults={"relation": relation}
+        )
+    return user

@@ -1,6 +1,7 @@
 """The standard cast, loaded as a pytest plugin (see pytest.ini) so every app's tests share it.
 
-student and other_student are in different classes; class_teacher teaches the student's class,
+student and other_student are in different classes; guardian is the student's mother,
+other_guardian the other student's father; class_teacher teaches the student's class,
 other_teacher the other one. counselor is the student's counselor where a case or an
 appointment needs one; other_counselor is a colleague.
 """
@@ -96,6 +97,22 @@ def other_student(term, other_class):
     return make_student("otherstudent", other_class, student_number="20250002")
 
 
+@pytest.fixture
+def guardian(student):
+    """The student's mother, signed in by her phone number."""
+    from counseling.tests.factories import make_guardian
+
+    return make_guardian("13800000001", student, name="张妈妈")
+
+
+@pytest.fixture
+def other_guardian(other_student):
+    """The other student's father: he must see nothing of ``student``."""
+    from counseling.tests.factories import make_guardian
+
+    return make_guardian("13800000002", other_student, name="李爸爸", relation="father")
+
+
 def _staff(username: str, name: str, role: Role):
     from counseling.tests.factories import UserFactory
 
@@ -128,12 +145,26 @@ def administrator(db):
 
 
 @pytest.fixture
-def cast(student, other_student, class_teacher, other_teacher, counselor, other_counselor, head, leader, administrator):
+def cast(
+    student,
+    other_student,
+    guardian,
+    other_guardian,
+    class_teacher,
+    other_teacher,
+    counselor,
+    other_counselor,
+    head,
+    leader,
+    administrator,
+):
     """Everybody at once, by the names the access matrix uses."""
     return SimpleNamespace(
         anonymous=None,
         student=student,
         other_student=other_student,
+        guardian=guardian,
+        other_guardian=other_guardian,
         class_teacher=class_teacher,
         other_teacher=other_teacher,
         counselor=counselor,

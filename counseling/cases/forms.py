@@ -517,3 +517,26 @@ class ConcernForm(BoundedInputMixin, forms.Form):
             f"{user.get_full_name()} ({user.student_profile.student_number})"
         )
         self.helper = _helper(_("Pass it on to the office"))
+
+
+class FamilyMessageForm(BoundedInputMixin, forms.Form):
+    """A message from a case to one of the student's guardian accounts."""
+
+    guardian = forms.ModelChoiceField(label=_("To"), queryset=User.objects.none(), empty_label=None)
+    text = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=1000,
+        help_text=_(
+            "The guardian reads this among their notices; a text message tells them only that a message waits. "
+            "Write what the family must know, not the content of the student's sessions."
+        ),
+    )
+
+    def __init__(self, *args, guardians, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians
+        self.fields["guardian"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} · {user.phone or user.username}"
+        )
+        self.helper = _helper(_("Send to the guardian"))

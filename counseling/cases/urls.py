@@ -1,6 +1,18 @@
 from django.urls import path
 
-from counseling.cases.views import cases, complaints, concerns, crisis, handover, notes, plan, referrals, signals, stats
+from counseling.cases.views import (
+    cases,
+    complaints,
+    concerns,
+    crisis,
+    family,
+    handover,
+    notes,
+    plan,
+    referrals,
+    signals,
+    stats,
+)
 
 app_name = "cases"
 
@@ -32,6 +44,7 @@ urlpatterns = [
     path("crises/<int:pk>/", crisis.crisis_detail, name="crisis_detail"),
     path("crises/<int:pk>/acknowledge/", crisis.crisis_acknowledge, name="crisis_acknowledge"),
     path("crises/<int:pk>/actions/", crisis.crisis_actions, name="crisis_actions"),
+    path("<int:pk>/family/", family.family_message, name="family_message"),
     path("<int:pk>/handover/", handover.handover, name="handover"),
     path("handover/", handover.handover_all, name="handover_all"),
     path("concerns/", concerns.concern_inbox, name="concern_inbox"),

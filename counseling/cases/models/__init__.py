@@ -7,6 +7,7 @@ from .cases import Case, FollowUp, Goal, Handover, Intake, RiskLowering
 from .complaints import Complaint
 from .concerns import Concern
 from .crisis import Escalation
+from .family import FamilyMessage
 from .notes import NoteAddendum, SessionNote
 from .referrals import Referral
 from .signals import RiskSignal
@@ -16,6 +17,7 @@ __all__ = [
     "Complaint",
     "Concern",
     "Escalation",
+    "FamilyMessage",
     "FollowUp",
     "Goal",
     "Handover",

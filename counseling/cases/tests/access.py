@@ -88,6 +88,7 @@ def routes(cast, world: dict) -> dict[str, Route]:
             url("crisis_acknowledge", escalation.pk), expect(405, roles=("head", "leader"))
         ),
         "cases:crisis_actions": Route(url("crisis_actions", escalation.pk), scoped),
+        "cases:family_message": Route(url("family_message", case.pk), scoped),
         "cases:handover": Route(url("handover", case.pk), head_only),
         "cases:handover_all": Route(url("handover_all"), head_only),
         "cases:concern_inbox": Route(url("concern_inbox"), counseling),

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from counseling.enums import Gender, Role
-from counseling.models import Grade, SchoolClass, StudentProfile, Term, User
+from counseling.enums import Gender, GuardianRelation, Role
+from counseling.models import Grade, GuardianLink, SchoolClass, StudentProfile, Term, User
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, demo mode only
 GRADES = [
@@ -185,4 +185,45 @@ def seed(ctx: SimpleNamespace) -> None:
         StudentProfile.objects.bulk_create(new_profiles)
     users["student1"] = User.objects.get(username="student1")
     users["student2"] = User.objects.get(username="student2")
+    _guardians(ctx, password)
     ctx.now = timezone.now()
+
+
+# Families of the demo class (初一 1班) who have signed up; the others still use paper slips.
+GUARDIAN_ACCOUNTS = 12
+
+
+def _guardians(ctx: SimpleNamespace, password: str) -> None:
+    """Guardian accounts for the demo class: ``guardian1`` is student1's mother (the demo sign-in);
+    the others sign in by their phone number, as invited guardians do."""
+    profiles = (
+        StudentProfile.objects.filter(school_class=ctx.teacher1_class, is_archived=False)
+        .select_related("user")
+        .order_by("user__pk")[:GUARDIAN_ACCOUNTS]
+    )
+    teacher = ctx.teacher1_class.class_teacher
+    for index, profile in enumerate(profiles, start=1):
+        phone = "13900000001" if index == 1 else profile.guardian_phone
+        username = "guardian1" if index == 1 else phone
+        guardian, _created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "name": profile.guardian_name,
+                "phone": phone,
+                "role": Role.GUARDIAN,
+                "password": password,
+            },
+        )
+        GuardianLink.objects.get_or_create(
+            guardian=guardian,
+            student=profile.user,
+            revoked_at=None,
+            defaults={
+                "relation": GuardianRelation.MOTHER if index % 2 else GuardianRelation.FATHER,
+                "created_by": teacher,
+            },
+        )
+        if index == 1:
+            ctx.users["guardian1"] = guardian
+            if profile.guardian_phone != phone:  # the directory knows the number she signs in with
+                StudentProfile.objects.filter(pk=profile.pk).update(guardian_phone=phone)

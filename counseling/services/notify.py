@@ -81,9 +81,10 @@ def schedule(
 
     A message still unsent at ``stale_after`` is dropped instead of delivered late. With ``sms``
     it also goes by text message to the recipient's phone, saying only ``kind`` and a link: the
-    link to the reader's notifications page, or with ``sms_link`` the message's own ``url``, which
-    must then be a page marked ``@sms_link_safe`` (an invitation or set-password link for someone
-    who has no account yet; ValueError otherwise).
+    reader's notifications page, or the message's own ``url`` when its page is marked
+    ``@sms_link_safe`` (an invitation or set-password link for someone who has no account yet; the
+    page decides, so no flag needs storing). ``sms_link`` is the caller saying it means to send
+    that link: ValueError if ``url`` is no such page.
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
     Titles and bodies carry names and times only, never confidential content; they are shown in

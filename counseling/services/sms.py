@@ -245,7 +245,9 @@ class AliyunBackend(BaseBackend):
             # A 4xx says what was wrong in the same JSON shape (SignatureDoesNotMatch, ...).
             raise SmsError(_response_code(body) or f"http_{error.code}") from error
         except (OSError, ValueError) as error:  # refused, reset, timed out, bad address
-            raise SmsError(type(error).__name__) from error
+            # urllib wraps the cause ("refused") in a URLError: record the cause.
+            reason = getattr(error, "reason", None)
+            raise SmsError(type(reason if isinstance(reason, BaseException) else error).__name__) from error
         code = _response_code(body)
         if code != "OK":
             raise SmsError(code or "bad_response", permanent=code in ALIYUN_PERMANENT_CODES)

@@ -62,6 +62,11 @@ class Kind:
     CONSENT = gettext_lazy("a consent request")
     REMINDER = gettext_lazy("a reminder")
 
+    @classmethod
+    def phrases(cls) -> set[str]:
+        """Every phrase, in the active language."""
+        return {str(value) for name, value in vars(cls).items() if name.isupper()}
+
 
 def schedule(
     recipient,
@@ -84,7 +89,8 @@ def schedule(
     reader's notifications page, or the message's own ``url`` when its page is marked
     ``@sms_link_safe`` (an invitation or set-password link for someone who has no account yet; the
     page decides, so no flag needs storing). ``sms_link`` is the caller saying it means to send
-    that link: ValueError if ``url`` is no such page.
+    that link: ValueError if ``url`` is no such page. A text's ``kind`` must be one of ``Kind``'s
+    phrases (ValueError otherwise): a text leaves the school, so no caller writes its words.
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
     Titles and bodies carry names and times only, never confidential content; they are shown in
@@ -98,6 +104,8 @@ def schedule(
     due = send_after or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         kind, title_text, body_text = str(kind), str(title), str(body)
+        if sms and kind and kind not in Kind.phrases():
+            raise ValueError(f"A text message's kind must be one of notify.Kind's quiet phrases, not {kind!r}.")
     _, created = OutboxMessage.objects.get_or_create(
         dedupe_key=key,
         defaults={

@@ -391,6 +391,15 @@ def test_only_a_page_marked_safe_may_be_the_texts_own_link(guardian) -> None:
 
 
 @pytest.mark.django_db
+def test_a_texts_kind_is_one_of_the_quiet_phrases(guardian, student) -> None:
+    with pytest.raises(ValueError, match="quiet phrases"):
+        notify(guardian, key="x:1", title="x", kind=f"{student.get_full_name()}的危机干预", sms=True)
+    assert not OutboxMessage.objects.exists()
+    # In-app and e-mail-only messages keep their callers' kinds, as before.
+    assert notify(guardian, key="x:2", title="x", kind="一条新消息")
+
+
+@pytest.mark.django_db
 def test_without_a_site_address_the_link_is_the_path(guardian, settings) -> None:
     settings.SITE_URL = ""
     _text_for(guardian)
@@ -462,6 +471,16 @@ def _settings_error(**env: str) -> str:
 
 def test_settings_refuse_an_unknown_backend_and_an_incomplete_provider() -> None:
     assert _settings_error() == ""
+    unset = {name: value for name, value in os.environ.items() if name != "SMS_BACKEND"}
+    default = subprocess.run(
+        [sys.executable, "-c", "import counseling.settings as s; print(s.SMS_BACKEND)"],
+        cwd=django_settings.BASE_DIR,
+        env={**unset, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert default.stdout.strip() == "counseling.services.sms.ConsoleBackend"
     assert "SMS_BACKEND must be one of console, locmem, aliyun" in _settings_error(SMS_BACKEND="aliyn")
     assert "SMS_BACKEND=aliyun needs SMS_ACCESS_KEY_SECRET, SMS_TEMPLATE_CODE" in _settings_error(
         SMS_BACKEND="aliyun", SMS_ACCESS_KEY_ID="id", SMS_SIGN_NAME="秋水中学"

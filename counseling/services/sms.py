@@ -156,10 +156,10 @@ class LocmemBackend(BaseBackend):
 # --- Alibaba Cloud SMS ---------------------------------------------------------------------------
 # The API: SendSms of dysmsapi, version 2017-05-25, an RPC-style call signed with signature
 # version 1.0 (HMAC-SHA1), as published in
-#   https://www.alibabacloud.com/help/en/sms/signature-method  (短信服务 签名机制,
-#   https://help.aliyun.com/document_detail/101343.html), whose SendSms example is our known-answer
-#   test (counseling/tests/test_sms.py), and the API's error codes in
-#   https://help.aliyun.com/document_detail/101346.html / 101347.html.
+#   https://www.alibabacloud.com/help/en/sms/signature-method  (短信服务 签名机制; its SendSms
+#   example, first in https://help.aliyun.com/document_detail/56189.html, is our known-answer test
+#   in counseling/tests/test_sms.py), and the API's error codes in
+#   https://help.aliyun.com/document_detail/101347.htm (English: .../help/en/sms/developer-reference/error-codes).
 
 # Codes that say this number will never take this text: retrying cannot help.
 ALIYUN_PERMANENT_CODES = frozenset(

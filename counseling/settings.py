@@ -285,6 +285,49 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="counseling@school.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The site's own address ("https://counseling.school.example"), for links that leave it: a text
+# message's link (counseling.services.notify). Empty: links are site paths ("/notifications/").
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if SITE_URL and not (SITE_URL.startswith("https://") or (DEBUG and SITE_URL.startswith("http://"))):
+    raise ImproperlyConfigured("SITE_URL must start with https:// (http:// only with DEBUG on), or be empty.")
+
+# Text messages to guardians (counseling.services.sms): the console by default, so the demo prints
+# what it would send. "aliyun" sends through Alibaba Cloud SMS and needs the key pair, the approved
+# sign name and template code below (docs/operations.md, "The SMS channel"). A dotted path names a
+# backend as EMAIL_BACKEND does; an unknown value is an error, not a silent console.
+SMS_BACKENDS = {
+    "console": "counseling.services.sms.ConsoleBackend",
+    "locmem": "counseling.services.sms.LocmemBackend",
+    "aliyun": "counseling.services.sms.AliyunBackend",
+}
+_sms_backend = env.str("SMS_BACKEND", default="console")
+SMS_BACKEND = SMS_BACKENDS.get(_sms_backend, _sms_backend)
+if SMS_BACKEND not in SMS_BACKENDS.values():
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND must be one of {', '.join(SMS_BACKENDS)} (or its dotted path), not {_sms_backend!r}."
+    )
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
+if not SMS_ENDPOINT.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+    raise ImproperlyConfigured("SMS_ENDPOINT must be an https:// address (plain http only on this machine, for a test).")
+SMS_REGION = env.str("SMS_REGION", default="cn-hangzhou")
+SMS_ACCESS_KEY_ID = env.str("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env.str("SMS_ACCESS_KEY_SECRET", default="")
+# The school's name at the head of every text (【…】): the provider's approved sign name. Empty:
+# OFFICE_NAME, for the console.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
+SMS_TEMPLATE_CODE = env.str("SMS_TEMPLATE_CODE", default="")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+if not 1 <= SMS_TIMEOUT <= 60:
+    raise ImproperlyConfigured("SMS_TIMEOUT must be between 1 and 60 seconds.")
+if SMS_BACKEND.endswith(".AliyunBackend"):
+    _missing = [
+        name
+        for name in ("SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME", "SMS_TEMPLATE_CODE")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"SMS_BACKEND=aliyun needs {', '.join(_missing)}.")
+
 # Celery: with no broker configured, tasks run eagerly in the web process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

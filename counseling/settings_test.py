@@ -28,6 +28,7 @@ from counseling.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "counseling.hashers.SheetPasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "counseling.services.sms.LocmemBackend"
 # Tasks run in-process, except in a child process a real-broker test starts on purpose.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_REAL_BROKER") != "1"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from counseling.decorators import sms_link_safe
 from counseling.views import (
     directory,
     health,
@@ -25,7 +26,8 @@ urlpatterns = [
     path("accounts/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        # A one-time set-password link: safe in a text message (a new guardian's first sign-in).
+        sms_link_safe(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path("accounts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

@@ -1,5 +1,5 @@
-"""What the staff health page checks: database, broker, queue, beat, outbox and the last audit
-check, then each app's checks.
+"""What the staff health page checks: database, broker, queue, beat, outbox, text messages and the
+last audit check, then each app's checks.
 
 An app adds rows to the page through its optional ``health.py`` hook module, which defines
 ``checks() -> list[Check]`` (the reports app: the last report run). Its rows come after the
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from counseling.hooks import app_hooks
 from counseling.models import Heartbeat, OutboxMessage
 from counseling.services.audit import last_check
+from counseling.services.notify import SMS_MAX_ATTEMPTS, SMS_PERMANENT
 
 BEAT_LATE = datetime.timedelta(minutes=3)
 # The audit check runs daily; two days without one means beat or the task is not running.
@@ -95,6 +96,24 @@ def check_outbox() -> Check:
     return Check(_("Messages overdue in the outbox"), overdue == 0, str(overdue))
 
 
+# Texts are tried for hours (counseling.services.notify.SMS_RETRY_AFTER); a week of them is shown.
+TEXTS_WINDOW = datetime.timedelta(days=7)
+
+
+def check_texts() -> Check:
+    """Text messages of the last week that could not be sent: a problem when the provider kept
+    failing until the last try (a wrong key, an unapproved template, no balance); only a warning
+    when the number itself was refused (an invalid number, none on the account), which the office
+    corrects on the person's account, not on the server."""
+    unsent = OutboxMessage.objects.filter(
+        send_sms=True, sms_sent_at__isnull=True, send_after__gte=timezone.now() - TEXTS_WINDOW
+    ).exclude(sms_error="")
+    refused = unsent.filter(sms_error__startswith=SMS_PERMANENT).count()
+    given_up = unsent.exclude(sms_error__startswith=SMS_PERMANENT).filter(sms_attempts__gte=SMS_MAX_ATTEMPTS).count()
+    detail = _("%(given_up)s given up · %(refused)s numbers refused") % {"given_up": given_up, "refused": refused}
+    return Check(_("Text messages not sent (last 7 days)"), given_up == 0, detail, warn=given_up == 0 and refused > 0)
+
+
 def check_audit() -> Check:
     """The last audit verification: a problem when it found breaks, is over two days old, or never
     ran where beat should have run it (with no broker there is no beat, as for ``check_beat``)."""
@@ -114,7 +133,7 @@ def check_audit() -> Check:
 def run_checks() -> list[Check]:
     """The ground's checks, then those of each app's ``health`` hook."""
     broker, queue = check_broker()
-    checks = [check_database(), broker, queue, check_beat(), check_outbox(), check_audit()]
+    checks = [check_database(), broker, queue, check_beat(), check_outbox(), check_texts(), check_audit()]
     for _app, module in app_hooks("health"):
         checks.extend(module.checks())
     return checks

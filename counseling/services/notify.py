@@ -1,28 +1,47 @@
-"""Telling people things: in-app notifications and e-mail, always through the outbox."""
+"""Telling people things: in-app notifications, e-mail and text messages, always through the outbox."""
 
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
+import operator
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from counseling.decorators import is_sms_link_safe
 from counseling.models import Notification, OutboxMessage
 from counseling.services.messages import Joined, Msg, as_data
 from counseling.services.queue import enqueue
+from counseling.services.sms import QuietText, SmsError, mask_phone, send_sms
 
 log = logging.getLogger(__name__)
 
 # A claim older than this is considered abandoned by a dead worker and may be taken again.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+
+# Text messages keep their own count: a text is tried at most SMS_MAX_ATTEMPTS times, the n-th try
+# (from 0) no earlier than SMS_RETRY_AFTER[n] after the message was due, so a throttled provider is
+# not asked again at every scan. An error marked permanent (an invalid number) is never retried:
+# its sms_error starts with SMS_PERMANENT.
+SMS_RETRY_AFTER = (
+    datetime.timedelta(0),
+    datetime.timedelta(minutes=2),
+    datetime.timedelta(minutes=10),
+    datetime.timedelta(hours=1),
+    datetime.timedelta(hours=4),
+)
+SMS_MAX_ATTEMPTS = len(SMS_RETRY_AFTER)
+SMS_PERMANENT = "permanent: "
 
 
 class Kind:
@@ -38,6 +57,15 @@ class Kind:
     DIGEST = gettext_lazy("your daily digest")
     WEEKLY = gettext_lazy("your weekly summary")
     ACCOUNT = gettext_lazy("a staff account request")
+    # For guardians, mostly by text message (sms=True).
+    INVITATION = gettext_lazy("an invitation to the counseling office site")
+    CONSENT = gettext_lazy("a consent request")
+    REMINDER = gettext_lazy("a reminder")
+
+    @classmethod
+    def phrases(cls) -> set[str]:
+        """Every phrase, in the active language."""
+        return {str(value) for name, value in vars(cls).items() if name.isupper()}
 
 
 def schedule(
@@ -52,11 +80,17 @@ def schedule(
     kind: str = "",
     stale_after: datetime.datetime | None = None,
     sms: bool = False,
+    sms_link: bool = False,
 ) -> bool:
     """Put one message for one person in the outbox, due at ``send_after`` (default: now).
 
     A message still unsent at ``stale_after`` is dropped instead of delivered late. With ``sms``
-    it also goes by text message to the recipient's phone, saying only ``kind`` and a link.
+    it also goes by text message to the recipient's phone, saying only ``kind`` and a link: the
+    reader's notifications page, or the message's own ``url`` when its page is marked
+    ``@sms_link_safe`` (an invitation or set-password link for someone who has no account yet; the
+    page decides, so no flag needs storing). ``sms_link`` is the caller saying it means to send
+    that link: ValueError if ``url`` is no such page. A text's ``kind`` must be one of ``Kind``'s
+    phrases (ValueError otherwise): a text leaves the school, so no caller writes its words.
 
     ``key`` identifies the message: scheduling the same key twice does nothing and returns False.
     Titles and bodies carry names and times only, never confidential content; they are shown in
@@ -65,9 +99,13 @@ def schedule(
     due now, a delivery task is queued after commit; the beat scan delivers it anyway if the
     broker is down.
     """
+    if sms_link and not (sms and link_is_sms_safe(url)):
+        raise ValueError(f"sms_link needs sms=True and a url marked @sms_link_safe, not {url!r}.")
     due = send_after or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         kind, title_text, body_text = str(kind), str(title), str(body)
+        if sms and kind and kind not in Kind.phrases():
+            raise ValueError(f"A text message's kind must be one of notify.Kind's quiet phrases, not {kind!r}.")
     _, created = OutboxMessage.objects.get_or_create(
         dedupe_key=key,
         defaults={
@@ -99,9 +137,41 @@ def notify(
     email: bool = True,
     kind: str = "",
     sms: bool = False,
+    sms_link: bool = False,
 ) -> bool:
     """Tell one person something now (in the app and by e-mail, and by text message with ``sms``). See ``schedule``."""
-    return schedule(recipient, key=key, title=title, body=body, url=url, email=email, kind=kind, sms=sms)
+    return schedule(
+        recipient, key=key, title=title, body=body, url=url, email=email, kind=kind, sms=sms, sms_link=sms_link
+    )
+
+
+def site_link(path: str) -> str:
+    """``path`` as a link that works outside the site: absolute with ``SITE_URL``, else the path."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def link_is_sms_safe(url: str) -> bool:
+    """Whether ``url`` is a page of this site marked ``@sms_link_safe`` (its address may be texted)."""
+    parts = urlsplit(url or "")
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return False
+    try:
+        return is_sms_link_safe(resolve(parts.path).func)
+    except Resolver404:
+        return False
+
+
+def quiet_text(message: OutboxMessage) -> QuietText:
+    """The text message for ``message``: its quiet ``kind`` and a link, in the school's language.
+
+    Never the title or the body (they may name a student), and never the message's own link unless
+    its page is marked ``@sms_link_safe``: a path such as "/cases/crisis/3/" says what it is about,
+    so every other text links to the reader's notifications page.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = message.kind or _("a new message")
+    path = message.url if link_is_sms_safe(message.url) else reverse("notifications")
+    return QuietText(kind=str(kind), link=site_link(path))
 
 
 def quiet_email(message: OutboxMessage) -> tuple[str, str]:
@@ -110,15 +180,14 @@ def quiet_email(message: OutboxMessage) -> tuple[str, str]:
     Never the title or the body: they name students next to sensitive facts, and e-mail leaves
     the school's systems. Nor the message's own link: its path says what it is about
     ("/cases/crisis/3/"). The e-mail links to the reader's notifications instead, where the
-    signed-in reader finds the full notice and its link (a site path: there is no site address
-    setting).
+    signed-in reader finds the full notice and its link (absolute with ``SITE_URL``, else a path).
     """
     with translation.override(settings.LANGUAGE_CODE):
         kind = message.kind or _("a new message")
         subject = _("Counseling office: %(kind)s") % {"kind": kind}
         body = _("Something waits for you on the counseling office site: %(kind)s. Sign in to read it: %(link)s") % {
             "kind": kind,
-            "link": reverse("notifications"),
+            "link": site_link(reverse("notifications")),
         }
     return subject, body
 
@@ -159,13 +228,14 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
 
 
 def deliver_due(limit: int = 500) -> int:
-    """Deliver every due, unsent message once. Returns the number delivered.
+    """Deliver every due, unsent message once. Returns the number delivered (in the app and by e-mail).
 
     First every unsent message past its ``stale_after`` is marked dropped (never delivered).
     Side effects per message, in order: claim it (conditional update), create the in-app
     notification and mark it sent in one transaction, then send the e-mail if asked. A failed
     e-mail is recorded and retried by a later scan, up to MAX_ATTEMPTS, without repeating the
-    in-app notification.
+    in-app notification. Then the text messages (``send_texts``): each due text is sent once
+    its message's in-app notification exists, whatever became of the e-mail.
     """
     now = timezone.now()
     dropped = OutboxMessage.objects.filter(sent_at__isnull=True, dropped_at__isnull=True, stale_after__lte=now).update(
@@ -213,4 +283,81 @@ def deliver_due(limit: int = 500) -> int:
             continue
         OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
         delivered += 1
+    send_texts(limit=limit)
     return delivered
+
+
+def _texts_due(now: datetime.datetime) -> Q:
+    """Messages whose text is due at ``now``: asked for, not sent, not given up, not stale, its
+    next try's wait over, and the in-app notification already there (the message is sent, or its
+    e-mail failed and the claim was let go: each channel's failure stays its own)."""
+    waited = functools.reduce(
+        operator.or_,
+        (Q(sms_attempts=n, send_after__lte=now - wait) for n, wait in enumerate(SMS_RETRY_AFTER)),
+    )
+    return (
+        Q(send_sms=True, sms_sent_at__isnull=True, dropped_at__isnull=True, sms_attempts__lt=SMS_MAX_ATTEMPTS)
+        & ~Q(sms_error__startswith=SMS_PERMANENT)
+        & (Q(stale_after__isnull=True) | Q(stale_after__gt=now))
+        & (Q(sent_at__isnull=False) | Q(claimed_at__isnull=True, attempts__gte=1))
+        & waited
+    )
+
+
+def send_texts(limit: int = 500) -> int:
+    """Send every due text message once. Returns the number sent.
+
+    Side effects per message, in order, in one transaction: lock its row (``SELECT … FOR UPDATE
+    SKIP LOCKED``: a second worker passes over a text being sent, and on PostgreSQL never waits for
+    it), count the try (a conditional update: of two workers that read the same row, one sends),
+    ask the SMS backend, then mark it sent (``sms_sent_at``) or record the error (``sms_error``; a
+    permanent one with SMS_PERMANENT, never tried again). The lock is held while the provider
+    answers (at most SMS_TIMEOUT) and ends with the worker, so a crashed worker leaves no claim
+    behind: the text is tried again by a later scan.
+    """
+    now = timezone.now()
+    due_ids = list(
+        OutboxMessage.objects.filter(_texts_due(now)).order_by("send_after", "id").values_list("id", flat=True)[:limit]
+    )
+    sent = 0
+    for message_id in due_ids:
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(_texts_due(now), pk=message_id)
+                .first()
+            )
+            if message is None:
+                continue  # sent meanwhile, or another worker is sending it now
+            if not OutboxMessage.objects.filter(pk=message_id, sms_attempts=message.sms_attempts).update(
+                sms_attempts=F("sms_attempts") + 1
+            ):
+                continue
+            attempt = message.sms_attempts + 1
+            phone = message.recipient.phone
+            try:
+                if not message.recipient.is_active:
+                    raise SmsError("inactive", permanent=True)
+                if not phone:
+                    raise SmsError("no_phone", permanent=True)
+                provider_id = send_sms(phone, quiet_text(message))
+            except Exception as exc:  # noqa: BLE001 - any backend failure is this text's error, not the scan's
+                error = exc if isinstance(exc, SmsError) else SmsError(type(exc).__name__)
+                # The number masked and never the text (the log goes to people who need neither).
+                log.warning(
+                    "outbox message %s: text to %s failed (%s, %s), try %s of %s",
+                    message_id,
+                    mask_phone(phone),
+                    error.code,
+                    "permanent" if error.permanent else "will retry",
+                    attempt,
+                    SMS_MAX_ATTEMPTS,
+                )
+                recorded = f"{SMS_PERMANENT}{error.code}" if error.permanent else error.code
+                OutboxMessage.objects.filter(pk=message_id).update(sms_error=recorded[:300])
+                continue
+            OutboxMessage.objects.filter(pk=message_id).update(sms_sent_at=timezone.now(), sms_error="")
+            log.info("outbox message %s: text to %s sent (%s)", message_id, mask_phone(phone), provider_id)
+            sent += 1
+    return sent

@@ -30,6 +30,16 @@ def _empty_cache():
     forget_menus()
 
 
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Every test starts with no text messages in the locmem SMS backend's outbox (like mail.outbox)."""
+    from counseling.services import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
 _anchor_dirs = itertools.count()
 
 

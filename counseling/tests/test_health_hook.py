@@ -20,6 +20,7 @@ def test_the_apps_checks_come_after_the_grounds_the_last_report_run_last() -> No
         "Queue length",
         "Last beat tick",
         "Messages overdue in the outbox",
+        "Text messages not sent (last 7 days)",
         "Audit trail check",
         "Last report run",
     ]

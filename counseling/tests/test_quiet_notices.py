@@ -17,6 +17,7 @@ from counseling.cases.tests.factories import CaseFactory
 from counseling.enums import Role
 from counseling.models import ConcernCategory, Notification, OutboxMessage, User
 from counseling.retention import KINDS
+from counseling.services import sms
 from counseling.services.notify import Kind, deliver_due, notify
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,12 @@ def test_no_email_of_the_demo_school_names_a_student_or_a_sensitive_fact() -> No
         assert not leaks, (leaks, message.subject, message.body)
         assert message.subject.startswith("心理辅导室：")
         assert message.body.endswith("请登录查看：/notifications/")
+    # Text messages (to guardians) are held to the same rule: the kind and a link, nobody's name.
+    for sent in sms.outbox:
+        text = sent.text.render().lower()
+        leaks = sorted(word for word in forbidden if word in text)
+        assert not leaks, (leaks, text)
+        assert sent.text.link == "/notifications/" or sent.text.link.startswith("/accounts/set-password/")
 
 
 def test_a_crisis_email_is_quiet_but_the_in_app_notice_names_the_student(

@@ -522,7 +522,7 @@ class ConcernForm(BoundedInputMixin, forms.Form):
 class FamilyMessageForm(BoundedInputMixin, forms.Form):
     """A message from a case to one of the student's guardian accounts."""
 
-    guardian = forms.ModelChoiceField(label=_("To"), queryset=User.objects.none(), empty_label=None)
+    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=User.objects.none(), empty_label=None)
     text = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 5}),

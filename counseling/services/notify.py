@@ -61,6 +61,7 @@ class Kind:
     INVITATION = gettext_lazy("an invitation to the counseling office site")
     CONSENT = gettext_lazy("a consent request")
     REMINDER = gettext_lazy("a reminder")
+    MESSAGE = gettext_lazy("a message from the counseling office")
 
     @classmethod
     def phrases(cls) -> set[str]:

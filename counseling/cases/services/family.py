@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from counseling.cases.models import Case, FamilyMessage
 from counseling.cases.services.trail import log
@@ -22,10 +22,8 @@ from counseling.models.audit import AuditAction
 from counseling.services.consent import consent_state
 from counseling.services.family import guardians_of
 from counseling.services.messages import Msg
-from counseling.services.notify import notify
+from counseling.services.notify import Kind, notify
 
-# What a text message or an e-mail says: nothing about the child or the case.
-KIND = gettext_lazy("a message from the counseling office")
 MAX_LENGTH = 1000
 
 
@@ -69,7 +67,7 @@ def write_to_family(
             title=Msg(gettext_noop("A message from the counseling office")),
             body=text,
             url=reverse("notifications"),
-            kind=KIND,
+            kind=Kind.MESSAGE,  # all a text message or an e-mail says: nothing of the child or the case
             sms=True,
         )
     return message

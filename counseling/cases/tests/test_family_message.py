@@ -37,7 +37,7 @@ def test_the_counselor_writes_and_the_guardian_reads_it_in_the_notices(case, cou
     outbox = OutboxMessage.objects.get(recipient=guardian)
     assert outbox.send_sms is True
     # Outside the app only the quiet phrase: no name, no text.
-    assert outbox.kind == "一条心理辅导室的消息"
+    assert outbox.kind == "一条给您的消息"
     assert TEXT not in outbox.kind and case.student.name not in outbox.kind
 
     deliver_due()

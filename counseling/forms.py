@@ -53,6 +53,30 @@ def bound_inputs(form: forms.BaseForm) -> None:
         elif type(field) is forms.CharField and field.max_length is None:
             field.max_length = TEXT_MAX_LENGTH
             field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        elif isinstance(field, forms.ModelChoiceField):
+            field.clean = _choice_within_key_range(field)
+
+
+# The largest primary key a database stores (a signed 64-bit integer): a posted id beyond it is no
+# choice at all, and SQLite raises OverflowError on it instead of finding nothing.
+LARGEST_KEY = 2**63 - 1
+
+
+def _choice_within_key_range(field: forms.ModelChoiceField):
+    """``field.clean`` that refuses, as an invalid choice, an id too large for any database key."""
+    clean = field.clean
+
+    def bounded_clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for one in values:
+            text = str(one).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_KEY:
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return clean(value)
+
+    return bounded_clean
 
 
 def _model_validators(model, name: str) -> list:

@@ -390,3 +390,21 @@ def test_the_school_date_bounds_follow_today() -> None:
         SchoolDateValidator()(datetime.date(1, 1, 1))
     with pytest.raises(ValidationError):
         SchoolDateValidator(past_only=True)(timezone.now() + datetime.timedelta(hours=1))
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_any_key_is_an_invalid_choice_not_an_error(grade) -> None:
+    from django import forms as django_forms
+
+    from counseling.forms import BoundedInputMixin
+    from counseling.models import Grade
+
+    class Pick(BoundedInputMixin, django_forms.Form):
+        one = django_forms.ModelChoiceField(queryset=Grade.objects.all(), required=False)
+        many = django_forms.ModelMultipleChoiceField(queryset=Grade.objects.all(), required=False)
+
+    huge = "99999999999999999999"
+    form = Pick({"one": huge, "many": [huge]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"one", "many"}
+    assert Pick({"one": grade.pk, "many": [grade.pk]}).is_valid()

@@ -119,26 +119,6 @@ def section(current: dict, previous: dict | None) -> Section:
     topics = {c.code: str(c) for c in ConcernCategory.objects.all()}
     grades = list(Grade.objects.order_by("level").values_list("name", flat=True))
     tables = [
-        # People served by kind (服务对象: 学生、教师、家长), each counted once however often they came.
-        breakdown(
-            section,
-            "clients_by_kind",
-            _("People served, by kind"),
-            current.get("clients_by_kind", {}),
-            previous.get("clients_by_kind") if previous else None,
-            choice_label(ClientKind),
-            order=ClientKind.values,
-        ),
-        breakdown(
-            section,
-            "sessions_by_kind",
-            _("Sessions by kind of client"),
-            current.get("sessions_by_kind", {}),
-            previous.get("sessions_by_kind") if previous else None,
-            choice_label(ClientKind),
-            order=ClientKind.values,
-            total="sessions",
-        ),
         breakdown(
             section,
             "sessions_by_channel",
@@ -190,6 +170,30 @@ def section(current: dict, previous: dict | None) -> Section:
             total="mailbox_items",
         ),
     ]
+    # People served by kind (服务对象: 学生、教师、家长), each counted once however often they came,
+    # and their sessions. A report stored before the kinds were counted has neither table.
+    if "clients_by_kind" in current:
+        tables[1:1] = [
+            breakdown(
+                section,
+                "clients_by_kind",
+                _("People served, by kind"),
+                current["clients_by_kind"],
+                previous.get("clients_by_kind") if previous else None,
+                choice_label(ClientKind),
+                order=ClientKind.values,
+            ),
+            breakdown(
+                section,
+                "sessions_by_kind",
+                _("Sessions by kind of client"),
+                current.get("sessions_by_kind", {}),
+                previous.get("sessions_by_kind") if previous else None,
+                choice_label(ClientKind),
+                order=ClientKind.values,
+                total="sessions",
+            ),
+        ]
     # The outcome table repeats four figures: the same count printed twice is one relation.
     for status, figure in [
         (AppointmentStatus.ATTENDED, "sessions"),

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appointments', '0006_appointment_grade_at_the_time'),
+        ("appointments", "0006_appointment_grade_at_the_time"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='client_kind',
-            field=models.CharField(choices=[('student', 'Student'), ('teacher', 'Teacher'), ('guardian', 'Guardian')], default='student', editable=False, max_length=10, verbose_name='client'),
+            model_name="appointment",
+            name="client_kind",
+            field=models.CharField(
+                choices=[("student", "Student"), ("teacher", "Teacher"), ("guardian", "Guardian")],
+                default="student",
+                editable=False,
+                max_length=10,
+                verbose_name="client",
+            ),
         ),
     ]

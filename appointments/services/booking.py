@@ -666,5 +666,6 @@ def book_follow_ups(
                     counselor=appointment.counselor,
                 ),
                 url=reverse("appointments:mine"),
+                sms=appointment.student.is_guardian,
             )
     return booked, skipped

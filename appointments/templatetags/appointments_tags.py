@@ -62,6 +62,5 @@ def risk_badge(topic=None) -> str:
     )
 
 
-
 # Who comes, when it is not a student (the ground's tag, offered with the appointment tags).
 register.simple_tag(client_kind_badge)

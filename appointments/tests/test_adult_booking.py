@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from appointments.enums import AppointmentStatus
-from appointments.models import Appointment, OfficeRules
+from appointments.models import Appointment, OfficeRules, WaitlistEntry
 from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, GroupSessionFactory, WeeklyScheduleFactory
 from counseling.cases.models import RiskSignal
@@ -169,3 +169,15 @@ def test_a_risk_topic_of_an_adult_names_nobody_and_reaches_the_head(
     assert signal.case is None and signal.escalation is None
     assert signal.source_url == reverse("appointments:detail", args=[appointment.pk])
     assert not OutboxMessage.objects.filter(recipient=leader).exists()
+
+
+def test_adults_may_wait_for_a_time_like_students(login, guardian, counselor, hours) -> None:
+    """Decided: the waitlist is the office's fairness rule for everyone who books."""
+    client = login(guardian)
+    response = client.post(
+        reverse("appointments:waitlist_join"), {"counselor": "", "time_of_day": "any", "channel": "phone"}
+    )
+    assert response.status_code == 302
+    entry = WaitlistEntry.objects.get()
+    assert (entry.student, entry.channel) == (guardian, "phone")
+    assert "waitlist" in client.get(reverse("appointments:mine")).content.decode().lower()

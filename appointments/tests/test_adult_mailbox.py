@@ -44,7 +44,9 @@ def test_a_guardian_writes_about_their_family_in_free_text(login, guardian, stud
 
 
 def test_a_guardian_cannot_name_a_child_even_by_hand(login, guardian, student) -> None:
-    login(guardian).post(reverse("appointments:letter_new"), {"kind": "letter", "body": WORRY, "about_student": student.pk})
+    login(guardian).post(
+        reverse("appointments:letter_new"), {"kind": "letter", "body": WORRY, "about_student": student.pk}
+    )
     assert MailboxItem.objects.get().about_student is None
 
 
@@ -54,7 +56,9 @@ def test_a_class_teacher_writes_about_themselves_or_a_pupil(login, class_teacher
     assert "Myself" in form
     assert 'name="is_anonymous"' not in form
     client.post(reverse("appointments:letter_new"), {"kind": "request", "body": "工作压力很大", "about_student": ""})
-    client.post(reverse("appointments:letter_new"), {"kind": "request", "body": "上课走神", "about_student": student.pk})
+    client.post(
+        reverse("appointments:letter_new"), {"kind": "request", "body": "上课走神", "about_student": student.pk}
+    )
     about_self, about_pupil = MailboxItem.objects.order_by("pk")
     assert (about_self.about_student, about_self.client, about_self.is_about_self) == (None, class_teacher, True)
     assert (about_pupil.about_student, about_pupil.client, about_pupil.is_about_self) == (student, student, False)
@@ -104,9 +108,10 @@ def test_the_office_replies_to_a_teacher_who_wrote_about_themselves(
     login(counselor).post(reverse("appointments:mailbox_reply", args=[item.pk]), {"text": "欢迎来辅导室坐坐。"})
     item.refresh_from_db()
     assert item.status == MailboxStatus.REPLIED
-    assert "欢迎来辅导室坐坐。" in login(class_teacher).get(
-        reverse("appointments:mailbox_item", args=[item.pk])
-    ).content.decode()
+    assert (
+        "欢迎来辅导室坐坐。"
+        in login(class_teacher).get(reverse("appointments:mailbox_item", args=[item.pk])).content.decode()
+    )
     assert not OutboxMessage.objects.filter(recipient=class_teacher, send_sms=True).exists()
     assert login(other_teacher).get(reverse("appointments:mailbox_item", args=[item.pk])).status_code == 404
     assert login(leader).get(reverse("appointments:mailbox_item", args=[item.pk])).status_code == 403

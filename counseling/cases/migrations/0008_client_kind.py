@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_bounded_dates'),
+        ("cases", "0007_bounded_dates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='client_kind',
-            field=models.CharField(choices=[('student', 'Student'), ('teacher', 'Teacher'), ('guardian', 'Guardian')], default='student', editable=False, max_length=10, verbose_name='client'),
+            model_name="case",
+            name="client_kind",
+            field=models.CharField(
+                choices=[("student", "Student"), ("teacher", "Teacher"), ("guardian", "Guardian")],
+                default="student",
+                editable=False,
+                max_length=10,
+                verbose_name="client",
+            ),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='client_kind',
-            field=models.CharField(choices=[('student', 'Student'), ('teacher', 'Teacher'), ('guardian', 'Guardian')], default='student', editable=False, max_length=10, verbose_name='client'),
+            model_name="escalation",
+            name="client_kind",
+            field=models.CharField(
+                choices=[("student", "Student"), ("teacher", "Teacher"), ("guardian", "Guardian")],
+                default="student",
+                editable=False,
+                max_length=10,
+                verbose_name="client",
+            ),
         ),
     ]

@@ -14,6 +14,7 @@ from appointments.enums import AppointmentStatus
 from appointments.models import Appointment, OfficeRules, WaitlistEntry
 from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, GroupSessionFactory, WeeklyScheduleFactory
+from counseling.cases import contract as cases
 from counseling.cases.models import RiskSignal
 from counseling.enums import ClientKind
 from counseling.models import ConcernCategory, OutboxMessage
@@ -181,3 +182,18 @@ def test_adults_may_wait_for_a_time_like_students(login, guardian, counselor, ho
     entry = WaitlistEntry.objects.get()
     assert (entry.student, entry.channel) == (guardian, "phone")
     assert "waitlist" in client.get(reverse("appointments:mine")).content.decode().lower()
+
+
+def test_the_counselor_is_not_offered_a_case_for_a_guardian_but_is_for_a_teacher(
+    login, guardian, class_teacher, counselor
+) -> None:
+    """Decided: a teacher may have a case (counseling/cases); a guardian has consultations only.
+    After an attended session the appointment page offers "Open a case" from these links."""
+    assert cases.case_links(counselor, guardian).open_case_url == ""
+    teacher_links = cases.case_links(counselor, class_teacher)
+    assert teacher_links.open_case_url == f"{reverse('cases:case_open')}?student={class_teacher.pk}"
+    visit = AppointmentFactory(
+        student=class_teacher, counselor=counselor, starts_at=at(-1, 17, 25), status=AppointmentStatus.ATTENDED
+    )
+    page = login(counselor).get(reverse("appointments:detail", args=[visit.pk])).content.decode()
+    assert teacher_links.open_case_url in page

@@ -147,6 +147,7 @@ def signal_risk_topic(appointment: Appointment, *, raised_by=None, request=None)
         reason=cases.SignalReason.RISK_CATEGORY,
         key=f"appointments:appointment:{appointment.pk}",
         student=None if appointment.is_adult_client else appointment.student,
+        client_kind=appointment.client_kind,
         url=reverse("appointments:detail", args=[appointment.pk]),
         raised_by=raised_by,
         request=request,

@@ -21,6 +21,7 @@ from appointments.services import lexicon
 from appointments.services.booking import create_for_student
 from appointments.services.errors import BookingError
 from counseling.cases import contract as cases
+from counseling.enums import ClientKind
 from counseling.models.audit import AuditAction
 from counseling.roles import head_counselor
 from counseling.services import notify
@@ -76,6 +77,9 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
                 reason=cases.SignalReason.RISK_WORDS,
                 key=f"appointments:mailbox:{item.pk}",
                 student=item.student,
+                # A teacher or a guardian writing about themselves: a signal that names nobody and
+                # stays with the counseling office.
+                client_kind=item.sender_kind if item.is_about_self else ClientKind.STUDENT,
                 url=reverse("appointments:mailbox_item", args=[item.pk]),
                 # The lexicon raised it, not the sender. Neither the sender nor the request (its
                 # address) goes into the signal's audit entry, so an anonymous letter stays anonymous.

@@ -16,6 +16,7 @@ from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, GroupSessionFactory, WeeklyScheduleFactory
 from counseling.cases import contract as cases
 from counseling.cases.models import RiskSignal
+from counseling.cases.services import signals
 from counseling.enums import ClientKind
 from counseling.models import ConcernCategory, OutboxMessage
 
@@ -169,7 +170,11 @@ def test_a_risk_topic_of_an_adult_names_nobody_and_reaches_the_head(
     assert (signal.student, signal.counselor) == (None, head)
     assert signal.case is None and signal.escalation is None
     assert signal.source_url == reverse("appointments:detail", args=[appointment.pk])
+    assert signal.client_kind == ClientKind.TEACHER
     assert not OutboxMessage.objects.filter(recipient=leader).exists()
+    # Unacknowledged, a student's signal climbs to the leaders; a teacher's stays with the office.
+    signal.level = 1
+    assert signals.recipients(signal) == [head]
 
 
 def test_adults_may_wait_for_a_time_like_students(login, guardian, counselor, hours) -> None:

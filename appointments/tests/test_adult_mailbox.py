@@ -10,6 +10,7 @@ from appointments.enums import AppointmentSource, MailboxStatus
 from appointments.models import Appointment, MailboxItem
 from appointments.tests.conftest import at
 from counseling.cases.models import RiskSignal
+from counseling.cases.services import signals
 from counseling.enums import ClientKind
 from counseling.models import Notification, OutboxMessage
 from counseling.tests import notices
@@ -126,4 +127,18 @@ def test_risk_words_from_an_adult_name_nobody_and_reach_the_head(login, class_te
     assert item.risk_flagged
     signal = RiskSignal.objects.get()
     assert (signal.student, signal.counselor, signal.case) == (None, head, None)
+    assert signal.client_kind == ClientKind.TEACHER
     assert not OutboxMessage.objects.filter(recipient=leader).exists()
+    signal.level = 1
+    assert signals.recipients(signal) == [head]
+
+
+def test_an_anonymous_students_risk_letter_still_climbs_to_the_leaders(login, student, head, leader) -> None:
+    login(student).post(
+        reverse("appointments:letter_new"),
+        {"kind": "letter", "body": "最近总觉得活着没意思，不知道该跟谁说。", "is_anonymous": "on"},
+    )
+    signal = RiskSignal.objects.get()
+    assert (signal.student, signal.client_kind) == (None, ClientKind.STUDENT)
+    signal.level = 1
+    assert leader in signals.recipients(signal)

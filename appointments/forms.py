@@ -244,15 +244,32 @@ class LetterForm(BoundedInputMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, about_choices, can_write_for_self: bool, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        about_choices,
+        can_write_for_self: bool,
+        can_be_anonymous: bool = True,
+        for_family: bool = False,
+        about_pupils: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["about_student"].queryset = about_choices
         if not can_write_for_self:
             self.fields["about_student"].required = True
             self.fields["about_student"].empty_label = None
             del self.fields["is_anonymous"]
-        elif not about_choices.exists():
+        elif not about_pupils and not about_choices.exists():
+            # A class teacher keeps the field even without pupils: a letter about another class's
+            # student is refused, not quietly sent about themselves.
             del self.fields["about_student"]
+        if not can_be_anonymous and "is_anonymous" in self.fields:
+            del self.fields["is_anonymous"]
+        if for_family:
+            self.fields["body"].help_text = _(
+                "Write about yourself or your family, in your own words. A counselor will answer you here."
+            )
         if "is_anonymous" in self.fields:
             # Said before sending, not only refused after.
             self.fields["kind"].help_text = _("An anonymous letter cannot ask for an appointment.")

@@ -21,7 +21,7 @@ COUNSELOR_NAME = ("counselor__name", "counselor__username")
 
 
 def _student_panel(user) -> Panel:
-    """The student's next three appointments and a live waitlist offer (two narrow queries).
+    """The client's next three appointments and a live waitlist offer (two narrow queries).
 
     Each row's link, day, time and badge are worked out here rather than in the template: the
     panel is on every student's home page. Rows are read as values, not as appointments.
@@ -55,11 +55,11 @@ def _student_panel(user) -> Panel:
                 "badge": status_badge(Appointment(starts_at=starts_at, status=status)),
             }
         )
-    return Panel(
-        "appointments/panels/student.html",
-        {"upcoming": rows, "offer": offer, "mine_url": reverse("appointments:mine")},
-        order=20,
-    )
+    context = {"upcoming": rows, "offer": offer, "mine_url": reverse("appointments:mine")}
+    if not user.is_student:
+        # A teacher or a guardian: the same rows, said to an adult, with the way to write to the office.
+        return Panel("appointments/panels/consultation.html", context, order=20)
+    return Panel("appointments/panels/student.html", context, order=20)
 
 
 def panels(request: HttpRequest) -> list[Panel]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from appointments.enums import AppointmentStatus, MailboxKind, MailboxStatus
 from appointments.models import Appointment, GroupParticipant, GroupSession, MailboxItem
 from appointments.services.slots import day_bounds
-from counseling.enums import Channel
+from counseling.enums import Channel, ClientKind
 from counseling.models import ConcernCategory, Grade
 from counseling.services.sections import Section, breakdown, choice_label, figures, list_to_map
 
@@ -23,7 +23,9 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
     """Appointments, group sessions and mailbox items from ``start`` to ``end`` (inclusive).
 
     "Sessions" are appointments marked attended. Keys:
-    ``sessions``, ``unique_students``, ``first_visits``, ``no_shows``, ``cancelled``, ``declined``,
+    ``sessions``, ``unique_students`` (students only), ``clients_by_kind`` {client kind: distinct
+    people with a session} and ``sessions_by_kind`` {client kind: sessions} (students, teachers and
+    guardians served, each kind by its snapshot on the appointment), ``first_visits``, ``no_shows``, ``cancelled``, ``declined``,
     ``appointments_by_status`` {status: n}, ``sessions_by_channel`` {channel: n},
     ``sessions_by_counselor`` [{counselor_id, sessions}], ``sessions_by_grade`` [{grade_id, grade, sessions}] (the grade at the time of the session),
     ``sessions_by_topic`` [{topic_id, topic_code, sessions}] (topic None = not given),
@@ -35,7 +37,9 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
     sessions = period.filter(status=AppointmentStatus.ATTENDED)
     totals = period.aggregate(
         sessions=Count("id", filter=Q(status=AppointmentStatus.ATTENDED)),
-        unique_students=Count("student", filter=Q(status=AppointmentStatus.ATTENDED), distinct=True),
+        unique_students=Count(
+            "student", filter=Q(status=AppointmentStatus.ATTENDED, client_kind=ClientKind.STUDENT), distinct=True
+        ),
         first_visits=Count("id", filter=Q(status=AppointmentStatus.ATTENDED, is_first_visit=True)),
         no_shows=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
         cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
@@ -55,6 +59,10 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         **totals,
         "appointments_by_status": dict(period.values_list("status").annotate(n=Count("id")).order_by()),
         "sessions_by_channel": dict(sessions.values_list("channel").annotate(n=Count("id")).order_by()),
+        "clients_by_kind": dict(
+            sessions.values_list("client_kind").annotate(n=Count("student", distinct=True)).order_by()
+        ),
+        "sessions_by_kind": dict(sessions.values_list("client_kind").annotate(n=Count("id")).order_by()),
         "sessions_by_counselor": list(
             sessions.values("counselor_id").annotate(sessions=Count("id")).order_by("counselor_id")
         ),
@@ -162,6 +170,30 @@ def section(current: dict, previous: dict | None) -> Section:
             total="mailbox_items",
         ),
     ]
+    # People served by kind (服务对象: 学生、教师、家长), each counted once however often they came,
+    # and their sessions. A report stored before the kinds were counted has neither table.
+    if "clients_by_kind" in current:
+        tables[1:1] = [
+            breakdown(
+                section,
+                "clients_by_kind",
+                _("People served, by kind"),
+                current["clients_by_kind"],
+                previous.get("clients_by_kind") if previous else None,
+                choice_label(ClientKind),
+                order=ClientKind.values,
+            ),
+            breakdown(
+                section,
+                "sessions_by_kind",
+                _("Sessions by kind of client"),
+                current.get("sessions_by_kind", {}),
+                previous.get("sessions_by_kind") if previous else None,
+                choice_label(ClientKind),
+                order=ClientKind.values,
+                total="sessions",
+            ),
+        ]
     # The outcome table repeats four figures: the same count printed twice is one relation.
     for status, figure in [
         (AppointmentStatus.ATTENDED, "sessions"),
@@ -170,5 +202,11 @@ def section(current: dict, previous: dict | None) -> Section:
         (AppointmentStatus.DECLINED, "declined"),
     ]:
         section.total(figure, [f"appointments_by_status:{status}"])
+    # The students served are printed twice (a figure and a row); each kind's people are at most
+    # its sessions. Rows of a report stored before the kinds were counted are not related.
+    if "clients_by_kind" in current:
+        section.total("unique_students", [f"clients_by_kind:{ClientKind.STUDENT}"])
+        for kind in ClientKind.values:
+            section.at_most(f"sessions_by_kind:{kind}", [f"clients_by_kind:{kind}"])
     section.tables = [table for table in tables if table]
     return section

@@ -15,7 +15,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from counseling.enums import Role
+from counseling.enums import ClientKind, Role
 from counseling.hooks import app_hooks
 from counseling.models import User
 
@@ -67,13 +67,16 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # office; a committee member is a peer and learns only that the office has the concern
     # (a passed-on concern, or a letter about a classmate).
     "counseling.see_referral_outcome": is_class_teacher,
-    # Appointments and opening hours
-    "appointments.book": is_student,
+    # Appointments and opening hours. The office serves students, teachers and families
+    # (面向全体师生及家长): class teachers and guardians book a consultation for themselves through the
+    # same pages as students. Leaders and administrators do not: they receive escalations and
+    # statistics of this office, and a client among them is booked by a counselor instead.
+    "appointments.book": is_student | is_class_teacher | is_guardian,
     "appointments.join_group": is_student,
     "appointments.view_agenda": is_counseling_staff,
     "appointments.view_all_agendas": is_head,
     "appointments.manage_hours": is_administrator | is_head,
-    "appointments.send_letter": is_student | is_class_teacher,
+    "appointments.send_letter": is_student | is_class_teacher | is_guardian,
     "appointments.work_mailbox": is_counseling_staff,
     # Confidential case records
     "cases.view_cases": is_counseling_staff,
@@ -173,6 +176,21 @@ def counselor_choices() -> Q:
 def head_counselor() -> User | None:
     """The head counselor: the longest-serving active one if the school has several, else None."""
     return User.objects.filter(role=Role.HEAD_COUNSELOR, is_active=True).order_by("pk").first()
+
+
+def client_kind(user) -> str:
+    """Whom the office serves in a booking, a letter or a case, by the person's role (ClientKind):
+    a student, a guardian, else a teacher (a member of the school's staff)."""
+    if user is not None and user.role == Role.STUDENT:
+        return ClientKind.STUDENT
+    if user is not None and user.role == Role.GUARDIAN:
+        return ClientKind.GUARDIAN
+    return ClientKind.TEACHER
+
+
+def teachers() -> QuerySet[User]:
+    """Active teachers who may be the client of a case (a class teacher asking the office for help)."""
+    return User.objects.filter(is_active=True, role=Role.CLASS_TEACHER)
 
 
 def responsible_counselor(student: User, day: datetime.date | None = None) -> User | None:

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.constraints import PostgresExclusionConstraint, TsTzRange
 from appointments.enums import BLOCKING_STATUSES, OPEN_STATUSES, AppointmentSource, AppointmentStatus
-from counseling.enums import Channel
+from counseling.enums import Channel, ClientKind
 from counseling.models import StudentProfile
+from counseling.roles import client_kind
 
 BLOCKING = Q(status__in=BLOCKING_STATUSES)
 
@@ -88,6 +89,11 @@ class Appointment(models.Model):
         related_name="+",
         verbose_name=_("grade at the time"),
     )
+    # Who comes: a student, a teacher or a guardian (``student`` is the client whoever they are),
+    # taken from the client's role on creation, like the grade. Reports count people served by it.
+    client_kind = models.CharField(
+        _("client"), max_length=10, choices=ClientKind.choices, default=ClientKind.STUDENT, editable=False
+    )
     room = models.CharField(_("room"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=AppointmentSource.choices)
     # Follow-ups booked together share a series id, so the agenda can show them as one plan.
@@ -137,13 +143,20 @@ class Appointment(models.Model):
         return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.student} / {self.counselor}"
 
     def save(self, *args, **kwargs) -> None:
-        if self._state.adding and self.grade_id is None and self.student_id is not None:
+        if self._state.adding and self.student_id is not None:
+            self.client_kind = client_kind(self.student)
+        if self._state.adding and self.grade_id is None and self.client_kind == ClientKind.STUDENT:
             self.grade_id = (
                 StudentProfile.objects.filter(user_id=self.student_id)
                 .values_list("school_class__grade_id", flat=True)
                 .first()
             )
         super().save(*args, **kwargs)
+
+    @property
+    def is_adult_client(self) -> bool:
+        """A teacher or a guardian: no class, grade or student number to show."""
+        return self.client_kind != ClientKind.STUDENT
 
     @property
     def is_open(self) -> bool:

@@ -10,7 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from appointments.enums import CloseReason, MailboxKind, MailboxStatus
 from counseling.crypto import EncryptedTextField
-from counseling.enums import Channel
+from counseling.enums import Channel, ClientKind
+from counseling.roles import client_kind
 
 
 class MailboxItemQuerySet(models.QuerySet):
@@ -85,9 +86,27 @@ class MailboxItem(models.Model):
 
     @property
     def student(self):
-        """The student an appointment from this item is for (None when unknown or anonymous)."""
+        """The student this item concerns, for a risk signal (None when unknown, anonymous, or when a
+        teacher or a guardian wrote about themselves)."""
         if self.about_student_id:
             return self.about_student
         if self.is_anonymous or not self.sender.is_student:
             return None
         return self.sender
+
+    @property
+    def client(self):
+        """Whom an appointment from this item is for: the student written about, else the sender
+        (a student, a teacher or a guardian writing about themselves); None when anonymous."""
+        if self.about_student_id:
+            return self.about_student
+        return None if self.is_anonymous else self.sender
+
+    @property
+    def sender_kind(self) -> str:
+        """What the sender is (ClientKind), shown to the office; "" for an anonymous letter."""
+        return "" if self.is_anonymous else client_kind(self.sender)
+
+    @property
+    def is_about_self(self) -> bool:
+        return self.about_student_id is None and self.sender_kind in (ClientKind.TEACHER, ClientKind.GUARDIAN)

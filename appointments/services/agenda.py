@@ -33,6 +33,7 @@ APPOINTMENT_COLUMNS = (
     "channel",
     "room",
     "is_first_visit",
+    "client_kind",
     "topic_id",
     "student__name",
     "student__username",

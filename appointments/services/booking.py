@@ -135,7 +135,9 @@ def signal_risk_topic(appointment: Appointment, *, raised_by=None, request=None)
 
     Once per appointment (the signal's key is the appointment's). The signal routes to the
     student's responsible counselor and the head counselor and links to the appointment; the
-    notices they get name neither the student nor the topic.
+    notices they get name neither the student nor the topic. A teacher's or a guardian's booking
+    raises a signal that names nobody: it goes to the head counselor, who opens the appointment,
+    and it never reaches a student's case or the leaders' crisis pages.
     """
     if appointment.topic is None or not appointment.topic.signals_risk:
         return
@@ -144,7 +146,8 @@ def signal_risk_topic(appointment: Appointment, *, raised_by=None, request=None)
         severity=cases.Severity.URGENT,
         reason=cases.SignalReason.RISK_CATEGORY,
         key=f"appointments:appointment:{appointment.pk}",
-        student=appointment.student,
+        student=None if appointment.is_adult_client else appointment.student,
+        client_kind=appointment.client_kind,
         url=reverse("appointments:detail", args=[appointment.pk]),
         raised_by=raised_by,
         request=request,
@@ -169,6 +172,10 @@ def book(
     request=None,
 ) -> Appointment:
     """A student books a free slot (with ``counselor``, or with whoever is free when it is None).
+
+    A class teacher or a guardian books for themselves the same way and under the same rules (the
+    limit of upcoming appointments, first visit, the cut-off and horizon, times kept for key
+    students, the waitlist): ``student`` is the client, and the appointment takes their kind.
 
     Side effects, in order: locks the student's row; checks the student's limit and the slot;
     inserts the appointment (REQUESTED in approval mode, else CONFIRMED), marked first visit
@@ -660,5 +667,6 @@ def book_follow_ups(
                     counselor=appointment.counselor,
                 ),
                 url=reverse("appointments:mine"),
+                sms=appointment.student.is_guardian,
             )
     return booked, skipped

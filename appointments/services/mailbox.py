@@ -21,6 +21,7 @@ from appointments.services import lexicon
 from appointments.services.booking import create_for_student
 from appointments.services.errors import BookingError
 from counseling.cases import contract as cases
+from counseling.enums import ClientKind
 from counseling.models.audit import AuditAction
 from counseling.roles import head_counselor
 from counseling.services import notify
@@ -51,7 +52,8 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
     Side effects, in order, in one transaction: the item, flagged when its text holds a phrase of
     the risk lexicon; for a flagged item, an urgent risk signal (reason: risk words) about the
     student it concerns (the sender, or the student a teacher wrote about; nobody when the letter
-    is anonymous and names no one), which tells the responsible counselor and the head counselor;
+    is anonymous and names no one, or when a teacher or a guardian wrote about themselves: the
+    signal then names nobody and reaches the head counselor), which tells the responsible counselor and the head counselor;
     a notice to today's duty counselor. No word of the letter, and not the phrase that matched,
     goes into the signal, a notice, a log line or the audit trail. An anonymous request for an
     appointment is refused (BookingError, nothing is posted): nobody could be booked for it.
@@ -75,6 +77,9 @@ def send(*, sender, kind: str, body: str, is_anonymous: bool = False, about_stud
                 reason=cases.SignalReason.RISK_WORDS,
                 key=f"appointments:mailbox:{item.pk}",
                 student=item.student,
+                # A teacher or a guardian writing about themselves: a signal that names nobody and
+                # stays with the counseling office.
+                client_kind=item.sender_kind if item.is_about_self else ClientKind.STUDENT,
                 url=reverse("appointments:mailbox_item", args=[item.pk]),
                 # The lexicon raised it, not the sender. Neither the sender nor the request (its
                 # address) goes into the signal's audit entry, so an anonymous letter stays anonymous.
@@ -123,6 +128,7 @@ def _tell_sender(item: MailboxItem, event: str, title: Msg) -> None:
         key=f"mailbox:{item.pk}:{event}",
         title=title,
         url=reverse("appointments:mailbox_item", args=[item.pk]),
+        sms=item.sender.is_guardian,
     )
 
 
@@ -138,13 +144,14 @@ def schedule(
     confirmed_unusual: bool = False,
     request=None,
 ):
-    """Book an appointment from an item for the student it concerns; the student is told (and a
-    teacher who wrote is told it was scheduled; a committee member who wrote about a classmate is
-    not). Raises BookingError when no student is known, and UnusualTimeError for a time outside
-    the opening hours and the school day not ``confirmed_unusual``."""
+    """Book an appointment from an item for the person it concerns (``MailboxItem.client``: the
+    student written about, or the sender, also a teacher or a guardian writing about themselves);
+    they are told (and a teacher who wrote about a student is told it was scheduled; a committee
+    member who wrote about a classmate is not). Raises BookingError when nobody is known, and
+    UnusualTimeError for a time outside the opening hours and the school day not ``confirmed_unusual``."""
     with transaction.atomic():
         item = _lock(item)
-        student = item.student
+        student = item.client
         if student is None:
             raise BookingError(_("This item does not name a student, so no appointment can be booked from it."))
         _handled(item, by, MailboxStatus.SCHEDULED)

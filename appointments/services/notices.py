@@ -42,6 +42,8 @@ def _send(appointment: Appointment, recipient, event: str, title: Msg) -> None:
         title=title,
         body=_place(appointment),
         url=_url(appointment),
+        # A guardian reads the quiet kind and the link by text message too (no e-mail at school).
+        sms=recipient.is_guardian,
     )
 
 
@@ -172,6 +174,7 @@ def schedule_reminders(appointment: Appointment, rules: OfficeRules | None = Non
                 url=_url(appointment),
                 send_after=send_after,
                 stale_after=appointment.starts_at,
+                sms=recipient.is_guardian,
             )
     return count
 

@@ -192,6 +192,7 @@ def offer_slot(slot: Slot, *, rules: OfficeRules) -> WaitlistOffer | None:
                 deadline=expires_at,
             ),
             url=reverse("appointments:mine"),
+            sms=entry.student.is_guardian,
         )
         return offer
     return None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from appointments.enums import AppointmentStatus
+from counseling.templatetags.counseling_tags import client_kind_badge
 
 register = template.Library()
 
@@ -59,3 +60,7 @@ def risk_badge(topic=None) -> str:
         '<span class="badge text-bg-danger badge-risk" data-testid="risk-topic"><span aria-hidden="true">⚠ </span>{}</span>',
         text,
     )
+
+
+# Who comes, when it is not a student (the ground's tag, offered with the appointment tags).
+register.simple_tag(client_kind_badge)

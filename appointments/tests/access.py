@@ -18,11 +18,16 @@ from appointments.tests.factories import (
     WaitlistEntryFactory,
     WeeklyScheduleFactory,
 )
-from counseling.tests.access import COUNSELING, ROLES, STUDENTS, Route, expect
+from counseling.tests.access import COUNSELING, GUARDIANS, ROLES, STUDENTS, Route, expect
 
 MANAGERS = ("head", "administrator")
 GROUP_ROLES = (*STUDENTS, *COUNSELING)
-WRITERS = (*STUDENTS, "class_teacher", "other_teacher")
+TEACHERS = ("class_teacher", "other_teacher")
+# Who books a consultation for themselves: students, class teachers and guardians.
+BOOKERS = (*STUDENTS, *TEACHERS, *GUARDIANS)
+WRITERS = (*STUDENTS, *TEACHERS, *GUARDIANS)
+# A booker who is not the client of the appointment (or the sender of the letter) asked for.
+NOT_THEIRS = dict.fromkeys(("other_student", *TEACHERS, *GUARDIANS), 404)
 
 
 def routes(cast, world: dict) -> dict[str, Route]:
@@ -45,13 +50,14 @@ def routes(cast, world: dict) -> dict[str, Route]:
     slot = timezone.localtime(soon).strftime("%Y-%m-%dT%H:%M")
 
     public = dict.fromkeys(ROLES, 200)
-    students = expect(200, roles=STUDENTS)
     students_post = expect(405, roles=STUDENTS)
+    bookers = expect(200, roles=BOOKERS)
+    bookers_post = expect(405, roles=BOOKERS)
     counseling = expect(200, roles=COUNSELING)
     counseling_post = expect(405, roles=COUNSELING)
     # One appointment: its student, its counselor and the head counselor; others in those roles get 404.
-    own = expect(200, roles=(*STUDENTS, *COUNSELING), other_student=404, other_counselor=404)
-    own_post = expect(405, roles=(*STUDENTS, *COUNSELING))
+    own = expect(200, roles=(*BOOKERS, *COUNSELING), other_counselor=404, **NOT_THEIRS)
+    own_post = expect(405, roles=(*BOOKERS, *COUNSELING))
     own_counseling = expect(200, roles=COUNSELING, other_counselor=404)
     managers = expect(200, roles=MANAGERS)
     managers_post = expect(405, roles=MANAGERS)
@@ -59,15 +65,15 @@ def routes(cast, world: dict) -> dict[str, Route]:
     return {
         "appointments:office": Route(reverse("appointments:office"), public),
         "appointments:feed": Route(reverse("appointments:feed", args=[feed.token]), public),
-        "appointments:mine": Route(reverse("appointments:mine"), students),
-        "appointments:book": Route(reverse("appointments:book"), students),
+        "appointments:mine": Route(reverse("appointments:mine"), bookers),
+        "appointments:book": Route(reverse("appointments:book"), bookers),
         "appointments:book_confirm": Route(
-            f"{reverse('appointments:book_confirm')}?counselor={cast.counselor.pk}&start={slot}", students
+            f"{reverse('appointments:book_confirm')}?counselor={cast.counselor.pk}&start={slot}", bookers
         ),
-        "appointments:waitlist_join": Route(reverse("appointments:waitlist_join"), students),
-        "appointments:waitlist_leave": Route(reverse("appointments:waitlist_leave", args=[entry.pk]), students_post),
-        "appointments:offer_accept": Route(reverse("appointments:offer_accept", args=[offer.pk]), students_post),
-        "appointments:offer_decline": Route(reverse("appointments:offer_decline", args=[offer.pk]), students_post),
+        "appointments:waitlist_join": Route(reverse("appointments:waitlist_join"), bookers),
+        "appointments:waitlist_leave": Route(reverse("appointments:waitlist_leave", args=[entry.pk]), bookers_post),
+        "appointments:offer_accept": Route(reverse("appointments:offer_accept", args=[offer.pk]), bookers_post),
+        "appointments:offer_decline": Route(reverse("appointments:offer_decline", args=[offer.pk]), bookers_post),
         "appointments:detail": Route(reverse("appointments:detail", args=[pk]), own),
         "appointments:move": Route(reverse("appointments:move", args=[pk]), own),
         "appointments:cancel": Route(reverse("appointments:cancel", args=[pk]), own_post),
@@ -95,7 +101,7 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "appointments:my_letters": Route(reverse("appointments:my_letters"), expect(200, roles=WRITERS)),
         "appointments:mailbox_item": Route(
             reverse("appointments:mailbox_item", args=[item.pk]),
-            expect(200, roles=(*WRITERS, *COUNSELING), other_student=404, class_teacher=404, other_teacher=404),
+            expect(200, roles=(*WRITERS, *COUNSELING), **NOT_THEIRS),
         ),
         "appointments:mailbox_schedule": Route(reverse("appointments:mailbox_schedule", args=[item.pk]), counseling),
         "appointments:mailbox_reply": Route(reverse("appointments:mailbox_reply", args=[item.pk]), counseling_post),

@@ -1,4 +1,4 @@
-"""The mailbox: students and class teachers write; the duty counselor schedules, replies or closes."""
+"""The mailbox: students, class teachers and guardians write; the duty counselor schedules, replies or closes."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ SEND = "appointments.send_letter"
 
 
 def _about_choices(user):
-    """Whom a sender may write about: a class teacher their classes' students, a committee member classmates."""
+    """Whom a sender may write about: a class teacher their classes' students, a committee member
+    classmates. A guardian writes about themselves or their family in their own words: no child is
+    chosen from a list (their child's own letters and appointments stay the child's)."""
+    if user.is_guardian:
+        return User.objects.none()
     if user.is_student:
         profile = getattr(user, "student_profile", None)
         if profile is None or not profile.is_committee_member:
@@ -46,7 +50,16 @@ def _about_choices(user):
 @require_perm(SEND)
 def letter_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = LetterForm(request.POST or None, about_choices=_about_choices(user), can_write_for_self=user.is_student)
+    # Everyone may write about themselves; only students may write anonymously (a teacher or a
+    # guardian asking for help is answered by name, and a letter about a pupil must say who wrote).
+    form = LetterForm(
+        request.POST or None,
+        about_choices=_about_choices(user),
+        can_write_for_self=True,
+        can_be_anonymous=user.is_student,
+        for_family=user.is_guardian,
+        about_pupils=not (user.is_student or user.is_guardian),
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -152,7 +165,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, initial={"channel": found.preferred_channel or None}
     )
     status = 200
-    if found.status != MailboxStatus.NEW or found.student is None:
+    if found.status != MailboxStatus.NEW or found.client is None:
         messages.error(request, _("No appointment can be booked from this item."))
         return redirect("appointments:mailbox_item", pk=found.pk)
     if request.method == "POST":
@@ -177,7 +190,10 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 409 if isinstance(exc, SlotTakenError) else 400
             else:
-                messages.success(request, _("The appointment is booked and the student is told."))
+                if found.is_about_self:
+                    messages.success(request, _("The appointment is booked and the sender is told."))
+                else:
+                    messages.success(request, _("The appointment is booked and the student is told."))
                 return redirect("appointments:detail", pk=appointment.pk)
     return render(request, "appointments/mailbox/schedule.html", {"item": found, "form": form}, status=status)
 

@@ -20,7 +20,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from appointments.services.agenda import AgendaDay
-from appointments.templatetags.appointments_tags import risk_badge, status_badge
+from appointments.templatetags.appointments_tags import client_kind_badge, risk_badge, status_badge
 from counseling.rows import Address, Clock
 
 
@@ -41,8 +41,12 @@ def _channel(appointment) -> str:
     return escape(appointment.get_channel_display())
 
 
-def _school_class(student) -> str:
-    """The student's class as the template's ``|default:""`` showed it (escaped): empty without a profile."""
+def _school_class(appointment) -> str:
+    """The student's class as the template's ``|default:""`` showed it (escaped): empty without a
+    profile. A teacher or a guardian has no class: their card says who comes instead."""
+    if appointment.is_adult_client:
+        return client_kind_badge(appointment.client_kind)
+    student = appointment.student
     try:
         return escape(student.student_profile.school_class)
     except ObjectDoesNotExist:
@@ -108,7 +112,7 @@ def week_columns(
                     student=_once(names, student.pk, escape, student),
                     first_visit=first_visit if appointment.is_first_visit else "",
                     risk=risk if topic is not None and topic.signals_risk else "",
-                    school_class=_once(classes, student.pk, _school_class, student),
+                    school_class=_once(classes, student.pk, _school_class, appointment),
                     channel=_once(channels, appointment.channel, _channel, appointment),
                     room=_once(rooms, room, _after_dot, room) if room else "",
                     counselor=_once(counselor_lines, appointment.counselor_id, _after_dot, appointment.counselor)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from counseling.cases.enums import CaseSource, ReferralStatus, RiskLevel
 from counseling.cases.models import Case, Escalation, Referral, SessionNote
-from counseling.enums import Channel
+from counseling.enums import Channel, ClientKind
 from counseling.models import ConcernCategory
 from counseling.services.sections import Section, breakdown, choice_label, figures, measure
 
@@ -41,20 +41,26 @@ def _median_ack(escalations) -> datetime.timedelta | None:
 
 
 def summary(start: datetime.date, end: datetime.date) -> dict:
-    """The case records' numbers for ``start``..``end`` (both days included)."""
-    opened = Case.objects.filter(opened_at__date__range=(start, end))
-    referrals = Referral.objects.filter(referred_on__range=(start, end))
-    escalations = Escalation.objects.filter(raised_at__date__range=(start, end))
+    """The case records' numbers for ``start``..``end`` (both days included).
+
+    Students' cases only: the report and the statistics are read by the school leaders, and a
+    teacher's case is never counted where they read (a school has few of them; a count of one
+    names a colleague). The people served by kind come from the appointments' section.
+    """
+    students = ClientKind.STUDENT
+    opened = Case.objects.of_students().filter(opened_at__date__range=(start, end))
+    referrals = Referral.objects.filter(referred_on__range=(start, end), case__client_kind=students)
+    escalations = Escalation.objects.filter(raised_at__date__range=(start, end), client_kind=students)
     acknowledged = escalations.filter(acknowledged_at__isnull=False).annotate(
         ack=ExpressionWrapper(F("acknowledged_at") - F("raised_at"), output_field=DurationField())
     )
-    notes = SessionNote.objects.filter(held_on__range=(start, end))
+    notes = SessionNote.objects.filter(held_on__range=(start, end), case__client_kind=students)
     note_totals = notes.aggregate(
         n=Count("id"), minutes=Sum("duration_minutes"), students=Count("case__student", distinct=True)
     )
     return {
         "cases_opened": opened.count(),
-        "cases_closed": Case.objects.filter(closed_at__date__range=(start, end)).count(),
+        "cases_closed": Case.objects.of_students().filter(closed_at__date__range=(start, end)).count(),
         "cases_by_source": _counts(opened, "source"),
         "cases_by_category": {
             row["categories__code"]: row["n"]

@@ -18,6 +18,8 @@ from counseling.cases.enums import (
     RiskLevel,
 )
 from counseling.crypto import EncryptedTextField
+from counseling.enums import ClientKind
+from counseling.roles import client_kind
 from counseling.validators import past_school_date, school_date
 
 
@@ -27,6 +29,7 @@ class CaseQuerySet(models.QuerySet):
 
         Everybody else (students, class teachers, leaders, administrators) sees none. Every view,
         list, export, print and task that reads a case, or anything hanging off one, starts here.
+        A teacher's case is behind the same door: its client never sees it, nor does a leader.
         """
         if user is None or not user.is_authenticated:
             return self.none()
@@ -40,6 +43,11 @@ class CaseQuerySet(models.QuerySet):
         """Cases that are not closed."""
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def of_students(self) -> CaseQuerySet:
+        """Students' cases only: what the school leadership's figures may count (a teacher's case
+        is never counted where a leader reads, however aggregated)."""
+        return self.filter(client_kind=ClientKind.STUDENT)
+
 
 class Case(models.Model):
     student = models.ForeignKey(
@@ -47,6 +55,11 @@ class Case(models.Model):
     )
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases", verbose_name=_("counselor")
+    )
+    # Whom the case is for: a student, or a teacher the counselor follows (``student`` is the
+    # client whoever they are). Taken from the client's role when the case opens.
+    client_kind = models.CharField(
+        _("client"), max_length=10, choices=ClientKind.choices, default=ClientKind.STUDENT, editable=False
     )
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
     categories = models.ManyToManyField(
@@ -82,6 +95,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return _("Case %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.student_id is not None:
+            self.client_kind = client_kind(self.student)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_teacher_case(self) -> bool:
+        return self.client_kind == ClientKind.TEACHER
 
     @property
     def number(self) -> str:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.cases.enums import CaseSource, RiskLevel
 from counseling.crypto import EncryptedCharField, EncryptedTextField
+from counseling.enums import ClientKind
+from counseling.roles import client_kind
 from counseling.validators import past_school_date
 
 from .cases import Case
@@ -17,11 +19,15 @@ from .cases import Case
 
 class EscalationQuerySet(models.QuerySet):
     def visible_to(self, user) -> EscalationQuerySet:
-        """Head counselor and leaders: every escalation. A counselor: those of their own cases."""
+        """Head counselor: every escalation. Leaders: every student's (a teacher's crisis is the
+        counseling office's alone: the leaders never see it, nor the teacher's name). A counselor:
+        those of their own cases."""
         if user is None or not user.is_authenticated:
             return self.none()
         if user.has_perm("cases.view_escalations"):
-            return self.all()
+            if user.has_perm("cases.view_all_cases"):
+                return self.all()
+            return self.filter(client_kind=ClientKind.STUDENT)
         return self.filter(case__in=Case.objects.visible_to(user))
 
     def unacknowledged(self) -> EscalationQuerySet:
@@ -40,6 +46,10 @@ class Escalation(models.Model):
     )
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations", verbose_name=_("case")
+    )
+    # A student's or a teacher's crisis, from the person's role when it is raised (see visible_to).
+    client_kind = models.CharField(
+        _("client"), max_length=10, choices=ClientKind.choices, default=ClientKind.STUDENT, editable=False
     )
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
@@ -96,6 +106,11 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return _("Crisis escalation for %(student)s") % {"student": self.student}
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.student_id is not None:
+            self.client_kind = client_kind(self.student)
+        super().save(*args, **kwargs)
 
     @property
     def is_acknowledged(self) -> bool:

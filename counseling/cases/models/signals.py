@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counseling.cases.enums import Severity, SignalReason, SignalSource, SignalStatus
 from counseling.crypto import EncryptedTextField
+from counseling.enums import ClientKind
 
 from .cases import Case
 from .crisis import Escalation
@@ -49,6 +50,11 @@ class RiskSignal(models.Model):
         related_name="risk_signals",
         verbose_name=_("student"),
     )
+    # Whom the signal is about: a student (named, or anonymous), or a teacher or a guardian whose
+    # own booking or letter raised it; those name nobody and never climb to the leaders.
+    client_kind = models.CharField(
+        _("client"), max_length=10, choices=ClientKind.choices, default=ClientKind.STUDENT, editable=False
+    )
     # For an anonymous signal: the class, when the screening allows it to be known.
     school_class = models.ForeignKey(
         "counseling.SchoolClass", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -67,9 +73,7 @@ class RiskSignal(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals", verbose_name=_("case")
     )
-    escalation = models.ForeignKey(
-        Escalation, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals"
-    )
+    escalation = models.ForeignKey(Escalation, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals")
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import CaseSource, RiskLevel
 from counseling.cases.models import Case, Escalation
+from counseling.enums import ClientKind
 from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import users_with_perm
@@ -35,8 +36,13 @@ def ack_minutes() -> int:
 
 
 def recipients(escalation: Escalation) -> list[User]:
-    """The head counselor(s) and the leaders, and the case's counselor when someone else raised it."""
-    people = list(users_with_perm("cases.receive_escalations").order_by("pk"))
+    """The head counselor(s) and the leaders, and the case's counselor when someone else raised it.
+
+    A teacher's crisis goes to the head counselor(s) only (and the case's counselor): a teacher's
+    record is as confidential as a student's, and the leaders are the teacher's superiors.
+    """
+    perm = "cases.receive_escalations" if escalation.client_kind == ClientKind.STUDENT else "cases.view_all_cases"
+    people = list(users_with_perm(perm).order_by("pk"))
     case = escalation.case
     if case is not None and case.counselor_id != escalation.raised_by_id and case.counselor not in people:
         people.append(case.counselor)

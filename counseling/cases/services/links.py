@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from counseling.cases.models import Case, SessionNote
+from counseling.enums import ClientKind
+from counseling.roles import client_kind
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ def case_links(user, student, *, appointment_id: int | None = None) -> CaseLinks
         held_elsewhere = Case.objects.active().filter(student=student).exists()
         return CaseLinks(
             case_url=reverse("cases:detail", args=[case.pk]) if case else "",
-            open_case_url="" if held_elsewhere else f"{reverse('cases:case_open')}?student={student.pk}",
+            # A guardian has consultations, never a case (views/cases.py, _case_clients).
+            open_case_url=""
+            if held_elsewhere or client_kind(student) == ClientKind.GUARDIAN
+            else f"{reverse('cases:case_open')}?student={student.pk}",
         )
     note_url = ""
     has_note = appointment_id is not None and SessionNote.objects.filter(appointment_id=appointment_id).exists()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from counseling.cases.enums import CaseSource, RiskLevel, Severity, SignalReason, SignalSource, SignalStatus
 from counseling.cases.models import Case, RiskSignal
+from counseling.enums import ClientKind
 from counseling.models import User
 from counseling.models.audit import AuditAction
 from counseling.roles import head_counselor, responsible_counselor, users_with_perm
@@ -67,11 +68,12 @@ def notifies(severity: str) -> bool:
 
 
 def recipients(signal: RiskSignal) -> list[User]:
-    """The responsible counselor and the head counselor(s); from the second level, the leaders too."""
+    """The responsible counselor and the head counselor(s); from the second level, the leaders too,
+    for a student's signal only (a teacher's or a guardian's stays in the counseling office)."""
     people = list(users_with_perm("cases.view_all_cases").order_by("pk"))
     if signal.counselor is not None and signal.counselor.is_active and signal.counselor not in people:
         people.insert(0, signal.counselor)
-    if signal.level >= 1:
+    if signal.level >= 1 and signal.client_kind == ClientKind.STUDENT:
         people += [p for p in users_with_perm("cases.receive_escalations").order_by("pk") if p not in people]
     return people
 
@@ -140,8 +142,13 @@ def raise_signal(
     request: HttpRequest | None = None,
     risk_level: str = RiskLevel.HIGH,
     case_source: str | None = None,
+    client_kind: str = ClientKind.STUDENT,
 ) -> RiskSignal:
     """Raise one risk signal; raising the same ``key`` again returns the first one and does nothing.
+
+    ``client_kind`` teacher or guardian: the signal comes from an adult's own booking or letter. It
+    names nobody (``student`` must be None), goes to the head counselor, and never climbs to the
+    leaders (``recipients``).
 
     ``risk_level`` and ``case_source`` are those of the escalation a crisis signal starts (and of
     the case it opens): by default high, and the case source that matches the signal's source.
@@ -165,6 +172,7 @@ def raise_signal(
                 severity=severity,
                 reason=reason,
                 student=student,
+                client_kind=client_kind,
                 school_class=school_class,
                 source_url=url[:200],
                 source_key=key,

@@ -34,9 +34,10 @@ from counseling.cases.services.signals import open_signal_floor
 from counseling.cases.services.trail import case_history
 from counseling.cases.templatetags.cases_tags import risk_badge
 from counseling.decorators import require_perm
+from counseling.enums import ClientKind
 from counseling.models import SchoolClass, User
 from counseling.models.audit import AuditAction
-from counseling.roles import users_with_perm
+from counseling.roles import teachers, users_with_perm
 from counseling.rows import Address
 from counseling.validators import without_nul
 
@@ -135,6 +136,7 @@ _LIST_COLUMNS = (
     "student__student_profile__school_class__grade__name",
     "counselor__name",
     "counselor__username",
+    "client_kind",
     "source",
     "risk_level",
     "status",
@@ -161,6 +163,7 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
     classes: dict[tuple, str] = {}
     dates: dict[datetime.date | None, str] = {None: "—"}
     date_pattern = formats.get_format("SHORT_DATE_FORMAT")
+    teacher = str(ClientKind.TEACHER.label)
     rows = []
     for case in cases:
         level = case["risk_level"]
@@ -182,7 +185,8 @@ def _case_rows(cases, *, see_all: bool) -> list[dict]:
                 "url": detail_url(case["pk"]),
                 "number": Case.format_number(case["pk"]),
                 "student": case["student__name"] or case["student__username"],
-                "school_class": classes[class_key],
+                # A teacher has no class: the column says who the client is instead.
+                "school_class": classes[class_key] if case["client_kind"] == ClientKind.STUDENT else teacher,
                 "counselor": (case["counselor__name"] or case["counselor__username"]) if see_all else "",
                 "source": sources[case["source"]],
                 "risk": risks[level],
@@ -270,9 +274,17 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _case_clients():
+    """Whom a case may be for: a student, or a teacher who asks the office for help (a guardian
+    has consultations, not a case: a family's matter is recorded in the child's case, if any)."""
+    return User.objects.filter(is_active=True).filter(
+        Q(student_profile__isnull=False) | Q(pk__in=teachers().values("pk"))
+    )
+
+
 @require_perm("cases.view_cases")
 def case_open(request: HttpRequest) -> HttpResponse:
-    """Find a student, see whether a colleague already follows them, and open a case you hold."""
+    """Find a student or a teacher, see whether a colleague already follows them, and open a case you hold."""
     user = request.user
     student_id = request.GET.get("student") or request.POST.get("student") or ""
     if not student_id.isdecimal():
@@ -282,7 +294,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             query = search.cleaned_data["q"].strip()
             holder = Case.objects.active().filter(student=OuterRef("pk"))
             results = (
-                User.objects.filter(student_profile__isnull=False, is_active=True)
+                _case_clients()
                 .filter(Q(name__icontains=query) | Q(student_profile__student_number__startswith=query))
                 .select_related("student_profile__school_class__grade")
                 .annotate(
@@ -295,7 +307,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             audit_list(request, Case, [student.pk for student in results], "open a case: search")
         return render(request, "cases/case_open_search.html", {"search": search, "results": results})
 
-    student = get_object_or_404(User.objects.filter(student_profile__isnull=False, is_active=True), pk=int(student_id))
+    student = get_object_or_404(_case_clients(), pk=int(student_id))
     holder = colleague_holding(student)
     form = OpenCaseForm(request.POST or None)
     if holder is None and request.method == "POST" and form.is_valid():
@@ -313,7 +325,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('cases:case_open')}?student={student.pk}")
         messages.success(request, _("The case is open."))
         if case.is_high_risk:
-            messages.warning(request, _("The head counselor and the school leaders have been notified."))
+            messages.warning(request, _notified(case))
         return redirect("cases:detail", pk=case.pk)
     own_case = None
     if holder is not None and holder.pk == user.pk:
@@ -327,6 +339,13 @@ def case_open(request: HttpRequest) -> HttpResponse:
         holder=holder,
         own_case=own_case,
     )
+
+
+def _notified(case: Case) -> str:
+    """Who was told of a case's high risk: a teacher's crisis stays with the head counselor."""
+    if case.is_teacher_case:
+        return _("The head counselor has been notified.")
+    return _("The head counselor and the school leaders have been notified.")
 
 
 @require_perm("cases.view_cases")
@@ -399,7 +418,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if changed:
                 messages.success(request, _("The case was saved."))
             if "risk_level" in changed and case.is_high_risk:
-                messages.warning(request, _("The head counselor and the school leaders have been notified."))
+                messages.warning(request, _notified(case))
             risky = [c for c in form.cleaned_data["categories"] if c.signals_risk]
             if risky and not case.is_high_risk:
                 messages.warning(

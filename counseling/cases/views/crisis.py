@@ -37,9 +37,13 @@ def crisis_add(request: HttpRequest, pk: int) -> HttpResponse:
             actions={name: data[name] for name in ACTION_FIELDS},
             request=request,
         )
-        messages.warning(
-            request, _("The crisis is recorded; the head counselor and the school leaders have been notified.")
-        )
+        if case.is_teacher_case:
+            # A teacher's crisis stays in the counseling office (services/crisis.py, recipients).
+            messages.warning(request, _("The crisis is recorded; the head counselor has been notified."))
+        else:
+            messages.warning(
+                request, _("The crisis is recorded; the head counselor and the school leaders have been notified.")
+            )
         return redirect("cases:crisis_detail", pk=escalation.pk)
     return form_page(
         request,

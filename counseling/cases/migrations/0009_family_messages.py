@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_bounded_dates'),
+        ('cases', '0008_client_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -32,7 +32,10 @@ class FamilyMessageError(Exception):
 
 
 def family_of(case: Case) -> QuerySet[User]:
-    """The guardian accounts a counselor may write to about this case: those linked to its student."""
+    """The guardian accounts a counselor may write to about this case: those linked to its student
+    (none for a teacher's case: a teacher's record reaches nobody)."""
+    if case.is_teacher_case:
+        return User.objects.none()
     return guardians_of([case.student_id])
 
 

@@ -84,3 +84,13 @@ def test_a_student_without_a_guardian_account_gets_a_way_forward(other_student, 
     # other_student's guardian account exists only when that fixture is asked for; here it is not.
     page = client_for(counselor).get(f"/cases/{case.pk}/family/").content.decode()
     assert 'data-testid="no-guardian-account"' in page
+
+
+def test_a_teachers_case_has_no_family_to_write_to(class_teacher, counselor, guardian, client_for):
+    case = CaseFactory(student=class_teacher, counselor=counselor)
+    client = client_for(counselor)
+    assert f"/cases/{case.pk}/family/" not in client.get(f"/cases/{case.pk}/").content.decode()
+    page = client.get(f"/cases/{case.pk}/family/").content.decode()
+    assert 'data-testid="no-guardian-account"' in page
+    assert _send(client, case, guardian).status_code == 400
+    assert not FamilyMessage.objects.exists()

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from campaigns.enums import CampaignStatus
+from campaigns.enums import PARENT_KINDS, CampaignStatus
 from campaigns.models import Campaign, Event, Registration
 from counseling.models.audit import AuditAction
 from counseling.services import audit
@@ -85,14 +85,14 @@ def save_event(event: Event, *, by, grades=(), request=None) -> Event:
     """
     check_event(event, event.campaign)
     if event.pk and event.registration_required and event.capacity:
-        taken = event.registrations.count()
+        taken = (event.family_registrations if event.for_families else event.registrations).count()
         if taken > event.capacity:
-            raise ValidationError(
-                {
-                    "capacity": _("%(count)d students have already registered; keep at least that many places.")
-                    % {"count": taken}
-                }
+            message = (
+                _("%(count)d families have already registered; keep at least that many places.")
+                if event.for_families
+                else _("%(count)d students have already registered; keep at least that many places.")
             )
+            raise ValidationError({"capacity": message % {"count": taken}})
     is_new = event.pk is None
     try:
         with transaction.atomic():
@@ -136,6 +136,7 @@ def open_events_for(student, now: datetime.datetime | None = None) -> QuerySet[E
         Event.objects.public()
         .filter(registration_required=True, starts_at__gt=now)
         .exclude(campaign__status=CampaignStatus.SUMMARISED)
+        .exclude(kind__in=PARENT_KINDS)  # families sign up for these (campaigns.services.families)
         .filter(eligible_for(student))
         .select_related("campaign", "venue")
         .annotate(

@@ -138,13 +138,12 @@ def events_for_guardian(guardian, now: datetime.datetime | None = None) -> tuple
     past.sort(key=lambda row: row.event.starts_at, reverse=True)
     past = past[:10]
     rows = {row.event.pk: row for row in upcoming + past}
-    for material in EventMaterial.objects.filter(event_id__in=registered_events & set(rows)).order_by("pk"):
-        rows[material.event_id].materials.append(material)
-    answered = set(
-        FeedbackMarker.objects.filter(guardian=guardian, event_id__in=[row.event.pk for row in past]).values_list(
-            "event_id", flat=True
-        )
-    )
+    # Queried over every listed event (not only the registered ones) so the page reads the same
+    # number of queries whatever it shows; only a registered family's events list their materials.
+    for material in EventMaterial.objects.filter(event_id__in=list(rows)).order_by("pk"):
+        if material.event_id in registered_events:
+            rows[material.event_id].materials.append(material)
+    answered = set(FeedbackMarker.objects.filter(guardian=guardian).values_list("event_id", flat=True))
     for row in past:
         came = any(choice.registration and choice.registration.attended_at for choice in row.children)
         if row.event.feedback_items and came:

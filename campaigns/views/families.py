@@ -31,7 +31,12 @@ from counseling.services.family import children_of
 @require_perm("campaigns.attend_parent_class")
 def family_events(request: HttpRequest) -> HttpResponse:
     upcoming, past = family_service.events_for_guardian(request.user)
-    context = {"upcoming": upcoming, "past": past, "has_children": bool(upcoming or past) or children_of(request.user).exists()}
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "now": timezone.now(),
+        "has_children": bool(upcoming or past) or children_of(request.user).exists(),
+    }
     return render(request, "campaigns/family_events.html", context)
 
 

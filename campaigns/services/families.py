@@ -383,7 +383,8 @@ def choose_feedback(event: Event, *, by, code: str, request=None) -> Event:
     choice items (archives.contract), replaces the counting rows with one zero row per option
     (answers then only add one to existing rows), saves, audit entry.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    # Lock the row: an answer being counted waits, or sees the new counting rows.
+    Event.objects.select_for_update().filter(pk=event.pk).first()
     if event.feedback_markers.exists():
         raise ValidationError(_("Families have answered already; the questionnaire can no longer be changed."))
     if code:
@@ -430,7 +431,7 @@ def answer_feedback(event_id: int, *, guardian, answers: dict[str, int]) -> None
     records that the guardian has answered (a second answer is refused), adds one to each chosen
     option's count. No row links the guardian to an answer.
     """
-    event = Event.objects.get(pk=event_id)
+    event = Event.objects.select_for_update().get(pk=event_id)
     state = feedback_state(event, guardian)
     if state == "answered":
         raise ValidationError(_("You have answered this questionnaire already. Thank you."), code="answered")

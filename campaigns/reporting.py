@@ -151,6 +151,7 @@ def section(current: dict, previous: dict | None) -> Section:
             chart=False,
         ),
     ]
+
     # Families reached: each child counts once, in one class and one grade, so each column adds up
     # to the figure; a term without parent classes has no such tables.
     def by_class(data: dict | None) -> list | None:

@@ -90,6 +90,9 @@ class FeedbackCount(models.Model):
             models.CheckConstraint(condition=Q(count__gte=0), name="feedback_count_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item}={self.value}: {self.count}"
+
 
 class FeedbackMarker(models.Model):
     """A guardian has answered an event's feedback questionnaire (no answer, no time kept here)."""
@@ -99,3 +102,6 @@ class FeedbackMarker(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "guardian"], name="one_feedback_per_guardian")]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_id} answered {self.event_id}"

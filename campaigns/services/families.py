@@ -413,7 +413,7 @@ def attended_children(event: Event, guardian) -> QuerySet[FamilyRegistration]:
 
 
 def feedback_state(event: Event, guardian, now: datetime.datetime | None = None) -> str:
-    """"open", "answered", or "closed" (no form, not over yet, or the family did not come)."""
+    """ "open", "answered", or "closed" (no form, not over yet, or the family did not come)."""
     now = now or timezone.now()
     if not event.feedback_items or event.ends_at > now or not attended_children(event, guardian).exists():
         return "closed"

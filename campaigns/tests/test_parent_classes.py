@@ -26,9 +26,7 @@ def _held(campaign=None, **kwargs):
     return parent_class(campaign, starts_at=at(timezone.localdate() - datetime.timedelta(days=1), 19), **kwargs)
 
 
-def test_a_guardian_sees_the_parent_class_and_registers_their_childs_family(
-    guardian, student, client_for
-) -> None:
+def test_a_guardian_sees_the_parent_class_and_registers_their_childs_family(guardian, student, client_for) -> None:
     event = parent_class(title="家长课堂：如何倾听孩子", capacity=30)
     client = client_for(guardian)
     page = client.get(reverse("campaigns:family_events")).content.decode()
@@ -44,7 +42,9 @@ def test_a_guardian_sees_the_parent_class_and_registers_their_childs_family(
 
 def test_a_guardian_cannot_register_another_childs_family(guardian, other_student, client_for) -> None:
     event = parent_class()
-    response = client_for(guardian).post(reverse("campaigns:family_register", args=[event.pk]), {"child": other_student.pk})
+    response = client_for(guardian).post(
+        reverse("campaigns:family_register", args=[event.pk]), {"child": other_student.pk}
+    )
     assert response.status_code == 404
     assert not FamilyRegistration.objects.exists()
     # The service refuses it too, whatever a view did.
@@ -144,7 +144,9 @@ def test_withdrawing_drops_the_unsent_reminder(guardian, student) -> None:
     assert not OutboxMessage.objects.exists()
 
 
-def test_the_organiser_marks_attendance_idempotently(counselor, guardian, other_guardian, student, other_student, client_for):
+def test_the_organiser_marks_attendance_idempotently(
+    counselor, guardian, other_guardian, student, other_student, client_for
+):
     event = _held(CampaignFactory(organisers=[counselor], start_date=timezone.localdate() - datetime.timedelta(days=3)))
     came = FamilyRegistration.objects.create(event=event, student=student, guardian=guardian)
     absent = FamilyRegistration.objects.create(event=event, student=other_student, guardian=other_guardian)
@@ -169,7 +171,9 @@ def test_the_organiser_marks_attendance_idempotently(counselor, guardian, other_
 def test_attendance_refuses_ids_that_are_not_the_events(counselor, guardian, student, client_for, value) -> None:
     event = _held(CampaignFactory(organisers=[counselor], start_date=timezone.localdate() - datetime.timedelta(days=3)))
     FamilyRegistration.objects.create(event=event, student=student, guardian=guardian)
-    response = client_for(counselor).post(reverse("campaigns:family_attendance", args=[event.pk]), {"attended": [value]})
+    response = client_for(counselor).post(
+        reverse("campaigns:family_attendance", args=[event.pk]), {"attended": [value]}
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not FamilyRegistration.objects.filter(attended_at__isnull=False).exists()
@@ -233,7 +237,9 @@ def test_the_summary_counts_sessions_held_and_families_reached_by_class_and_grad
     first = _held(campaign)
     second = parent_class(campaign, kind=EventKind.PARENT_MEETING, starts_at=at(today - datetime.timedelta(days=2), 19))
     parent_class(campaign)  # not held yet
-    parent_class(campaign, kind=EventKind.LECTURE, starts_at=at(today - datetime.timedelta(days=2), 9))  # not for parents
+    parent_class(
+        campaign, kind=EventKind.LECTURE, starts_at=at(today - datetime.timedelta(days=2), 9)
+    )  # not for parents
     sibling = make_student("sibling", school_class, student_number="20240050")
     now = timezone.now()
     # The student's family came twice (counts once), a classmate's once, the other class's once;

@@ -28,7 +28,9 @@ def held(counselor):
 
 
 def _came(event, student, guardian):
-    return FamilyRegistration.objects.create(event=event, student=student, guardian=guardian, attended_at=timezone.now())
+    return FamilyRegistration.objects.create(
+        event=event, student=student, guardian=guardian, attended_at=timezone.now()
+    )
 
 
 def test_the_library_offers_short_unscored_questionnaires_only() -> None:
@@ -52,7 +54,10 @@ def test_the_organiser_picks_the_questionnaire_on_the_events_page(counselor, cli
     assert "家长课堂反馈 (3)" in page
     response = client.post(reverse("campaigns:feedback_choose", args=[event.pk]), {"code": "phq9"})
     assert "Select a valid choice" in response.content.decode()
-    assert client.post(reverse("campaigns:feedback_choose", args=[event.pk]), {"code": "parent-feedback"}).status_code == 302
+    assert (
+        client.post(reverse("campaigns:feedback_choose", args=[event.pk]), {"code": "parent-feedback"}).status_code
+        == 302
+    )
     event.refresh_from_db()
     assert (event.feedback_code, len(event.feedback_items)) == ("parent-feedback", 2)
     assert FeedbackCount.objects.filter(event=event, count=0).count() == 6
@@ -89,7 +94,9 @@ def test_an_incomplete_or_bad_answer_changes_nothing(held, guardian, student, cl
     assert not FeedbackCount.objects.filter(count__gt=0).exists()
 
 
-def test_only_families_who_came_answer_after_the_event(held, counselor, guardian, other_guardian, student, other_student, client_for):
+def test_only_families_who_came_answer_after_the_event(
+    held, counselor, guardian, other_guardian, student, other_student, client_for
+):
     FamilyRegistration.objects.create(event=held, student=student, guardian=guardian)  # registered, did not come
     assert client_for(guardian).get(reverse("campaigns:family_feedback", args=[held.pk])).status_code == 404
     assert client_for(other_guardian).get(reverse("campaigns:family_feedback", args=[held.pk])).status_code == 404

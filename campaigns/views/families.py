@@ -111,8 +111,7 @@ def _page(request: HttpRequest, event, **forms) -> HttpResponse:
         "registrations": registrations,
         "attended_count": sum(1 for row in registrations if row.attended_at),
         "attendance_form": forms.get("attendance") or AttendanceForm(registrations=registrations),
-        "walk_in_form": forms.get("walk_in")
-        or WalkInForm(candidates=family_service.walk_in_candidates(event)),
+        "walk_in_form": forms.get("walk_in") or WalkInForm(candidates=family_service.walk_in_candidates(event)),
         "material_form": forms.get("material") or MaterialForm(),
         "feedback_form": forms.get("feedback") or FeedbackChoiceForm(initial={"code": event.feedback_code}),
         "materials": list(event.materials.order_by("pk")),
@@ -154,7 +153,9 @@ def family_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     form = WalkInForm(request.POST, candidates=family_service.walk_in_candidates(event))
     if form.is_valid():
         try:
-            family_service.add_walk_in(event, by=request.user, student_id=form.cleaned_data["student"].pk, request=request)
+            family_service.add_walk_in(
+                event, by=request.user, student_id=form.cleaned_data["student"].pk, request=request
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -171,7 +172,11 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             family_service.add_material(
-                event, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], request=request
+                event,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                request=request,
             )
         except ValidationError as error:
             add_errors(form, error)

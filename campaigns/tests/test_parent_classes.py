@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import reporting
+from campaigns import export, reporting, retention
 from campaigns.enums import EventKind
 from campaigns.models import EventMaterial, FamilyRegistration, Registration
 from campaigns.services import families as family_service
@@ -283,3 +283,18 @@ def test_the_families_page_reads_the_same_queries_for_one_and_many_events(
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert "讲义0" in page and "讲义2" in page
+
+
+def test_a_students_data_export_lists_their_familys_parent_classes(guardian, student) -> None:
+    event = _held(title="家长课堂：情绪管理")
+    FamilyRegistration.objects.create(event=event, student=student, guardian=guardian, attended_at=timezone.now())
+    text = export.export_student(student)["family_event_registrations.csv"]
+    assert "家长课堂：情绪管理" in text
+
+
+def test_materials_are_a_retention_kind(counselor) -> None:
+    event = _held()
+    material = family_service.add_material(event, by=counselor, upload=upload("a.pdf", pdf_bytes()))
+    kind = next(kind for kind in retention.KINDS if kind.key == "campaigns.event_material")
+    assert list(kind.expired(timezone.now() + datetime.timedelta(days=1))) == [material]
+    assert list(kind.expired(timezone.now() - datetime.timedelta(days=1))) == []

@@ -4,8 +4,12 @@ who came (and walk-ins), shares the materials; the term report counts sessions a
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -298,3 +302,47 @@ def test_materials_are_a_retention_kind(counselor) -> None:
     kind = next(kind for kind in retention.KINDS if kind.key == "campaigns.event_material")
     assert list(kind.expired(timezone.now() + datetime.timedelta(days=1))) == [material]
     assert list(kind.expired(timezone.now() - datetime.timedelta(days=1))) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="select_for_update waits on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_two_families_taking_the_last_place_at_once_get_one_place(guardian, other_guardian, student, other_student):
+    """The first family's registration is not yet committed when the second asks: the row lock makes it wait."""
+    event = parent_class(capacity=1)
+    inserted, release = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def first_family() -> None:
+        with transaction.atomic():
+            family_service.register(event.pk, guardian=guardian, student_id=student.pk)
+            inserted.set()
+            release.wait(5)
+        connections.close_all()
+
+    def second_family() -> None:
+        try:
+            family_service.register(event.pk, guardian=other_guardian, student_id=other_student.pk)
+        except ValidationError as error:
+            outcome["error"] = error
+        connections.close_all()
+
+    first = threading.Thread(target=first_family)
+    first.start()
+    inserted.wait(5)
+    second = threading.Thread(target=second_family)
+    second.start()
+    time.sleep(0.5)  # the second registration waits on the event's row lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert "This event is full." in str(outcome["error"])
+    assert list(FamilyRegistration.objects.values_list("student", flat=True)) == [student.pk]
+
+
+def test_the_campaign_page_links_a_parent_class_to_its_families_page(counselor, guardian, student, client_for) -> None:
+    campaign = CampaignFactory(organisers=[counselor], start_date=timezone.localdate() - datetime.timedelta(days=3))
+    event = parent_class(campaign, capacity=30)
+    family_service.register(event.pk, guardian=guardian, student_id=student.pk)
+    page = client_for(counselor).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert f'<a href="{reverse("campaigns:family_event", args=[event.pk])}">1 / 30</a>' in page

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.enums import PARENT_KINDS, CampaignStatus
 from campaigns.models import Campaign, Event, Registration
+from campaigns.services import files
 from counseling.models.audit import AuditAction
 from counseling.services import audit
 
@@ -111,8 +112,13 @@ def save_event(event: Event, *, by, grades=(), request=None) -> Event:
 
 @transaction.atomic
 def delete_event(event: Event, *, by, request=None) -> None:
-    """Delete an event and its registrations. Side effects: audit entry, then the deletion."""
+    """Delete an event, its registrations and its materials.
+
+    Side effects: audit entry, the deletion, then (after commit) the materials' stored files.
+    """
     audit.record(by, AuditAction.DELETE, event, request=request, detail=event.title[:100])
+    for material in event.materials.all():
+        files.delete_after_commit(material)
     event.delete()
 
 

@@ -16,8 +16,10 @@ from django.utils import timezone
 from campaigns import export, reporting, retention
 from campaigns.enums import EventKind
 from campaigns.models import EventMaterial, FamilyRegistration, Registration
+from campaigns.services import events as event_service
 from campaigns.services import families as family_service
 from campaigns.services import files
+from campaigns.services import summary as summary_service
 from campaigns.tests.factories import CampaignFactory, at, exe_bytes, parent_class, pdf_bytes, upload
 from counseling.models import OutboxMessage
 from counseling.tests.factories import GradeFactory, SchoolClassFactory, make_guardian, make_student
@@ -346,3 +348,26 @@ def test_the_campaign_page_links_a_parent_class_to_its_families_page(counselor, 
     family_service.register(event.pk, guardian=guardian, student_id=student.pk)
     page = client_for(counselor).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert f'<a href="{reverse("campaigns:family_event", args=[event.pk])}">1 / 30</a>' in page
+
+
+def test_the_campaign_summary_counts_parent_classes_and_families_reached(school_class) -> None:
+    campaign = CampaignFactory(start_date=timezone.localdate() - datetime.timedelta(days=3))
+    held, later = _held(campaign), parent_class(campaign)
+    children = [make_student(f"kid{index}", school_class, student_number=f"500{index}") for index in range(5)]
+    for child in children:
+        FamilyRegistration.objects.create(event=held, student=child, attended_at=timezone.now())
+    FamilyRegistration.objects.create(event=later, student=children[0])
+    numbers = summary_service.stats(campaign)
+    assert (numbers["parent_sessions"], numbers["families"]) == (1, 5)
+    FamilyRegistration.objects.filter(student__in=children[1:]).delete()
+    assert summary_service.stats(campaign)["families"] == "*"  # one family is not published
+
+
+def test_deleting_a_parent_class_removes_its_stored_materials(counselor, django_capture_on_commit_callbacks) -> None:
+    event = _held()
+    material = family_service.add_material(event, by=counselor, upload=upload("a.pdf", pdf_bytes()))
+    storage, name = material.file.storage, material.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_service.delete_event(event, by=counselor)
+    assert not storage.exists(name) and not EventMaterial.objects.exists()

@@ -32,7 +32,17 @@ class EventKind(models.TextChoices):
     CLASS_MEETING = "class_meeting", _("Class meeting")
     SPORTS = "sports", _("Sports")
     PARENT_SESSION = "parent_session", _("Parent session")
+    PARENT_CLASS = "parent_class", _("Parent class")
+    PARENT_MEETING = "parent_meeting", _("Parent meeting on mental health")
+    PARENT_LECTURE = "parent_lecture", _("Lecture for parents")
     CLOSING = "closing", _("Closing ceremony")
+
+
+# Events for families: guardians register for them (per child), students do not. A parent
+# session (a salon, a parents' school evening) was the one such kind before parent classes came.
+PARENT_KINDS = frozenset(
+    {EventKind.PARENT_CLASS, EventKind.PARENT_MEETING, EventKind.PARENT_LECTURE, EventKind.PARENT_SESSION}
+)
 
 
 class TaskStatus(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from campaigns.models import Registration
+from campaigns.models import FamilyRegistration, Registration
 from counseling.export import csv_text
 
 
@@ -18,4 +18,13 @@ def export_student(student) -> dict[str, str]:
         [r.event.campaign.title, r.event.title, _when(r.event.starts_at), _when(r.created_at)]
         for r in Registration.objects.filter(student=student).select_related("event__campaign").order_by("created_at")
     ]
-    return {"event_registrations.csv": csv_text(["campaign", "event", "starts", "registered"], rows)}
+    family = [
+        [r.event.campaign.title, r.event.title, _when(r.event.starts_at), _when(r.created_at), _when(r.attended_at)]
+        for r in FamilyRegistration.objects.filter(student=student)
+        .select_related("event__campaign")
+        .order_by("created_at", "pk")
+    ]
+    return {
+        "event_registrations.csv": csv_text(["campaign", "event", "starts", "registered"], rows),
+        "family_event_registrations.csv": csv_text(["campaign", "event", "starts", "registered", "attended"], family),
+    }

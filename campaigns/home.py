@@ -11,6 +11,7 @@ from django.utils.formats import date_format, time_format
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Contest, Registration, RequiredReport, Task
+from campaigns.services import families
 from counseling.hooks import Panel
 
 TASK_HORIZON = datetime.timedelta(days=7)
@@ -111,6 +112,16 @@ def _registrations_panel(user, now: datetime.datetime) -> Panel | None:
     return Panel("campaigns/panels/registrations.html", {"registrations": registrations}, order=43)
 
 
+def _family_panel(user, now: datetime.datetime) -> Panel | None:
+    """A guardian's parent classes: the family's next registrations and how many are open (three queries)."""
+    registrations, open_count = families.home_numbers(user, now)
+    if not (registrations or open_count):
+        return None
+    return Panel(
+        "campaigns/panels/family_events.html", {"registrations": registrations, "open_count": open_count}, order=43
+    )
+
+
 def panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     today, now = timezone.localdate(), timezone.now()
@@ -125,4 +136,6 @@ def panels(request: HttpRequest) -> list[Panel]:
         found.append(_class_panel(user, now))
     if user.has_perm("campaigns.register_event"):
         found.append(_registrations_panel(user, now))
+    if user.has_perm("campaigns.attend_parent_class"):
+        found.append(_family_panel(user, now))
     return [panel for panel in found if panel is not None]

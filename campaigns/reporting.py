@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.enums import Award, CampaignKind, CampaignStatus, EventKind
-from campaigns.models import Campaign, ContestAward, Entry, Event, Registration, ReportSubmission
+from campaigns.enums import PARENT_KINDS, Award, CampaignKind, CampaignStatus, EventKind
+from campaigns.models import Campaign, ContestAward, Entry, Event, FamilyRegistration, Registration, ReportSubmission
 from counseling.services.sections import Section, Table, breakdown, choice_label
 
 
@@ -39,6 +40,7 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         .order_by("-points", "level", "number")
     )
     return {
+        **_families(events, end),
         "campaigns": campaigns.aggregate(
             total=Count("pk"), summarised=Count("pk", filter=Q(status=CampaignStatus.SUMMARISED))
         ),
@@ -57,6 +59,40 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
     }
 
 
+def _families(events, end: datetime.date) -> dict:
+    """Parent classes and meetings held in the period, and the families they reached.
+
+    ``parent_events``: sessions held (started in the period and over by now; the events table
+    splits all events by kind already).
+    ``families``: distinct children whose family came (a registration marked attended) to any of
+    them, with ``families_by_grade`` and ``families_by_class`` as lists of [name, count] pairs in
+    the school's order (a child counts once per term, in their class).
+    """
+    held = events.filter(kind__in=PARENT_KINDS, ends_at__lte=timezone.now())
+    # A child is in one class, so counting distinct children per class gives the grades' and the
+    # whole's figures by adding up (two queries in all).
+    by_class = list(
+        FamilyRegistration.objects.filter(event__in=held, attended_at__isnull=False)
+        .values(
+            grade=F("student__student_profile__school_class__grade__name"),
+            level=F("student__student_profile__school_class__grade__level"),
+            number=F("student__student_profile__school_class__number"),
+        )
+        .annotate(n=Count("student", distinct=True))
+        .order_by("level", "number")
+    )
+    by_grade: dict = {}
+    for row in by_class:
+        by_grade[row["grade"]] = by_grade.get(row["grade"], 0) + row["n"]
+    return {
+        "parent_events": {"held": held.count()},
+        "families": {"reached": sum(row["n"] for row in by_class)},
+        "families_by_grade": [[grade, n] for grade, n in by_grade.items()],
+        # [grade name, class number, count]: the class's label is put together in the reader's language.
+        "families_by_class": [[row["grade"], row["number"], row["n"]] for row in by_class],
+    }
+
+
 def section(current: dict, previous: dict | None) -> Section:
     """The report's section on campaigns, from the stored ``summary`` of this term and the previous one."""
     section = Section("campaigns", _("Awareness campaigns"))
@@ -66,7 +102,7 @@ def section(current: dict, previous: dict | None) -> Section:
 
     # Registrations count students: they go into the sheet; campaigns, events and class entries
     # count no person and are shown as they are.
-    people = {("registrations", "total"), ("registrations", "students")}
+    people = {("registrations", "total"), ("registrations", "students"), ("families", "reached")}
     for part, key, label in [
         ("campaigns", "total", _("Campaigns")),
         ("campaigns", "summarised", _("Campaigns with a summary sent")),
@@ -77,6 +113,8 @@ def section(current: dict, previous: dict | None) -> Section:
         ("entries", "total", _("Contest entries")),
         ("entries", "classes", _("Classes that entered a contest")),
         ("reports", "received", _("Class reports received")),
+        ("parent_events", "held", _("Parent classes and meetings held")),
+        ("families", "reached", _("Families reached by parent classes")),
     ]:
         value, before = nested(part, key)
         if value is None:
@@ -110,6 +148,36 @@ def section(current: dict, previous: dict | None) -> Section:
             chart=False,
         ),
     ]
+
+    # Families reached: each child counts once, in one class and one grade, so each column adds up
+    # to the figure; a term without parent classes has no such tables.
+    def by_class(data: dict | None) -> list | None:
+        if data is None:
+            return None
+        rows = data.get("families_by_class") or []
+        return [[_("%(grade)s class %(number)s") % {"grade": grade, "number": number}, n] for grade, number, n in rows]
+
+    for key, title, now, before in [
+        (
+            "families_by_grade",
+            _("Families reached by grade"),
+            current.get("families_by_grade") or [],
+            (previous.get("families_by_grade") or []) if previous else None,
+        ),
+        ("families_by_class", _("Families reached by class"), by_class(current), by_class(previous)),
+    ]:
+        if now or before:
+            tables.append(
+                breakdown(
+                    section,
+                    key,
+                    title,
+                    now,
+                    before,
+                    total="families_reached" if current.get("families") else None,
+                    chart=False,
+                )
+            )
     section.tables = [table for table in tables if table]
     points = current.get("class_points") or []
     if points:

@@ -1,6 +1,6 @@
 """Retainable kinds of the campaigns app (the ``retention`` hook, see counseling.hooks): uploaded files.
 
-Each upload (a contest entry, a class's report, a summary photo) goes with its stored file,
+Each upload (a contest entry, a class's report, a summary photo, a parent class's handout) goes with its stored file,
 counted from the upload date. Contest results stay: the awards and class points are their own
 rows. The file is removed from storage once the deletion is committed.
 """
@@ -12,7 +12,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Entry, ReportSubmission, SummaryPhoto
+from campaigns.models import Entry, EventMaterial, ReportSubmission, SummaryPhoto
 from campaigns.services.files import delete_after_commit
 from counseling.hooks import RetentionKind
 
@@ -63,5 +63,14 @@ KINDS = [
         expired=_expired(SummaryPhoto, "uploaded_at"),
         remove=delete_upload,
         describe=_describe("uploaded_at"),
+    ),
+    RetentionKind(
+        key="campaigns.event_material",
+        label=_("Campaign uploads: parent class materials"),
+        event=_("upload date"),
+        default_months=36,
+        expired=_expired(EventMaterial, "created_at"),
+        remove=delete_upload,
+        describe=_describe("created_at"),
     ),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from campaigns.services import campaigns, reports, summary
+from campaigns.services import campaigns, families, reports, summary
 
 
 @shared_task(name="campaigns.advance_statuses", ignore_result=True)
@@ -15,5 +15,6 @@ def advance_statuses() -> int:
 
 @shared_task(name="campaigns.send_reminders", ignore_result=True)
 def send_reminders() -> int:
-    """Remind class teachers of missing reports and organisers of due summaries (outbox, keyed: never twice)."""
-    return reports.scan_reminders() + summary.scan_reminders()
+    """Remind class teachers of missing reports, organisers of due summaries and guardians of tomorrow's
+    parent class (outbox, keyed: never twice)."""
+    return reports.scan_reminders() + summary.scan_reminders() + families.scan_reminders()

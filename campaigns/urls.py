@@ -1,6 +1,18 @@
 from django.urls import path
 
-from campaigns.views import calendar, campaigns, classwork, contests, events, public, reports, students, summary, tasks
+from campaigns.views import (
+    calendar,
+    campaigns,
+    classwork,
+    contests,
+    events,
+    families,
+    public,
+    reports,
+    students,
+    summary,
+    tasks,
+)
 
 app_name = "campaigns"
 
@@ -44,6 +56,19 @@ urlpatterns = [
     path("events/", students.my_events, name="my_events"),
     path("events/<int:pk>/register/", students.register, name="register"),
     path("events/<int:pk>/unregister/", students.unregister, name="unregister"),
+    # Parent classes and meetings: guardians
+    path("families/", families.family_events, name="family_events"),
+    path("families/events/<int:pk>/register/", families.family_register, name="family_register"),
+    path("families/events/<int:pk>/cancel/", families.family_cancel, name="family_cancel"),
+    path("families/events/<int:pk>/feedback/", families.family_feedback, name="family_feedback"),
+    path("event-materials/<int:pk>/", families.material_file, name="material_file"),
+    # Parent classes and meetings: the organiser
+    path("events/<int:pk>/families/", families.family_event, name="family_event"),
+    path("events/<int:pk>/families/attendance/", families.family_attendance, name="family_attendance"),
+    path("events/<int:pk>/families/walk-in/", families.family_walk_in, name="family_walk_in"),
+    path("events/<int:pk>/materials/", families.material_add, name="material_add"),
+    path("event-materials/<int:pk>/delete/", families.material_delete, name="material_delete"),
+    path("events/<int:pk>/feedback-form/", families.feedback_choose, name="feedback_choose"),
     # Summary and materials
     path("<int:pk>/summary/", summary.summary_edit, name="summary"),
     path("<int:pk>/summary/photos/", summary.summary_photo_add, name="summary_photo_add"),

@@ -113,6 +113,10 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "campaigns.submit_entry": is_class_teacher,
     "campaigns.register_event": is_student,
     "campaigns.judge": is_counseling_staff | is_leader,
+    # Parent classes and meetings: a guardian signs up for their own children's families only
+    # (counseling.services.family), downloads the materials of events they registered for and
+    # answers the feedback form once; they never see a child's counseling records.
+    "campaigns.attend_parent_class": is_guardian,
     # School year, guardian consent, retention, data requests (counseling.schoolyear)
     "schoolyear.record_consent_any_class": is_administrator | is_counseling_staff,
     "schoolyear.manage_retention": is_head,

@@ -1,6 +1,7 @@
 from .campaign import Campaign, Venue
 from .contests import Contest, ContestAward, Criterion, Entry, Score
 from .events import Event, Registration
+from .families import EventMaterial, FamilyRegistration, FeedbackCount, FeedbackMarker
 from .reports import ReportSubmission, RequiredReport
 from .summary import Summary, SummaryPhoto
 from .work import Task
@@ -12,6 +13,10 @@ __all__ = [
     "Criterion",
     "Entry",
     "Event",
+    "EventMaterial",
+    "FamilyRegistration",
+    "FeedbackCount",
+    "FeedbackMarker",
     "Registration",
     "ReportSubmission",
     "RequiredReport",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import CampaignStatus, EventKind
+from campaigns.enums import PARENT_KINDS, CampaignStatus, EventKind
 from counseling.validators import school_date
 
 
@@ -48,6 +48,12 @@ class Event(models.Model):
     is_published = models.BooleanField(
         _("in the public programme"), default=True, help_text=_("Unticked events are seen by the office only.")
     )
+    # The short questionnaire attending families answer after a parent class: a copy of the
+    # instrument's choice items taken when the organiser picked it (archives.contract), so answers
+    # already counted keep their meaning if the library's instrument changes later.
+    feedback_code = models.CharField(_("feedback questionnaire"), max_length=40, blank=True)
+    feedback_title = models.CharField(_("feedback questionnaire"), max_length=200, blank=True)
+    feedback_items = models.JSONField(_("feedback items"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
@@ -67,6 +73,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def for_families(self) -> bool:
+        """Guardians register for it (per child) and students do not."""
+        return self.kind in PARENT_KINDS
 
 
 class Registration(models.Model):

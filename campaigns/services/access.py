@@ -11,10 +11,24 @@ from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Campaign, Contest, Entry, Event, ReportSubmission, RequiredReport, SummaryPhoto, Task
+from campaigns.enums import PARENT_KINDS
+from campaigns.models import (
+    Campaign,
+    Contest,
+    Entry,
+    Event,
+    EventMaterial,
+    FamilyRegistration,
+    ReportSubmission,
+    RequiredReport,
+    SummaryPhoto,
+    Task,
+)
 from counseling.models import SchoolClass
+from counseling.services.family import children_of
 
 
 def is_organiser(user, campaign: Campaign, organiser_ids: Collection[int] | None = None) -> bool:
@@ -135,3 +149,41 @@ def own_classes(user) -> QuerySet:
     if not user.is_authenticated:
         return SchoolClass.objects.none()
     return SchoolClass.objects.active().filter(class_teacher=user).select_related("grade")
+
+
+def get_editable_family_event(user, pk: int) -> Event:
+    """A parent class or meeting the user organises (404 for any other kind of event)."""
+    event = get_editable_event(user, pk)
+    if event.kind not in PARENT_KINDS:
+        raise Http404
+    return event
+
+
+def family_registrations_of(guardian) -> QuerySet[FamilyRegistration]:
+    """Registrations of the guardian's own children's families (none for anyone else)."""
+    return FamilyRegistration.objects.filter(student__in=children_of(guardian).values("pk"))
+
+
+def get_family_event_for(guardian, pk: int) -> Event:
+    """A published parent class that the guardian's family registered for (else 404)."""
+    return get_object_or_404(
+        Event.objects.public()
+        .filter(kind__in=PARENT_KINDS, family_registrations__in=family_registrations_of(guardian))
+        .distinct(),
+        pk=pk,
+    )
+
+
+def materials_visible_to(user) -> QuerySet[EventMaterial]:
+    """The counseling office sees every event's materials; a guardian those of the published
+    parent classes their family registered for (or came to). Nobody else sees any."""
+    if not user.is_authenticated:
+        return EventMaterial.objects.none()
+    if user.has_perm("campaigns.manage_campaigns"):
+        return EventMaterial.objects.all()
+    if user.has_perm("campaigns.attend_parent_class"):
+        events = Event.objects.public().filter(
+            kind__in=PARENT_KINDS, family_registrations__in=family_registrations_of(user)
+        )
+        return EventMaterial.objects.filter(event__in=events.values("pk"))
+    return EventMaterial.objects.none()

@@ -10,8 +10,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from campaigns.enums import CampaignStatus
+from campaigns.enums import PARENT_KINDS, CampaignStatus
 from campaigns.models import Campaign, Event, Registration
+from campaigns.services import files
 from counseling.models.audit import AuditAction
 from counseling.services import audit
 
@@ -85,14 +86,14 @@ def save_event(event: Event, *, by, grades=(), request=None) -> Event:
     """
     check_event(event, event.campaign)
     if event.pk and event.registration_required and event.capacity:
-        taken = event.registrations.count()
+        taken = (event.family_registrations if event.for_families else event.registrations).count()
         if taken > event.capacity:
-            raise ValidationError(
-                {
-                    "capacity": _("%(count)d students have already registered; keep at least that many places.")
-                    % {"count": taken}
-                }
+            message = (
+                _("%(count)d families have already registered; keep at least that many places.")
+                if event.for_families
+                else _("%(count)d students have already registered; keep at least that many places.")
             )
+            raise ValidationError({"capacity": message % {"count": taken}})
     is_new = event.pk is None
     try:
         with transaction.atomic():
@@ -111,8 +112,13 @@ def save_event(event: Event, *, by, grades=(), request=None) -> Event:
 
 @transaction.atomic
 def delete_event(event: Event, *, by, request=None) -> None:
-    """Delete an event and its registrations. Side effects: audit entry, then the deletion."""
+    """Delete an event, its registrations and its materials.
+
+    Side effects: audit entry, the deletion, then (after commit) the materials' stored files.
+    """
     audit.record(by, AuditAction.DELETE, event, request=request, detail=event.title[:100])
+    for material in event.materials.all():
+        files.delete_after_commit(material)
     event.delete()
 
 
@@ -136,6 +142,7 @@ def open_events_for(student, now: datetime.datetime | None = None) -> QuerySet[E
         Event.objects.public()
         .filter(registration_required=True, starts_at__gt=now)
         .exclude(campaign__status=CampaignStatus.SUMMARISED)
+        .exclude(kind__in=PARENT_KINDS)  # families sign up for these (campaigns.services.families)
         .filter(eligible_for(student))
         .select_related("campaign", "venue")
         .annotate(

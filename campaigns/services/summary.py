@@ -21,8 +21,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, ContestAward, Entry, Event, Registration, ReportSubmission, Summary, SummaryPhoto
+from campaigns.enums import PARENT_KINDS, CampaignStatus
+from campaigns.models import (
+    Campaign,
+    ContestAward,
+    Entry,
+    Event,
+    FamilyRegistration,
+    Registration,
+    ReportSubmission,
+    Summary,
+    SummaryPhoto,
+)
 from campaigns.services import files
 from campaigns.services.contests import campaign_leaderboard
 from campaigns.services.reports import expected_classes
@@ -43,8 +53,14 @@ def stats(campaign: Campaign) -> dict:
     The counts of students are published under the disclosure rule (counseling.services.aggregates).
     """
     events = Event.objects.filter(campaign=campaign).aggregate(
-        events=Count("pk"), published_events=Count("pk", filter=Q(is_published=True))
+        events=Count("pk"),
+        published_events=Count("pk", filter=Q(is_published=True)),
+        parent_sessions=Count("pk", filter=Q(kind__in=PARENT_KINDS, ends_at__lte=timezone.now())),
     )
+    # Families reached: distinct children whose family came to one of the campaign's parent classes.
+    families = FamilyRegistration.objects.filter(event__campaign=campaign, attended_at__isnull=False).aggregate(
+        n=Count("student", distinct=True)
+    )["n"]
     registrations = Registration.objects.filter(event__campaign=campaign).aggregate(
         registrations=Count("pk"), students=Count("student", distinct=True)
     )
@@ -62,12 +78,14 @@ def stats(campaign: Campaign) -> dict:
     sheet.count("registrations", registrations["registrations"])
     sheet.count("students", registrations["students"])
     sheet.at_most("registrations", ["students"])
+    sheet.count("families", families)
     shown = sheet.protect()
     return {
         **events,
         "registrations": shown["registrations"],
         "students": shown["students"],
         "students_shown": shown["students"] != HIDDEN,
+        "families": shown["families"],
         **entries,
         "contests": campaign.contests.count(),
         "reports_received": reports["reports"],

@@ -7,8 +7,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.enums import CampaignStatus
-from campaigns.models import ReportSubmission, Summary, SummaryPhoto
+from campaigns.enums import CampaignStatus, EventKind
+from campaigns.models import EventMaterial, FamilyRegistration, ReportSubmission, Summary, SummaryPhoto
+from campaigns.services import families as family_service
 from campaigns.services import files
 from campaigns.tests.factories import (
     CampaignFactory,
@@ -17,12 +18,13 @@ from campaigns.tests.factories import (
     ReportFactory,
     TaskFactory,
     at,
+    feedback_instrument,
     jpeg_bytes,
     make_entry,
     pdf_bytes,
     upload,
 )
-from counseling.tests.access import COUNSELING, ROLES, STAFF, STUDENTS, Route, expect
+from counseling.tests.access import COUNSELING, GUARDIANS, ROLES, STAFF, STUDENTS, Route, expect
 
 ORGANISER = ("counselor", "head")  # the campaign's organiser, and the head counselor who may edit any
 TEACHERS = ("class_teacher", "other_teacher")
@@ -56,6 +58,30 @@ def routes(cast, world: dict) -> dict[str, Route]:
     photo = SummaryPhoto(summary=summary, caption="签名墙", uploaded_by=cast.counselor)
     files.attach(photo, upload("photo.jpg", jpeg_bytes()), files.JPEG)
     photo.save()
+
+    # A parent class that was held yesterday: the guardian's family registered and came; it has a handout.
+    parents = CampaignFactory(organisers=[cast.counselor], start_date=today - datetime.timedelta(days=3))
+    parent_class = EventFactory(
+        campaign=parents,
+        kind=EventKind.PARENT_CLASS,
+        registration_required=True,
+        capacity=40,
+        starts_at=at(today - datetime.timedelta(days=1), 19),
+    )
+    FamilyRegistration.objects.create(
+        event=parent_class, student=cast.student, guardian=cast.guardian, attended_at=timezone.now()
+    )
+    family_service.choose_feedback(parent_class, by=cast.counselor, code=feedback_instrument().code)
+    material = EventMaterial(event=parent_class, title="讲义", uploaded_by=cast.counselor)
+    files.attach(material, upload("讲义.pdf", pdf_bytes()), files.PDF)
+    material.save()
+    upcoming_class = EventFactory(
+        campaign=parents,
+        kind=EventKind.PARENT_MEETING,
+        registration_required=True,
+        capacity=40,
+        starts_at=at(today + datetime.timedelta(days=2), 19),
+    )
 
     def url(name: str, *args) -> str:
         return reverse(f"campaigns:{name}", args=args)
@@ -111,6 +137,23 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "campaigns:materials_zip": Route(url("materials_zip", finished.pk), organiser),
         "campaigns:summary_photo": Route(url("summary_photo", photo.pk), office),
         "campaigns:summary_photo_delete": Route(url("summary_photo_delete", photo.pk), post_office),
+        # Parent classes: guardians' pages; another guardian's family did not register, so the
+        # feedback form and the handout do not exist for them.
+        "campaigns:family_events": Route(url("family_events"), expect(200, roles=GUARDIANS)),
+        "campaigns:family_register": Route(url("family_register", upcoming_class.pk), expect(405, roles=GUARDIANS)),
+        "campaigns:family_cancel": Route(url("family_cancel", upcoming_class.pk), expect(405, roles=GUARDIANS)),
+        "campaigns:family_feedback": Route(
+            url("family_feedback", parent_class.pk), expect(200, roles=("guardian",), other_guardian=404)
+        ),
+        "campaigns:material_file": Route(
+            url("material_file", material.pk), expect(200, roles=(*COUNSELING, "guardian"), other_guardian=404)
+        ),
+        "campaigns:family_event": Route(url("family_event", parent_class.pk), organiser),
+        "campaigns:family_attendance": Route(url("family_attendance", parent_class.pk), post_office),
+        "campaigns:family_walk_in": Route(url("family_walk_in", parent_class.pk), post_office),
+        "campaigns:material_add": Route(url("material_add", parent_class.pk), post_office),
+        "campaigns:material_delete": Route(url("material_delete", material.pk), post_office),
+        "campaigns:feedback_choose": Route(url("feedback_choose", parent_class.pk), post_office),
         "campaigns:planner": Route(url("planner"), staff),
         "campaigns:leaderboard": Route(url("leaderboard"), staff),
         "campaigns:calendar_feed": Route(url("calendar_feed"), EVERYONE),

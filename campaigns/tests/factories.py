@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from archives.models import Instrument, InstrumentSource
+from archives.services import library
 from campaigns.enums import CampaignKind, CampaignStatus, ContestKind, EventKind
 from campaigns.models import Campaign, Contest, Criterion, Entry, Event, RequiredReport, Task, Venue
 from campaigns.services import files
@@ -152,3 +154,33 @@ def make_entry(
     files.attach(entry, data, files.detect_type(data))
     entry.save()
     return entry
+
+
+def feedback_instrument(code: str = "parent-feedback"):
+    """A short unscored questionnaire in the instrument library: two choice items and a text item."""
+    definition = library.build_definition(
+        code=code,
+        name="家长课堂反馈",
+        instructions="请根据本次家长课堂作答。",
+        options=[(1, "不满意"), (2, "一般"), (3, "满意")],
+        items=[("内容对我有帮助", False, False), ("时间安排合适", False, False), ("其他建议", True, False)],
+        bands=[],
+        language="zh-hans",
+    )
+    instrument, _created = Instrument.objects.update_or_create(
+        code=code, defaults={**library.instrument_fields(definition), "source": InstrumentSource.BUILT}
+    )
+    return instrument
+
+
+def parent_class(campaign=None, **kwargs):
+    """A published parent class with registration, the day after tomorrow at 19:00, for every grade."""
+    campaign = campaign or CampaignFactory(start_date=timezone.localdate() - datetime.timedelta(days=3))
+    defaults = {
+        "kind": EventKind.PARENT_CLASS,
+        "registration_required": True,
+        "capacity": 30,
+        "starts_at": at(timezone.localdate() + datetime.timedelta(days=2), 19),
+    }
+    defaults.update(kwargs)
+    return EventFactory(campaign=campaign, **defaults)

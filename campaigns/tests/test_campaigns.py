@@ -231,6 +231,9 @@ def test_an_event_type_list_covers_the_plans() -> None:
         "class_meeting",
         "sports",
         "parent_session",
+        "parent_class",
+        "parent_meeting",
+        "parent_lecture",
         "closing",
     }
     assert Event._meta.get_field("kind").choices

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from campaigns.enums import ContestKind, EventKind, TaskStatus
+from campaigns.enums import PARENT_KINDS, ContestKind, EventKind, TaskStatus
 from counseling.rows import Address, Clock, Once
 
 
@@ -144,6 +144,8 @@ class EventRow:
 def event_rows(events: Iterable[EventRow], reader: Reader) -> SafeString:
     """The ``<tr>`` of each event: when, what, where, who, for whom and its registrations (a link for the office)."""
     registrations_url, edit_url = Address("campaigns:event_registrations"), Address("campaigns:event_edit")
+    families_url = Address("campaigns:family_event")
+    families = escape(_("Families"))
     kinds = _labels(EventKind.choices)
     zone = timezone.get_current_timezone()
     # ``|date:"MONTH_DAY_FORMAT"`` and ``|date:"D"`` (the weekday) with a space between: one format per day.
@@ -160,8 +162,12 @@ def event_rows(events: Iterable[EventRow], reader: Reader) -> SafeString:
             registration = numbers[event.taken]
             if event.capacity:
                 registration = f"{registration} / {numbers[event.capacity]}"
-            if reader.office:
+            if reader.office and event.kind not in PARENT_KINDS:
                 registration = f'<a href="{registrations_url(event.pk)}">{registration}</a>'
+        if reader.office and event.kind in PARENT_KINDS:
+            # Parent classes: the families' page (registrations, attendance, materials, feedback).
+            label = registration if event.registration_required else families
+            registration = f'<a href="{families_url(event.pk)}">{label}</a>'
         # Dates and times as ``|date`` and ``|time`` show them: in the school's zone.
         rows.append(
             EVENT.format(

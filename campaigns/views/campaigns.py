@@ -132,7 +132,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = (
         Event.objects.filter(campaign=campaign)
         .values_list(*EVENT_FIELDS)
-        .annotate(taken=Count("registrations"))
+        # Students register for most events, families (one row per child) for parent classes.
+        .annotate(taken=Count("registrations", distinct=True) + Count("family_registrations", distinct=True))
         .order_by("starts_at", "pk")
     )
     tasks = (

@@ -57,6 +57,16 @@ def school_year_of(day: datetime.date) -> SchoolYear:
     return SchoolYear(year, start, end)
 
 
+def reminders_from(year: SchoolYear) -> datetime.date:
+    """From this day on, class teachers are reminded of pupils not yet visited: the start of the
+    school year's last term (the second semester), or 1 February without one on record. Half the
+    year is left, which is enough to visit everyone; before that, a daily line would be noise."""
+    last_term = Term.objects.filter(school_year=year.year).order_by("-start").values_list("start", "semester").first()
+    if last_term and last_term[1] == 2:
+        return last_term[0]
+    return datetime.date(year.year + 1, 2, 1)
+
+
 def _visited_in(year: SchoolYear, until: datetime.date | None = None) -> Q:
     last = min(year.end, until) if until else year.end
     return Q(home_visits__visited_on__gte=year.start, home_visits__visited_on__lte=last)

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from archives import digest, reporting
+from archives import digest, export, reporting
 from archives.models import GradeCounselor, HomeVisit, VisitChannel, VisitTopic
+from archives.retention import KINDS
 from archives.services import visits
 from counseling.enums import GuardianRelation
 from counseling.models import AuditEntry
@@ -348,3 +349,23 @@ def test_the_office_contact_is_the_grade_counselor_never_the_case_holder(
     assert card.office_contact == head  # no grade counselor: the head counselor
     GradeCounselor.objects.create(grade=student.student_profile.school_class.grade, counselor=other_counselor)
     assert visits.contact_card(student, viewer=class_teacher).office_contact == other_counselor
+
+
+def test_a_data_request_lists_the_visits_and_keeps_the_note_for_the_confidential_part(student, class_teacher) -> None:
+    _done(student, TODAY, class_teacher, note="母亲担心孩子的睡眠")
+    files = export.export_student(student)
+    assert TODAY.isoformat() in files["home_visits.csv"] and "睡眠" not in files["home_visits.csv"]
+    confidential = export.export_confidential(student)["staff_notes.txt"]
+    assert "母亲担心孩子的睡眠" in confidential and class_teacher.get_full_name() not in confidential
+
+
+def test_retention_empties_the_notes_of_graduates_only(student, other_student, class_teacher) -> None:
+    kind = next(k for k in KINDS if k.key == "archives.home_visit_notes")
+    graduate = _done(student, TODAY, class_teacher, note="毕业生的备注")
+    _done(other_student, TODAY, class_teacher, note="在校生的备注")
+    expired = list(kind.after_graduation(type(student).objects.filter(pk=student.pk)))
+    assert expired == [graduate]
+    kind.remove(graduate)
+    graduate.refresh_from_db()
+    assert graduate.note == "" and graduate.visited_on == TODAY
+    assert list(kind.after_graduation(type(student).objects.filter(pk=student.pk))) == []

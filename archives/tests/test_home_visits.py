@@ -102,7 +102,9 @@ def test_class_teacher_records_an_unplanned_visit_and_corrects_it_within_the_win
     assert response.status_code == 302
     visit = HomeVisit.objects.get(student=student)
     assert (visit.planned_for, visit.visited_on, visit.met_other) == (TODAY, TODAY, "姑姑")
-    assert client.get(reverse("archives:visit_edit", args=[visit.pk])).status_code == 200
+    page = client.get(reverse("archives:visit_edit", args=[visit.pk]))
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "姑姑" in page.content.decode()  # the form shows what was recorded
     response = client.post(reverse("archives:visit_edit", args=[visit.pk]), _record_data(note="更正"))
     assert response.status_code == 302
     visit.refresh_from_db()

@@ -138,7 +138,10 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     title = _("Record a home visit") if not visit.is_done else _("Home visit")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "archives/visit_form.html", {"student": student, "form": form, "visit": visit, "title": title}, status
+        request,
+        "archives/visit_form.html",
+        {"student": student, "form": form, "visit": visit, "title": title},
+        status=status,
     )
 
 

@@ -125,7 +125,7 @@ def section(current: dict, previous: dict | None) -> Section:
     each screening's answers are at most its invitations, and its coverage is a share shown only
     when both its counts are.
     """
-    section = Section("archives", _("Screenings, early warning and the focus list"))
+    section = Section("archives", _("Screenings, early warning, the focus list and home visits"))
     coverage, warnings, focus = current.get("coverage", {}), current.get("warnings", {}), current.get("focus", {})
     prev_coverage = previous.get("coverage", {}) if previous else None
     prev_warnings = previous.get("warnings", {}) if previous else None

@@ -371,3 +371,15 @@ def test_retention_empties_the_notes_of_graduates_only(student, other_student, c
     graduate.refresh_from_db()
     assert graduate.note == "" and graduate.visited_on == TODAY
     assert list(kind.after_graduation(type(student).objects.filter(pk=student.pk))) == []
+
+
+def test_the_class_teachers_home_page_counts_pupils_still_to_visit(
+    student, school_class, class_teacher, client_for, year
+) -> None:
+    make_student("visited", school_class, student_number="20255555")
+    _done(type(student).objects.get(username="visited"), year.start + datetime.timedelta(days=1), class_teacher)
+    page = client_for(class_teacher).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    link = reverse("archives:visit_class", args=[school_class.pk]) + "?not_visited=1"
+    assert f'href="{link}"' in page
+    assert "2名学生中有1名本学年尚未家访" in page
+    assert student.get_full_name() not in page.split('data-testid="class-teacher-panel"')[1].split("</section>")[0]

@@ -81,6 +81,7 @@ def test_class_teacher_plans_then_records_a_visit(student, class_teacher, client
 
     response = client.post(reverse("archives:visit_edit", args=[visit.pk]), _record_data())
     assert response.status_code == 302
+    assert "家访已记录。" in client.get(response.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     visit.refresh_from_db()
     assert visit.visited_on == TODAY and visit.visited_by == class_teacher
     assert visit.topics == ["study", "screens"] and visit.note == "母亲说孩子最近睡得晚"

@@ -115,19 +115,20 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     within the window; after that it is shown, not changed."""
     visit = access.get_home_visit_for(request.user, pk)
     student = visit.student
-    editable = not visit.is_done or service.can_correct(visit, request.user)
-    submit = _("Record the visit") if not visit.is_done else _("Save the correction")
+    planned = not visit.is_done
+    editable = planned or service.can_correct(visit, request.user)
+    submit = _("Record the visit") if planned else _("Save the correction")
     form = VisitRecordForm(request.POST or None, initial=_initial(visit), submit=submit) if editable else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            if visit.is_done:
-                service.correct(visit, by=request.user, request=request, **form.cleaned_data)
-            else:
+            if planned:
                 service.record_visit(student, visit=visit, by=request.user, request=request, **form.cleaned_data)
+            else:
+                service.correct(visit, by=request.user, request=request, **form.cleaned_data)
         except service.VisitError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The visit is recorded.") if not visit.is_done else _("The visit is saved."))
+            messages.success(request, _("The visit is recorded.") if planned else _("The visit is saved."))
             return _class_page(student)
     elif request.method == "POST" and form is None:
         messages.error(request, _("A recorded visit can be corrected only by who recorded it, within 7 days."))
@@ -135,7 +136,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and visit.note:
         # The form (or the page) shows the note: a read of it.
         record(request.user, AuditAction.VIEW, visit, request=request, student_id=student.pk, detail="home visit note")
-    title = _("Record a home visit") if not visit.is_done else _("Home visit")
+    title = _("Record a home visit") if planned else _("Home visit")
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -12,6 +12,9 @@ form and template context that lists archive objects starts from them:
 - ``ClassLogEntry.objects.visible_to(user)``: every entry for archive readers, their own for a
   class teacher.
 - ``students_for(user)`` (below): the students whose archive ``user`` may open.
+- ``HomeVisit.objects.visible_to(user)``: every visit for the counseling staff, those of the pupils
+  now in their classes for a class teacher; ``visit_classes_for`` and ``visit_students_for``
+  (below) are the classes and pupils whose visits ``user`` may see.
 
 The getters below fetch one object through its scope. Outside the scope the answer is 404, never
 403, so nobody learns that a record exists. Views, services and forms never call ``.get(pk=...)``
@@ -26,9 +29,9 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from archives.models import FocusEntry, Result, Screening, ScreeningWarning, Submission
+from archives.models import FocusEntry, HomeVisit, Result, Screening, ScreeningWarning, Submission
 from counseling.enums import Role
-from counseling.models import User
+from counseling.models import SchoolClass, User
 
 M = TypeVar("M", bound=Model)
 
@@ -82,6 +85,54 @@ def get_focus_entry_for(user, pk: int) -> FocusEntry:
     return get_object_or_404(
         FocusEntry.objects.visible_to(user).select_related(
             "student__student_profile__school_class__grade", "category", "reviewed_term"
+        ),
+        pk=pk,
+    )
+
+
+def visit_classes_for(user) -> QuerySet[SchoolClass]:
+    """The active classes whose home visits ``user`` may see: all for the counseling staff, the
+    classes they teach now for a class teacher, none for anybody else."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return SchoolClass.objects.none()
+    classes = SchoolClass.objects.active().select_related("grade", "class_teacher")
+    if user.has_perm("archives.view_home_visits"):
+        return classes
+    if user.has_perm("archives.record_home_visits"):
+        return classes.filter(class_teacher=user)
+    return SchoolClass.objects.none()
+
+
+def visit_students_for(user) -> QuerySet[User]:
+    """The current pupils of ``visit_classes_for(user)``: whose visits ``user`` sees (and, for
+    their class teacher, plans and records)."""
+    return User.objects.filter(
+        role=Role.STUDENT,
+        student_profile__is_archived=False,
+        student_profile__school_class__in=visit_classes_for(user),
+    )
+
+
+def get_visit_class_for(user, pk: int) -> SchoolClass:
+    """One class within ``visit_classes_for(user)``, or 404."""
+    return get_object_or_404(visit_classes_for(user), pk=pk)
+
+
+def get_visit_student_for(user, pk: int) -> User:
+    """One pupil within ``visit_students_for(user)``, or 404."""
+    return get_object_or_404(
+        visit_students_for(user).select_related(
+            "student_profile__school_class__grade", "student_profile__school_class__class_teacher"
+        ),
+        pk=pk,
+    )
+
+
+def get_home_visit_for(user, pk: int) -> HomeVisit:
+    """One home visit within ``HomeVisit.objects.visible_to(user)``, or 404."""
+    return get_object_or_404(
+        HomeVisit.objects.visible_to(user).select_related(
+            "student__student_profile__school_class__grade", "school_class__grade", "visited_by"
         ),
         pk=pk,
     )

@@ -9,6 +9,8 @@
 - An open screening of 初一 and 初二 that about half the students have answered, but not student1
   or student2; its fresh answers go through the real submit path (scoring, warning, escalation).
 - Focus-list entries with the class teacher's log in teacher1's class; zero-report windows.
+- Home visits in teacher1's class this school year: about two in three pupils visited, a few
+  visits planned for the coming weeks.
 
 Idempotent: each screening, window and entry is looked up by a natural key first; random
 choices come from this module's own generator.
@@ -30,6 +32,7 @@ from archives.models import (
     FocusEntry,
     FocusLevel,
     GradeCounselor,
+    HomeVisit,
     Instrument,
     InstrumentSource,
     Invitation,
@@ -41,11 +44,13 @@ from archives.models import (
     ScreeningWarning,
     Submission,
     TargetScope,
+    VisitChannel,
+    VisitTopic,
     WarningStatus,
     ZeroReport,
 )
 from archives.services import definition as definitions
-from archives.services import focus, library, screenings, zero
+from archives.services import focus, library, screenings, visits, zero
 from archives.services.library import BUILTIN_DIR
 from archives.services.participation import may_take_part
 from archives.services.warnings import reaches_warning_band
@@ -53,7 +58,7 @@ from counseling.cases.contract import CaseSource, RiskLevel, Severity, SignalRea
 from counseling.cases.enums import SignalStatus
 from counseling.cases.models import Case, Escalation, RiskSignal
 from counseling.demo import before_holiday, part_of_month, season_name
-from counseling.enums import Channel, ConsentMethod, ConsentPurpose, ConsentState
+from counseling.enums import Channel, ConsentMethod, ConsentPurpose, ConsentState, GuardianRelation
 from counseling.models import ConcernCategory, StudentProfile
 from counseling.models.consent import ConsentRecord
 from counseling.services.consent import BulkRow, record_class_consent
@@ -134,6 +139,7 @@ def seed(ctx: SimpleNamespace) -> None:
     _open_screening(ctx, rng, [phq9, gad7], [ctx.grades[0], ctx.grades[1]], by=counselor)
     _focus_list(ctx, grade1_classes)
     _zero_reports(ctx, rng)
+    _home_visits(ctx, rng)
 
 
 def _instruments() -> tuple[Instrument, Instrument]:
@@ -442,6 +448,56 @@ def _open_screening(ctx, rng, parts, grades, *, by) -> None:
     pending = next((i for i in participating if i.status == InvitationStatus.PENDING), None)
     if pending is not None:
         screenings.save_draft(pending, {"phq9": {"1": 1, "2": 0, "3": 2}})
+
+
+HOME_VISIT_NOTES = [
+    "",
+    "母亲在家辅导作业，希望老师多鼓励。",
+    "父亲工作忙，约定每月电话沟通一次。",
+    "",
+    "奶奶带孩子，作息规律，建议减少手机时间。",
+]
+
+
+def _home_visits(ctx, rng: random.Random) -> None:
+    """Visits this school year in teacher1's class (skipped when the class has any already)."""
+    school_class = ctx.teacher1_class
+    teacher = ctx.users["teacher1"]
+    if HomeVisit.objects.filter(school_class=school_class).exists():
+        return
+    year = visits.school_year_of(ctx.today)
+    days_so_far = max((ctx.today - year.start).days, 1)
+    pupils = list(
+        StudentProfile.objects.filter(school_class=school_class, is_archived=False)
+        .select_related("user")
+        .order_by("student_number")
+    )
+    now = timezone.now()
+    for index, profile in enumerate(pupils):
+        if index % 3 == 2:
+            if index % 2:
+                HomeVisit.objects.create(
+                    student=profile.user,
+                    school_class=school_class,
+                    planned_for=ctx.today + datetime.timedelta(days=rng.randint(3, 20)),
+                    channel=VisitChannel.HOME,
+                    created_by=teacher,
+                )
+            continue
+        day = year.start + datetime.timedelta(days=rng.randint(0, days_so_far - 1))
+        HomeVisit.objects.create(
+            student=profile.user,
+            school_class=school_class,
+            planned_for=day,
+            visited_on=day,
+            channel=rng.choice([VisitChannel.HOME, VisitChannel.HOME, VisitChannel.SCHOOL, VisitChannel.PHONE]),
+            met=rng.choice([GuardianRelation.MOTHER, GuardianRelation.FATHER, GuardianRelation.GRANDPARENT]),
+            topics=rng.sample([VisitTopic.STUDY, VisitTopic.HEALTH, VisitTopic.FAMILY, VisitTopic.SCREENS], 2),
+            note=HOME_VISIT_NOTES[index % len(HOME_VISIT_NOTES)],
+            visited_by=teacher,
+            created_by=teacher,
+            recorded_at=now,
+        )
 
 
 def _focus_list(ctx, grade1_classes) -> None:

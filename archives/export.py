@@ -1,6 +1,7 @@
 """The archives' part of a student's data export (the ``export`` hook, see counseling.schoolyear.registry): the
-screening results and answers, the focus list and the warnings. The notes counselors and class
-teachers wrote about the student go in only with the case records (``export_confidential``)."""
+screening results and answers, the focus list, the warnings and the home visits (when, how, whom
+the teacher met, the topics). The notes counselors and class teachers wrote about the student go
+in only with the case records (``export_confidential``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 
 from django.utils import timezone
 
-from archives.models import ClassLogEntry, FocusEntry, Result, ScreeningWarning, Submission
+from archives.models import ClassLogEntry, FocusEntry, HomeVisit, Result, ScreeningWarning, Submission
 from counseling.export import csv_text, person_label, withhold
 
 
@@ -43,7 +44,18 @@ def export_student(student) -> dict[str, str]:
         .select_related("screening")
         .order_by("created_at", "id")
     ]
+    home_visits = [
+        [
+            f"{v.planned_for:%Y-%m-%d}",
+            f"{v.visited_on:%Y-%m-%d}" if v.visited_on else "",
+            v.get_channel_display(),
+            v.met_label() if v.visited_on else "",
+            ", ".join(v.topic_labels()),
+        ]
+        for v in HomeVisit.objects.filter(student=student).order_by("planned_for", "id")
+    ]
     return {
+        "home_visits.csv": csv_text(["planned for", "visited on", "how", "who was met", "topics"], home_visits),
         "screening_results.csv": csv_text(["submitted", "screening", "instrument", "total", "band"], results),
         "screening_answers.json": json.dumps(answers, ensure_ascii=False, indent=2),
         "focus_list.csv": csv_text(["level", "reason", "asked of the class teacher", "added", "removed"], focus),
@@ -71,5 +83,15 @@ def export_confidential(student) -> dict[str, str]:
         concern = ", marked as a concern" if log.is_concern else ""
         who = person_label(log.teacher, student=student)
         lines.append(f"[staff log {log.date:%Y-%m-%d}, {who}{concern}] {log.text}")
+    visits = list(
+        HomeVisit.objects.filter(student=student, visited_on__isnull=False)
+        .select_related("visited_by__student_profile")
+        .order_by("visited_on", "id")
+    )
+    for visit in visits:
+        if visit.note:
+            who = person_label(visit.visited_by, student=student) if visit.visited_by else "a staff member"
+            lines.append(f"[home visit {visit.visited_on:%Y-%m-%d}, {who}] {visit.note}")
+    teachers |= {visit.visited_by for visit in visits if visit.visited_by}
     text = withhold("\n".join(lines), teachers, keep=[student.get_full_name()])
     return {"staff_notes.txt": text + "\n"} if lines else {}

@@ -18,15 +18,19 @@ from archives.models import (
     Screening,
     ScreeningInstrument,
     TargetScope,
+    VisitChannel,
+    VisitTopic,
 )
 from archives.services import definition as definitions
 from archives.services.library import build_definition
 from archives.services.screenings import field_name
+from archives.services.visits import NOTE_MAX_LENGTH
 from archives.texts import localized
-from counseling.enums import Channel
+from counseling.enums import Channel, GuardianRelation
 from counseling.forms import BoundedInputMixin
 from counseling.models import ConcernCategory, Grade, SchoolClass, User
 from counseling.roles import counselors
+from counseling.validators import past_school_date, school_date
 from counseling.widgets import DateInput, DateTimeLocalInput
 
 
@@ -434,3 +438,49 @@ class GradeCounselorForm(BoundedInputMixin, forms.Form):
                 empty_label=_("— duty counselor —"),
             )
         self.helper = _helper(_("Save"))
+
+
+# Home visits ---------------------------------------------------------------------------------
+
+
+class VisitPlanForm(BoundedInputMixin, forms.Form):
+    planned_for = forms.DateField(label=_("Planned for"), widget=DateInput(), validators=school_date())
+    channel = forms.ChoiceField(label=_("How"), choices=VisitChannel.choices, initial=VisitChannel.HOME)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Plan the visit"))
+
+
+class VisitRecordForm(BoundedInputMixin, forms.Form):
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=DateInput(), initial=timezone.localdate, validators=past_school_date()
+    )
+    channel = forms.ChoiceField(label=_("How"), choices=VisitChannel.choices, initial=VisitChannel.HOME)
+    met = forms.ChoiceField(label=_("Who was met"), choices=GuardianRelation.choices)
+    met_other = forms.CharField(
+        label=_("Who else was met"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed when you met another guardian; e.g. “aunt” or “both parents”."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), choices=VisitTopic.choices, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Short; read by you, the counselors and the head counselor, never by school leaders."),
+    )
+
+    def __init__(self, *args, submit=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit or _("Record the visit"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("met") == GuardianRelation.OTHER and not (data.get("met_other") or "").strip():
+            self.add_error("met_other", _("Say whom you met."))
+        return data

@@ -1,4 +1,4 @@
-"""Home-page panels of the archives app (see counseling.hooks). Each costs one or two queries."""
+"""Home-page panels of the archives app (see counseling.hooks). Each costs a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from archives.access import visit_classes_for
 from archives.models import (
     FocusEntry,
     Invitation,
@@ -19,6 +20,7 @@ from archives.models import (
     ZeroReport,
 )
 from archives.models.warnings import OVERDUE_AFTER
+from archives.services import visits
 from archives.services.screenings import pending_for
 from counseling.hooks import Panel
 from counseling.rows import Address
@@ -86,11 +88,18 @@ def panels(request: HttpRequest) -> list[Panel]:
             .annotate(invited=Count("id"), answered=Count("id", filter=Q(status=InvitationStatus.SUBMITTED)))
             .order_by("screening__title")
         )
-        if flagged or unfiled or completion:
+        # Home visits this school year: per class, how many pupils are still to visit (no names).
+        year = visits.school_year_of(today)
+        unvisited = [
+            {"school_class": row["school_class"], "missing": row["pupils"] - row["visited"], "pupils": row["pupils"]}
+            for row in visits.coverage(visit_classes_for(user), year=year)
+            if row["pupils"] > row["visited"]
+        ]
+        if flagged or unfiled or completion or unvisited:
             out.append(
                 Panel(
                     "archives/panels/class_teacher.html",
-                    {"flagged": flagged, "unfiled": unfiled, "completion": completion},
+                    {"flagged": flagged, "unfiled": unfiled, "completion": completion, "unvisited": unvisited},
                     order=20,
                 )
             )

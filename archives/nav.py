@@ -12,4 +12,6 @@ ITEMS = [
     NavItem(_("Zero reports"), "archives:zero_windows", "archives.view_zero_reports", order=350),
     NavItem(_("My class"), "archives:class_focus", "archives.view_class_focus", order=300),
     NavItem(_("Zero report"), "archives:zero_mine", "archives.file_zero_report", order=350),
+    NavItem(_("Home visits"), "archives:visit_overview", "archives.record_home_visits", order=360),
+    NavItem(_("Home visits"), "archives:visit_overview", "archives.view_home_visits", order=360),
 ]

@@ -23,6 +23,8 @@ from archives.models import (
     ScreeningWarning,
     WarningStatus,
 )
+from archives.services import visits
+from counseling.models import SchoolClass
 from counseling.services.sections import Section, Table, breakdown, choice_label, figures
 
 
@@ -97,6 +99,21 @@ def summary(start: datetime.date, end: datetime.date) -> dict:
         "students_by_band": students_by_band,
         "warnings": warnings,
         "focus": focus,
+        "home_visits": home_visit_summary(end),
+    }
+
+
+def home_visit_summary(end: datetime.date) -> dict:
+    """Home-visit coverage of the school year that holds ``end``, up to ``end``: per active class
+    (grade name, class number, current pupils, of them visited at least once), and the totals.
+    Counts only; the classes are a list (not a mapping) so their order survives PostgreSQL's jsonb."""
+    year = visits.school_year_of(end)
+    rows = visits.coverage(SchoolClass.objects.active().select_related("grade"), year=year, until=end)
+    return {
+        "school_year": year.year,
+        "classes": [[r["school_class"].grade.name, r["school_class"].number, r["pupils"], r["visited"]] for r in rows],
+        "pupils": sum(r["pupils"] for r in rows),
+        "visited": sum(r["visited"] for r in rows),
     }
 
 
@@ -108,7 +125,7 @@ def section(current: dict, previous: dict | None) -> Section:
     each screening's answers are at most its invitations, and its coverage is a share shown only
     when both its counts are.
     """
-    section = Section("archives", _("Screenings, early warning and the focus list"))
+    section = Section("archives", _("Screenings, early warning, the focus list and home visits"))
     coverage, warnings, focus = current.get("coverage", {}), current.get("warnings", {}), current.get("focus", {})
     prev_coverage = previous.get("coverage", {}) if previous else None
     prev_warnings = previous.get("warnings", {}) if previous else None
@@ -199,6 +216,7 @@ def section(current: dict, previous: dict | None) -> Section:
         if table:
             table.note = note
             section.tables.append(table)
+    _home_visits(section, current.get("home_visits"), previous.get("home_visits") if previous else None)
     handled = {status: warnings.get(status, 0) for status in WarningStatus.values}
     table = breakdown(
         section,
@@ -214,3 +232,46 @@ def section(current: dict, previous: dict | None) -> Section:
     if table:
         section.tables.append(table)
     return section
+
+
+def _home_visits(section: Section, current: dict | None, previous: dict | None) -> None:
+    """Home-visit coverage: two figures and a table by class, counts only (versions stored before
+    home visits existed have none, and show none)."""
+    if not current:
+        return
+    section.figures += figures(
+        section,
+        current,
+        previous,
+        [("pupils", _("Pupils (home visits)")), ("visited", _("Pupils visited at home this school year"))],
+    )
+    section.at_most("pupils", ["visited"])
+    classes = current.get("classes") or []
+    if not classes:
+        return
+    sheet = section.sheet
+    rows = []
+    for index, (grade_name, number, pupils, visited) in enumerate(classes):
+        pupils_key, visited_key = section.cell(f"visits:{index}:pupils"), section.cell(f"visits:{index}:visited")
+        pupils_ref, visited_ref = sheet.count(pupils_key, pupils), sheet.count(visited_key, visited)
+        sheet.at_most(pupils_key, [visited_key])
+        rate = f"{round(100 * visited / pupils)}%" if pupils else "—"
+        rows.append(
+            [
+                SchoolClass.label(grade_name, number),
+                pupils_ref,
+                visited_ref,
+                sheet.derived(section.cell(f"visits:{index}:rate"), rate, [pupils_key, visited_key]),
+            ]
+        )
+    sheet.total(section.cell("pupils"), [section.cell(f"visits:{i}:pupils") for i in range(len(classes))])
+    sheet.total(section.cell("visited"), [section.cell(f"visits:{i}:visited") for i in range(len(classes))])
+    section.tables.append(
+        Table(
+            "home_visits",
+            _("Home-visit coverage by class"),
+            [_("Class"), _("Pupils"), _("Visited at least once"), _("Coverage")],
+            rows,
+            note=_("Pupils now in each class visited at least once this school year, up to the end of the term."),
+        )
+    )

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from archives.views import archive, classroom, focus, instruments, results, screenings, staff, surveys, warnings, zero
+from archives.views import (
+    archive,
+    classroom,
+    focus,
+    instruments,
+    results,
+    screenings,
+    staff,
+    surveys,
+    visits,
+    warnings,
+    zero,
+)
 
 app_name = "archives"
 
@@ -49,6 +61,14 @@ urlpatterns = [
     path("my-class/", classroom.class_focus, name="class_focus"),
     path("my-class/log/", classroom.class_log_add, name="class_log_add"),
     path("my-class/surveys/", classroom.class_completion, name="class_completion"),
+    # Home visits (家访) and the home–school contact card
+    path("home-visits/", visits.visit_overview, name="visit_overview"),
+    path("home-visits/class/<int:class_pk>/", visits.visit_class, name="visit_class"),
+    path("home-visits/pupil/<int:student_pk>/plan/", visits.visit_plan, name="visit_plan"),
+    path("home-visits/pupil/<int:student_pk>/record/", visits.visit_record, name="visit_record"),
+    path("home-visits/pupil/<int:student_pk>/card/", visits.visit_card, name="visit_card"),
+    path("home-visits/<int:pk>/", visits.visit_edit, name="visit_edit"),
+    path("home-visits/<int:pk>/cancel/", visits.visit_cancel, name="visit_cancel"),
     # Zero report
     path("zero-report/", zero.zero_mine, name="zero_mine"),
     path("zero-report/<int:window_pk>/<int:class_pk>/", zero.zero_file, name="zero_file"),

@@ -106,6 +106,10 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "archives.view_class_completion": is_class_teacher,
     "archives.view_all_warnings": is_head,
     "archives.assign_grade_counselors": is_head,
+    # Home visits (家访): class teachers plan and record them for the pupils of their classes; the
+    # counseling staff read them (notes included); leaders see only the counts in the summary.
+    "archives.record_home_visits": is_class_teacher,
+    "archives.view_home_visits": is_counseling_staff,
     # Awareness campaigns
     "campaigns.manage_campaigns": is_counseling_staff,
     "campaigns.manage_all_campaigns": is_head,

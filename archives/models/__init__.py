@@ -14,6 +14,7 @@ from .screenings import (
     TargetScope,
 )
 from .staff import GradeCounselor
+from .visits import HomeVisit, VisitChannel, VisitTopic
 from .warnings import ScreeningWarning, WarningStatus
 from .zero import ReportingWindow, ZeroReport
 
@@ -23,6 +24,7 @@ __all__ = [
     "FocusLevel",
     "FocusReview",
     "GradeCounselor",
+    "HomeVisit",
     "Instrument",
     "InstrumentSource",
     "Invitation",
@@ -36,6 +38,8 @@ __all__ = [
     "Submission",
     "SubmissionSource",
     "TargetScope",
+    "VisitChannel",
+    "VisitTopic",
     "WarningStatus",
     "ZeroReport",
 ]

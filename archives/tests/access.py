@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
-from archives.models import GradeCounselor, Invitation
-from archives.services import screenings
+from archives.models import GradeCounselor, Invitation, VisitChannel
+from archives.services import screenings, visits
 from archives.tests.factories import (
     FocusEntryFactory,
     ReportingWindowFactory,
@@ -33,12 +34,17 @@ def routes(cast, world: dict) -> dict[str, Route]:
     draft = ScreeningFactory(created_by=cast.counselor, title="access: draft")
     entry = FocusEntryFactory(student=cast.student, started_by=cast.counselor)
     window = ReportingWindowFactory(created_by=cast.head)
+    visit = visits.plan(
+        cast.student, planned_for=timezone.localdate(), channel=VisitChannel.HOME, by=cast.class_teacher
+    )
 
     counseling = expect(200, roles=COUNSELING)
     counseling_post = expect(405, roles=COUNSELING)
     teachers = expect(200, roles=("class_teacher", "other_teacher"))
     head_only = expect(200, roles=("head",))
     results = expect(200, roles=(*COUNSELING, "leader", "administrator"))
+    visit_readers = expect(200, roles=("class_teacher", "other_teacher", *COUNSELING), other_teacher=404)
+    visit_teacher = expect(200, roles=("class_teacher", "other_teacher"), other_teacher=404)
     return {
         # Students
         "archives:my_surveys": Route(reverse("archives:my_surveys"), expect(200, roles=STUDENTS)),
@@ -96,6 +102,19 @@ def routes(cast, world: dict) -> dict[str, Route]:
             reverse("archives:class_log_add"), expect(405, roles=("class_teacher", "other_teacher"))
         ),
         "archives:class_completion": Route(reverse("archives:class_completion"), teachers),
+        # Home visits: the class teacher of the pupil's class plans and records; the counseling staff
+        # read; another class teacher gets 404; leaders, administrators, students, guardians 403.
+        "archives:visit_overview": Route(
+            reverse("archives:visit_overview"), expect(200, roles=("class_teacher", "other_teacher", *COUNSELING))
+        ),
+        "archives:visit_class": Route(reverse("archives:visit_class", args=[school_class.pk]), visit_readers),
+        "archives:visit_card": Route(reverse("archives:visit_card", args=[cast.student.pk]), visit_readers),
+        "archives:visit_plan": Route(reverse("archives:visit_plan", args=[cast.student.pk]), visit_teacher),
+        "archives:visit_record": Route(reverse("archives:visit_record", args=[cast.student.pk]), visit_teacher),
+        "archives:visit_edit": Route(reverse("archives:visit_edit", args=[visit.pk]), visit_teacher),
+        "archives:visit_cancel": Route(
+            reverse("archives:visit_cancel", args=[visit.pk]), expect(405, roles=("class_teacher", "other_teacher"))
+        ),
         # Zero report: a teacher files for their own class only.
         "archives:zero_mine": Route(reverse("archives:zero_mine"), teachers),
         "archives:zero_file": Route(

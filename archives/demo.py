@@ -96,6 +96,17 @@ BUILT_QUESTIONNAIRES = [
             ("你对活动有什么建议？（选填）", True, False),
         ],
     ),
+    (
+        "parent-class-feedback",
+        "家长课堂反馈问卷",
+        [(1, "不满意"), (2, "一般"), (3, "满意"), (4, "非常满意")],
+        [
+            ("本次家长课堂的内容对我有帮助", False, False),
+            ("讲解清楚，容易理解", False, False),
+            ("时间和地点安排合适", False, False),
+            ("我愿意参加下一次家长课堂", False, False),
+        ],
+    ),
 ]
 LOG_ENTRIES = {
     False: [

@@ -4,7 +4,11 @@
   (two classes missing) and a submitted summary with photos;
 - an upcoming district week (published) with events, tasks (one overdue for the head counselor)
   and open submissions for teacher1's class;
-- a draft month, visible to the office only.
+- a draft month, visible to the office only;
+- this month's parents' school (家长学校): a parent class held last week for 初一 (families of
+  teacher1's class came, answered the feedback form, and the slides are there to download), the next
+  parent class open for sign-up (one family signed up already) and the parent meeting on mental
+  health (心理专题家长会).
 """
 
 from __future__ import annotations
@@ -19,15 +23,29 @@ from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont
 
 from campaigns.blueprints import get_blueprint
-from campaigns.enums import ContestKind, EventKind, TaskStatus
-from campaigns.models import Campaign, Criterion, Entry, Registration, ReportSubmission, Score, Summary, Task
+from campaigns.enums import CampaignKind, ContestKind, EventKind, TaskStatus
+from campaigns.models import (
+    Campaign,
+    Criterion,
+    Entry,
+    Event,
+    FamilyRegistration,
+    Registration,
+    ReportSubmission,
+    Score,
+    Summary,
+    Task,
+)
 from campaigns.services import campaigns as campaign_service
 from campaigns.services import contests as contest_service
+from campaigns.services import families as family_service
 from campaigns.services import files
 from campaigns.services import summary as summary_service
-from counseling.models import StudentProfile
+from counseling.models import GuardianLink, StudentProfile
 
 UPCOMING_TITLE = "12355心理健康服务活动周"
+PARENTS_TITLE = "家长学校 · 本月家长课堂"
+PARENT_FEEDBACK = "parent-class-feedback"  # the archives demo builds this questionnaire
 DRAFT_STARTS_IN = 40  # days
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 COLOURS = ["#f4a261", "#2a9d8f", "#e9c46a", "#8ab17d", "#e76f51", "#90caf9", "#ce93d8", "#ffcc80"]
@@ -250,12 +268,109 @@ def _draft(ctx: SimpleNamespace) -> None:
     )
 
 
+def _local(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _parents_school(ctx: SimpleNamespace) -> None:
+    head, counselor = ctx.users["head"], ctx.users["counselor1"]
+    start = ctx.today - datetime.timedelta(days=10)
+    campaign = campaign_service.save_campaign(
+        Campaign(),
+        by=head,
+        data={
+            "title": PARENTS_TITLE,
+            "theme": "家校携手，陪伴成长",
+            "kind": CampaignKind.MONTH,
+            "start_date": start,
+            "end_date": start + datetime.timedelta(days=30),
+            "hosts": "心理辅导室、德育处",
+            "for_students": False,
+            "for_teachers": False,
+            "for_parents": True,
+            "goals": "每学期四次家长课堂、一次心理专题家长会（见学校工作计划）。",
+            "summary_due_days": 7,
+        },
+        organisers=[counselor],
+        grades=[],
+    )
+    junior = [grade for grade in ctx.grades if grade.level <= 3]
+    held = Event.objects.create(
+        campaign=campaign,
+        kind=EventKind.PARENT_CLASS,
+        title="家长课堂：如何与青春期的孩子沟通",
+        description="青春期孩子的情绪特点、倾听与回应的方法、家庭中的冲突如何化解。",
+        starts_at=_local(ctx.today - datetime.timedelta(days=7), 19),
+        ends_at=_local(ctx.today - datetime.timedelta(days=7), 20),
+        speaker="张晓雯（心理老师）",
+        audience="初一年级家长",
+        registration_required=True,
+        capacity=80,
+        is_published=True,
+    )
+    held.grades.set([grade for grade in ctx.grades if grade.level == 1])
+    coming = Event.objects.create(
+        campaign=campaign,
+        kind=EventKind.PARENT_CLASS,
+        title="家长课堂：考试季，怎样给孩子情绪支持",
+        description="考试焦虑的信号、家庭里的作息与陪伴、什么时候需要联系心理老师。",
+        starts_at=_local(ctx.today + datetime.timedelta(days=5), 19),
+        ends_at=_local(ctx.today + datetime.timedelta(days=5), 20),
+        speaker="赵明（心理老师）",
+        audience="初中各年级家长",
+        registration_required=True,
+        capacity=60,
+        is_published=True,
+    )
+    coming.grades.set(junior)
+    meeting = Event.objects.create(
+        campaign=campaign,
+        kind=EventKind.PARENT_MEETING,
+        title="心理专题家长会：关注孩子的心理健康",
+        description="学校心理健康工作介绍、心理筛查的知情同意、家庭中的心理支持。",
+        starts_at=_local(ctx.today + datetime.timedelta(days=12), 18),
+        ends_at=_local(ctx.today + datetime.timedelta(days=12), 19),
+        speaker="陈静（心理辅导室主任）",
+        audience="全体家长",
+        registration_required=True,
+        is_published=True,
+    )
+    campaign_service.publish(campaign, by=head)
+
+    # Families of teacher1's class with an account came to last week's class (signed up before it).
+    links = list(
+        GuardianLink.objects.filter(student__student_profile__school_class=ctx.teacher1_class, revoked_at=None)
+        .select_related("guardian", "student")
+        .order_by("student_id")
+    )
+    came = [link for link in links if link.guardian.username != "guardian1"][:8]
+    for link in came:
+        FamilyRegistration.objects.create(event=held, student=link.student, guardian=link.guardian)
+    family_service.mark_attendance(held, by=counselor, attended=held.family_registrations.values_list("pk", flat=True))
+    family_service.add_material(
+        held,
+        by=counselor,
+        upload=_upload("slides.pdf", _pdf(["家长课堂：如何与青春期的孩子沟通", "倾听 · 回应 · 陪伴"])),
+        title="课件：如何与青春期的孩子沟通",
+    )
+    family_service.choose_feedback(held, by=counselor, code=PARENT_FEEDBACK)
+    items = held.feedback_items
+    for number, link in enumerate(came[:6]):
+        answers = {item["id"]: item["options"][-1 - (number % 2)]["value"] for item in items}
+        family_service.answer_feedback(held.pk, guardian=link.guardian, answers=answers)
+    # One family has signed up for the next class; guardian1 has not yet (the demo's walk-through).
+    if came:
+        family_service.register(coming.pk, guardian=came[0].guardian, student_id=came[0].student_id)
+    ctx.parent_events = [held, coming, meeting]
+
+
 def seed(ctx: SimpleNamespace) -> None:
     with translation.override("zh-hans"):
         for title, make in (
             (finished_title(ctx.today), _finished),
             (UPCOMING_TITLE, _upcoming),
             (draft_title(ctx.today), _draft),
+            (PARENTS_TITLE, _parents_school),
         ):
             if not Campaign.objects.filter(title=title).exists():
                 make(ctx)

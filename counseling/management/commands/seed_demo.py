@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"seeded {app}")
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo school ready. Sign in as admin, head, counselor1, counselor2, leader, teacher1, student1 or student2 with password demo-pass-2026."
+                "Demo school ready. Sign in as admin, head, counselor1, counselor2, leader, teacher1, student1, student2 or guardian1 with password demo-pass-2026."
             )
         )
 

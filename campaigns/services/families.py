@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from archives import contract as archives_contract
 from archives.contract import localized
@@ -33,7 +33,6 @@ from counseling.services.family import children_of
 from counseling.services.messages import Msg
 
 # What a text message or e-mail says of a reminder: the kind of thing, never the child or the topic.
-REMINDER_KIND = gettext_lazy("a school event for parents")
 # The materials of a parent class: slides as PDF, handouts as PDF or Word, photos of a whiteboard.
 MATERIAL_TYPES = files.DOCUMENTS
 
@@ -261,7 +260,7 @@ def scan_reminders(now: datetime.datetime | None = None) -> int:
             key=reminder_key(registration.pk),
             title=Msg(gettext_noop("Reminder: “%(event)s” is on %(when)s"), event=event.title, when=event.starts_at),
             url=url,
-            kind=REMINDER_KIND,
+            kind=notify.Kind.PARENT_EVENT,
             sms=True,
         )
     return sent

@@ -62,6 +62,7 @@ class Kind:
     CONSENT = gettext_lazy("a consent request")
     REMINDER = gettext_lazy("a reminder")
     MESSAGE = gettext_lazy("a message from the counseling office")
+    PARENT_EVENT = gettext_lazy("a school event for parents")
 
     @classmethod
     def phrases(cls) -> set[str]:

@@ -38,6 +38,10 @@ class Kind:
     DIGEST = gettext_lazy("your daily digest")
     WEEKLY = gettext_lazy("your weekly summary")
     ACCOUNT = gettext_lazy("a staff account request")
+    # To families: never the child's name, only that the school wrote.
+    FAMILY_NOTICE = gettext_lazy("a notice from the school")
+    FAMILY_CONSENT = gettext_lazy("a consent request from the school")
+    FAMILY_LINK = gettext_lazy("an invitation to link your account to a child")
 
 
 def schedule(

@@ -20,6 +20,7 @@ COLUMNS = [
     ("head counselor", "head_counselor", False),
     ("leader", "leader", False),
     ("administrator", "administrator", False),
+    ("guardian", "guardian", False),
 ]
 
 

@@ -154,3 +154,12 @@ def test_bad_answers_change_nothing(client_for, counselor, school_class, guardia
     )
     assert response.status_code == 400
     assert ConsentRequest.objects.count() == 1
+
+
+def test_staff_cannot_type_in_an_online_signature(client_for, class_teacher, student) -> None:
+    response = client_for(class_teacher).post(
+        reverse("schoolyear:consent_student", args=[student.pk]),
+        {"purpose": "screening", "state": "given", "dated": timezone.localdate().isoformat(), "method": "online"},
+    )
+    assert response.status_code == 400
+    assert not ConsentRecord.objects.exists()

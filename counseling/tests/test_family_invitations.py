@@ -108,7 +108,7 @@ def test_slips_for_a_class_and_joining_with_a_code(client_for, administrator, st
         },
     )
     assert again.status_code == 400
-    assert "This code is wrong, used or expired" in again.content.decode()
+    assert "验证码错误、已使用或已过期" in again.content.decode()
     assert not User.objects.filter(username="13700000000").exists()
 
 
@@ -128,7 +128,7 @@ def test_an_expired_link_is_refused(class_teacher, student) -> None:
     )
     response = Client().get(reverse("family_join_link", args=[issued.secret]))
     assert response.status_code == 404
-    assert "no longer valid" in response.content.decode()
+    assert "这份邀请已失效" in response.content.decode()
 
 
 def test_a_wrong_code_changes_nothing_and_repeated_failures_lock_the_address(settings, student) -> None:
@@ -178,7 +178,7 @@ def test_a_staff_or_student_phone_is_refused(client_for, class_teacher, counselo
     counselor.save(update_fields=["phone"])
     response = invite(client_for(class_teacher), student, phone="13611112222")
     assert response.status_code == 400
-    assert "belongs to a school account" in response.content.decode()
+    assert "属于学校的账户" in response.content.decode()
     assert not GuardianInvitation.objects.exists()
     # A slip accepted with a student's sign-in name as the phone is refused too.
     make_student("13633334444", student.student_profile.school_class, student_number="20250010")
@@ -187,7 +187,7 @@ def test_a_staff_or_student_phone_is_refused(client_for, class_teacher, counselo
     data |= {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     response = Client().post(reverse("family_join"), data)
     assert response.status_code == 400
-    assert "belongs to a school account" in response.content.decode()
+    assert "属于学校的账户" in response.content.decode()
     # Nothing was used up.
     assert invitations.open_invitation(secret=items[0].secret, channel=InvitationChannel.SLIP) is not None
 
@@ -196,7 +196,7 @@ def test_bad_phone_numbers_are_refused_with_a_message(client_for, class_teacher,
     for phone in ("12345", "23800000000", "1380000000x", "138000000011"):
         response = invite(client_for(class_teacher), student, phone=phone)
         assert response.status_code == 400
-        assert "11 digits starting with 1" in response.content.decode()
+        assert "以 1 开头的 11 位数字" in response.content.decode()
     assert not GuardianInvitation.objects.exists()
 
 

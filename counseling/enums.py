@@ -64,3 +64,14 @@ class GuardianRelation(models.TextChoices):
     FATHER = "father", _("Father")
     GRANDPARENT = "grandparent", _("Grandparent")
     OTHER = "other", _("Other guardian")
+
+
+class InvitationChannel(models.TextChoices):
+    LINK = "link", _("One-time link")
+    SLIP = "slip", _("Printed slip")
+
+
+class NoticeAudience(models.TextChoices):
+    CLASS = "class", _("One class")
+    GRADE = "grade", _("One grade")
+    SCHOOL = "school", _("The whole school")

@@ -3,14 +3,17 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from counseling.enums import Role
-from counseling.models import ConcernCategory, SchoolClass, StudentProfile, User
-from counseling.validators import SchoolDateValidator
+from counseling.enums import ConsentPurpose, ConsentState, GuardianRelation, NoticeAudience, Role
+from counseling.models import ConcernCategory, Grade, SchoolClass, StudentProfile, User
+from counseling.services.family_notices import roster_names_in
+from counseling.validators import SchoolDateValidator, normalise_phone, validate_mainland_mobile
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 # Bounds for fields that declare none: enough for any text or count a school types, and far from
@@ -239,3 +242,227 @@ class ConfirmRequestForm(TokenForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _with_submit(self, _("Confirm with this code"))
+
+
+# Families: guardian invitations, joining, consent asked online, notices (counseling.views.family*)
+
+
+class PhoneField(forms.CharField):
+    """A mainland mobile number, cleaned to its 11 digits (the guardian's sign-in name)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def clean(self, value):
+        value = normalise_phone(super().clean(value))
+        validate_mainland_mobile(value)
+        return value
+
+
+class InviteGuardianForm(forms.Form):
+    student = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Pupil"),
+        error_messages={"invalid_choice": _("Choose a current pupil of this class.")},
+    )
+    phone = PhoneField()
+    name = forms.CharField(label=_("Guardian's name"), max_length=60)
+    relation = forms.ChoiceField(label=_("Relation to the pupil"), choices=GuardianRelation.choices)
+
+    def __init__(self, *args, pupils=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = User.objects.filter(pk__in=[pupil.pk for pupil in pupils]).order_by(
+            "student_profile__student_number"
+        )
+        self.fields["student"].label_from_instance = lambda user: user.get_full_name()
+        _with_submit(self, _("Create a one-time link"))
+
+
+class _NewPasswordMixin:
+    """Two password fields checked with Django's validators against the account being made."""
+
+    def _check_password(self, cleaned: dict, user: User) -> None:
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="password_mismatch"))
+        elif first:
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+
+
+def _password_fields() -> tuple[forms.CharField, forms.CharField]:
+    return (
+        forms.CharField(
+            label=_("Choose a password"),
+            strip=False,
+            max_length=128,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            help_text=password_validation.password_validators_help_text_html(),
+        ),
+        forms.CharField(
+            label=_("The same password again"),
+            strip=False,
+            max_length=128,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+    )
+
+
+class JoinByLinkForm(_NewPasswordMixin, forms.Form):
+    """A new guardian account from a one-time link: the phone is the invitation's."""
+
+    name = forms.CharField(label=_("Your name"), max_length=60)
+    password1, password2 = _password_fields()
+
+    def __init__(self, *args, phone: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.phone = phone
+        _with_submit(self, _("Create my account"))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self._check_password(cleaned, User(username=self.phone, phone=self.phone, name=cleaned.get("name", "")))
+        return cleaned
+
+
+class JoinByCodeForm(_NewPasswordMixin, forms.Form):
+    """A printed slip's code. Signed out: the phone, a name, the relation and a password for the new
+    account. Signed in as a guardian: the code alone (the child is added to the account)."""
+
+    code = forms.CharField(
+        label=_("Code on the slip"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = PhoneField()
+    name = forms.CharField(label=_("Your name"), max_length=60)
+    relation = forms.ChoiceField(label=_("Relation to the pupil"), choices=GuardianRelation.choices)
+    password1, password2 = _password_fields()
+
+    def __init__(self, *args, signed_in: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.signed_in = signed_in
+        if signed_in:
+            for name in ("phone", "name", "password1", "password2"):
+                del self.fields[name]
+        _with_submit(self, _("Add this child") if signed_in else _("Create my account"))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.signed_in:
+            phone = cleaned.get("phone", "")
+            self._check_password(cleaned, User(username=phone, phone=phone, name=cleaned.get("name", "")))
+        return cleaned
+
+
+class ConsentRequestForm(BoundedInputMixin, forms.Form):
+    school_class = forms.ModelChoiceField(
+        queryset=SchoolClass.objects.none(),
+        label=_("Class"),
+        error_messages={"invalid_choice": _("Choose one of your current classes.")},
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    explanation = forms.CharField(
+        label=_("Explanation for the families"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+        help_text=_("What is asked, why, and what happens with a yes or a no. Name no pupil."),
+    )
+
+    def __init__(self, *args, classes=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = classes if classes is not None else SchoolClass.objects.none()
+        _with_submit(self, _("Send to the families"))
+
+
+class ConsentAnswerForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Your answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ConsentState.GIVEN, _("I give my consent")),
+            (ConsentState.REFUSED, _("I do not consent")),
+            (ConsentState.WITHDRAWN, _("I withdraw the consent I gave")),
+        ],
+    )
+
+    def __init__(self, *args, can_withdraw: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_withdraw:
+            self.fields["state"].choices = self.fields["state"].choices[:2]
+        _with_submit(self, _("Send my answer"))
+
+
+class FamilyNoticeForm(BoundedInputMixin, forms.Form):
+    """A notice to families. A pupil's name from the addressed roster is a warning to confirm: the
+    first send is held back and names what was found; sending again with the box ticked sends."""
+
+    audience = forms.ChoiceField(label=_("To the families of"), choices=NoticeAudience.choices)
+    school_class = forms.ModelChoiceField(
+        queryset=SchoolClass.objects.none(),
+        label=_("Class"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of your current classes.")},
+    )
+    grade = forms.ModelChoiceField(
+        queryset=Grade.objects.none(),
+        label=_("Grade"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the school's grades.")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=80)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
+        help_text=_("Families read this on their phones. Never name a pupil next to anything personal."),
+    )
+    confirm_names = forms.BooleanField(
+        required=False, label=_("Send anyway: I have checked that the notice names no pupil next to anything personal.")
+    )
+
+    def __init__(self, *args, classes=None, any_family: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = classes if classes is not None else SchoolClass.objects.none()
+        if any_family:
+            self.fields["grade"].queryset = Grade.objects.order_by("level")
+        else:
+            self.fields["audience"].choices = [(NoticeAudience.CLASS, NoticeAudience.CLASS.label)]
+            del self.fields["grade"]
+        # Offered only once a name was found: a box ticked in advance would skip the check.
+        self.fields["confirm_names"].widget = forms.HiddenInput()
+        self.names_found: list[str] = []
+        _with_submit(self, _("Send the notice"))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        audience = cleaned.get("audience")
+        if audience == NoticeAudience.CLASS and not cleaned.get("school_class"):
+            self.add_error("school_class", _("Choose a class."))
+        if audience == NoticeAudience.GRADE and not cleaned.get("grade"):
+            self.add_error("grade", _("Choose a grade."))
+        if self.errors:
+            return cleaned
+        self.names_found = roster_names_in(
+            f"{cleaned.get('title', '')}\n{cleaned.get('text', '')}",
+            audience=audience,
+            school_class=cleaned.get("school_class"),
+            grade=cleaned.get("grade"),
+        )
+        if self.names_found and not cleaned.get("confirm_names"):
+            self.fields["confirm_names"].widget = forms.CheckboxInput()
+            raise forms.ValidationError(
+                _(
+                    "The notice contains what looks like the name of a pupil: %(names)s. Families must never "
+                    "read a pupil's name next to anything personal; please remove it, or confirm below."
+                )
+                % {"names": pgettext("list separator", ", ").join(self.names_found)},
+                code="student_name",
+            )
+        return cleaned

@@ -67,6 +67,15 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # office; a committee member is a peer and learns only that the office has the concern
     # (a passed-on concern, or a letter about a classmate).
     "counseling.see_referral_outcome": is_class_teacher,
+    # Families (counseling.services.invitations, consent_requests, family_notices). A class teacher
+    # invites and writes to the guardians of their own classes only; the office reaches every class.
+    "counseling.invite_guardians": is_administrator | is_class_teacher,
+    "counseling.invite_any_class": is_administrator,
+    "counseling.send_family_notices": is_administrator | is_counseling_staff | is_class_teacher,
+    "counseling.notify_any_family": is_administrator | is_counseling_staff,
+    # A guardian answers the school's requests for their own children (counseling.services.family).
+    "counseling.answer_consent": is_guardian,
+    "counseling.read_family_notices": is_guardian,
     # Appointments and opening hours. The office serves students, teachers and families
     # (面向全体师生及家长): class teachers and guardians book a consultation for themselves through the
     # same pages as students. Leaders and administrators do not: they receive escalations and

@@ -5,6 +5,8 @@ from django.urls import include, path
 from counseling.decorators import sms_link_safe
 from counseling.views import (
     directory,
+    family,
+    family_staff,
     health,
     home,
     notifications,
@@ -50,6 +52,19 @@ urlpatterns = [
     path("directory/categories/", directory.categories, name="directory_categories"),
     path("directory/categories/new/", directory.category_edit, name="directory_category_new"),
     path("directory/categories/<int:pk>/", directory.category_edit, name="directory_category_edit"),
+    # Families: the school's side (invitations, consent asked online, notices) and the guardian's.
+    path("family/guardians/", family_staff.family_classes, name="family_classes"),
+    path("family/guardians/class/<int:pk>/", family_staff.family_class, name="family_class"),
+    path("family/guardians/class/<int:pk>/slips/", family_staff.family_slips, name="family_slips"),
+    path("family/guardians/links/<int:pk>/revoke/", family_staff.family_link_revoke, name="family_link_revoke"),
+    path("family/consent-requests/", family_staff.family_consent_requests, name="family_consent_requests"),
+    path("family/notices/", family_staff.family_notices, name="family_notices"),
+    path("family/join/", family.family_join, name="family_join"),
+    path("family/join/<str:token>/", family.family_join_link, name="family_join_link"),
+    path("family/invitations/<int:pk>/accept/", family.family_accept, name="family_accept"),
+    path("family/consent/", family.family_consent_list, name="family_consent_list"),
+    path("family/consent/<int:pk>/<int:student>/", family.family_consent_answer, name="family_consent_answer"),
+    path("family/notices/<int:pk>/", family.family_notice, name="family_notice"),
     path("staff-requests/", staff_requests.request_list, name="staff_requests"),
     path("staff-requests/<int:pk>/", staff_requests.request_confirm, name="staff_request_confirm"),
     path("cases/", include("counseling.cases.urls")),

@@ -152,3 +152,20 @@ def past_school_date() -> list:
 def without_nul(text: str | None) -> str:
     """Search text without NUL characters (PostgreSQL refuses them in a string) and outer spaces."""
     return (text or "").replace("\x00", "").strip()
+
+
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def normalise_phone(phone: str) -> str:
+    """A phone number as typed, without spaces, dashes and a leading +86 (the form it is stored and signed in with)."""
+    digits = re.sub(r"[\s\-]", "", phone or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    return digits
+
+
+def validate_mainland_mobile(phone: str) -> None:
+    """A mainland China mobile number: 11 digits, starting with 1 (and a second digit 3-9)."""
+    if not _MAINLAND_MOBILE.fullmatch(normalise_phone(phone)):
+        raise ValidationError(_("Enter a mainland mobile number: 11 digits starting with 1."), code="invalid_mobile")

@@ -1,7 +1,7 @@
 from .audit import AuditCheck, AuditEntry
 from .catalog import ConcernCategory
 from .consent import ConsentRecord
-from .family import GuardianLink
+from .family import ConsentRequest, FamilyNotice, GuardianInvitation, GuardianLink
 from .notify import Notification, OutboxMessage
 from .ops import Heartbeat
 from .people import Grade, SchoolClass, StudentProfile, Term, User
@@ -12,7 +12,10 @@ __all__ = [
     "AuditEntry",
     "ConcernCategory",
     "ConsentRecord",
+    "ConsentRequest",
+    "FamilyNotice",
     "Grade",
+    "GuardianInvitation",
     "GuardianLink",
     "Heartbeat",
     "Notification",

@@ -109,6 +109,11 @@ def _not_in_future(day):
     return day
 
 
+# "Signed online" is written only by the guardian's own answer (counseling.services.consent_requests),
+# never typed in by staff: the consent page's "online, by ..." must mean the guardian did it.
+STAFF_METHODS = [(value, label) for value, label in ConsentMethod.choices if value != ConsentMethod.ONLINE]
+
+
 class PurposeForm(BoundedInputMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices, initial=ConsentPurpose.SCREENING)
 
@@ -125,7 +130,7 @@ class ConsentForm(BoundedInputMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     state = forms.ChoiceField(label=_("Guardian's answer"), choices=ConsentState.choices)
     dated = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
-    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, initial=ConsentMethod.PAPER)
+    method = forms.ChoiceField(label=_("How"), choices=STAFF_METHODS, initial=ConsentMethod.PAPER)
     reference = forms.CharField(
         label=_("Reference"),
         max_length=60,
@@ -149,7 +154,7 @@ class ClassConsentForm(BoundedInputMixin, forms.Form):
 
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices, widget=forms.HiddenInput)
     dated = forms.DateField(label=_("Date on the forms"), widget=DATE, initial=timezone.localdate)
-    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, initial=ConsentMethod.PAPER)
+    method = forms.ChoiceField(label=_("How"), choices=STAFF_METHODS, initial=ConsentMethod.PAPER)
 
     def __init__(self, *args, students: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)

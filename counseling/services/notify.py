@@ -57,12 +57,12 @@ class Kind:
     DIGEST = gettext_lazy("your daily digest")
     WEEKLY = gettext_lazy("your weekly summary")
     ACCOUNT = gettext_lazy("a staff account request")
-    # For guardians, mostly by text message (sms=True).
-    INVITATION = gettext_lazy("an invitation to the counseling office site")
-    CONSENT = gettext_lazy("a consent request")
-    REMINDER = gettext_lazy("a reminder")
+    # To families, mostly by text message (sms=True): never the child's name, only that the school wrote.
     MESSAGE = gettext_lazy("a message from the counseling office")
     PARENT_EVENT = gettext_lazy("a school event for parents")
+    FAMILY_NOTICE = gettext_lazy("a notice from the school")
+    FAMILY_CONSENT = gettext_lazy("a consent request from the school")
+    FAMILY_LINK = gettext_lazy("an invitation to link your account to a child")
 
     @classmethod
     def phrases(cls) -> set[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from counseling.models import ConcernCategory, Notification
+from counseling.enums import ConsentPurpose, NoticeAudience
+from counseling.models import ConcernCategory, ConsentRequest, FamilyNotice, GuardianLink, Notification
 from counseling.models.staff import StaffRequestKind
 from counseling.services import staff_requests
-from counseling.tests.access import ROLES, Route, expect
+from counseling.tests.access import GUARDIANS, ROLES, Route, expect
 
 
 def routes(cast, world: dict) -> dict[str, Route]:
@@ -27,6 +28,7 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "roster_import": Route(reverse("roster_import"), expect(200, roles=("administrator",))),
         "signin_sheets": Route(reverse("signin_sheets"), expect(200, roles=("administrator",))),
         **_staff_routes(cast),
+        **_family_routes(cast),
         "health": Route(reverse("health"), expect(200, roles=("head", "administrator"))),
         # Public: help right now and the privacy promise are for everyone, signed in or not.
         "help": Route(reverse("help"), expect(200, anonymous=200)),
@@ -68,4 +70,57 @@ def _staff_routes(cast) -> dict[str, Route]:
             reverse("password_reset_confirm", args=["MQ", "bad-token"]), expect(200, anonymous=200)
         ),
         "password_reset_complete": Route(reverse("password_reset_complete"), expect(200, anonymous=200)),
+    }
+
+
+def _family_routes(cast) -> dict[str, Route]:
+    """Families: the school's side (invitations, consent asked online, notices) and the guardian's own pages.
+
+    A class teacher reaches only their own classes (404 for another's); a guardian reaches only
+    requests and notices about their own children (404 for another family's); every school page
+    is 403 for a guardian, every guardian page 403 for the school.
+    """
+    inviters = ("class_teacher", "other_teacher", "administrator")
+    consent_staff = ("class_teacher", "other_teacher", "counselor", "other_counselor", "head", "administrator")
+    consent_request = ConsentRequest.objects.create(
+        school_class=cast.student.student_profile.school_class,
+        purpose=ConsentPurpose.SCREENING,
+        explanation="x",
+        created_by=cast.counselor,
+    )
+    notice = FamilyNotice.objects.create(
+        audience=NoticeAudience.CLASS,
+        school_class=cast.student.student_profile.school_class,
+        title="t",
+        text="x",
+        created_by=cast.class_teacher,
+    )
+    link = GuardianLink.objects.get(guardian=cast.guardian, student=cast.student)
+    guardians_only = expect(200, roles=GUARDIANS)
+    return {
+        "family_classes": Route(reverse("family_classes"), expect(200, roles=inviters)),
+        "family_class": Route(
+            reverse("family_class", args=[cast.student.student_profile.school_class.pk]),
+            expect(200, roles=inviters, other_teacher=404),
+        ),
+        "family_slips": Route(
+            reverse("family_slips", args=[cast.student.student_profile.school_class.pk]), expect(405, roles=inviters)
+        ),
+        "family_link_revoke": Route(reverse("family_link_revoke", args=[link.pk]), expect(405, roles=inviters)),
+        "family_consent_requests": Route(reverse("family_consent_requests"), expect(200, roles=consent_staff)),
+        "family_notices": Route(reverse("family_notices"), expect(200, roles=consent_staff)),
+        # The join pages are for families: signed out or a guardian; a school account is refused.
+        "family_join": Route(reverse("family_join"), expect(200, roles=GUARDIANS, anonymous=200)),
+        "family_join_link": Route(
+            reverse("family_join_link", args=["not-a-token"]), expect(404, roles=GUARDIANS, anonymous=404)
+        ),
+        "family_accept": Route(reverse("family_accept", args=[1]), expect(405, roles=GUARDIANS)),
+        "family_consent_list": Route(reverse("family_consent_list"), guardians_only),
+        "family_consent_answer": Route(
+            reverse("family_consent_answer", args=[consent_request.pk, cast.student.pk]),
+            expect(200, roles=GUARDIANS, other_guardian=404),
+        ),
+        "family_notice": Route(
+            reverse("family_notice", args=[notice.pk]), expect(200, roles=GUARDIANS, other_guardian=404)
+        ),
     }

@@ -52,7 +52,7 @@ def fake(settings):
 
 
 def _text_for(guardian, key="consent:1", **kwargs) -> OutboxMessage:
-    defaults = {"title": "请为张小明的心理普查签署知情同意", "kind": Kind.CONSENT, "url": "/archives/consent/1/"}
+    defaults = {"title": "请为张小明的心理普查签署知情同意", "kind": Kind.FAMILY_CONSENT, "url": "/archives/consent/1/"}
     notify(guardian, key=key, sms=True, **{**defaults, **kwargs})
     return OutboxMessage.objects.get(dedupe_key=key)
 
@@ -110,7 +110,7 @@ def test_a_guardians_notice_reaches_the_app_and_the_phone_once(
             guardian,
             key="consent:1",
             title=f"请为{student.get_full_name()}的心理普查签署知情同意",
-            kind=Kind.CONSENT,
+            kind=Kind.FAMILY_CONSENT,
             url="/archives/consent/1/",
             sms=True,
         )
@@ -259,7 +259,7 @@ def test_an_unreachable_provider_is_a_transient_error(fake, guardian, settings) 
 @pytest.mark.django_db
 def test_a_text_is_not_sent_after_its_message_went_stale(fake, guardian) -> None:
     fake.throttle_next()
-    notify(guardian, key="remind:1", title="x", kind=Kind.REMINDER, sms=True)
+    notify(guardian, key="remind:1", title="x", kind=Kind.PARENT_EVENT, sms=True)
     OutboxMessage.objects.filter(dedupe_key="remind:1").update(
         stale_after=timezone.now() + datetime.timedelta(minutes=1)
     )
@@ -310,7 +310,7 @@ def test_two_workers_delivering_at_once_send_each_text_once(fake, guardian, othe
     # Scheduled for later, then made due: in a transactional test notify() would deliver at once.
     later = timezone.now() + datetime.timedelta(hours=1)
     for key, recipient in (("consent:1", guardian), ("consent:2", other_guardian)):
-        schedule(recipient, key=key, title="x", kind=Kind.CONSENT, sms=True, send_after=later)
+        schedule(recipient, key=key, title="x", kind=Kind.FAMILY_CONSENT, sms=True, send_after=later)
     OutboxMessage.objects.update(send_after=timezone.now())
     fake.delay = 0.5  # the provider is slow: both workers are at work while a text is in flight
     workers = 4
@@ -369,7 +369,7 @@ def test_a_set_password_link_may_go_in_the_text_when_the_caller_says_so(fake, gu
         "password_reset_confirm",
         args=[urlsafe_base64_encode(force_bytes(guardian.pk)), default_token_generator.make_token(guardian)],
     )
-    notify(guardian, key="invite:1", title="欢迎", kind=Kind.INVITATION, url=link, sms=True, sms_link=True)
+    notify(guardian, key="invite:1", title="欢迎", kind=Kind.FAMILY_LINK, url=link, sms=True, sms_link=True)
     deliver_due()
     assert fake.sent[0].variables == {"kind": "一份心理辅导室网站的邀请", "link": f"{SITE}{link}"}
 

@@ -43,7 +43,8 @@ def _students_with_current(school_class, purpose: str) -> list:
         .prefetch_related(
             Prefetch(
                 "user__consent_records",
-                queryset=ConsentRecord.objects.current().filter(purpose=purpose),
+                # recorded_by: an answer signed online names the guardian who gave it.
+                queryset=ConsentRecord.objects.current().filter(purpose=purpose).select_related("recorded_by"),
                 to_attr="current_records",
             )
         )

@@ -35,7 +35,7 @@ from appointments.models import (
 )
 from appointments.services import notices
 from appointments.services.slots import office_slots
-from counseling.enums import Channel, Role
+from counseling.enums import Channel, ClientKind, Role
 from counseling.models import ConcernCategory, User
 
 T = datetime.time
@@ -101,6 +101,7 @@ def seed(ctx: SimpleNamespace) -> None:
     )
     topics = list(ConcernCategory.objects.filter(signals_risk=False))
     _appointments(ctx, rng, pool, topics)
+    _adult_consultations(ctx)
     _groups(ctx, rng, pool)
     _mailbox(ctx, pool)
     WaitlistEntry.objects.get_or_create(
@@ -195,6 +196,43 @@ def _appointments(ctx: SimpleNamespace, rng: random.Random, pool: list, topics: 
                 "source": AppointmentSource.WALK_IN if slot.reserved else AppointmentSource.ONLINE,
                 "created_by": slot.counselor if slot.reserved else student,
             },
+        )
+
+
+def _adult_consultations(ctx: SimpleNamespace) -> None:
+    """Teachers and families come too (面向全体师生及家长): six class teachers and six guardians saw a
+    counselor in the last two weeks, and guardian1 has a phone consultation booked ahead."""
+    if Appointment.objects.exclude(client_kind=ClientKind.STUDENT).exists():
+        return
+    now, today = timezone.now(), ctx.today
+    teachers = list(User.objects.filter(role=Role.CLASS_TEACHER).exclude(username="teacher1").order_by("id")[:6])
+    guardians = list(User.objects.filter(role=Role.GUARDIAN).exclude(username="guardian1").order_by("id")[:6])
+    busy = set(Appointment.objects.values_list("counselor_id", "starts_at"))
+    free = [
+        slot
+        for slot in office_slots(today - datetime.timedelta(days=14), today + datetime.timedelta(days=14))
+        if (slot.counselor_id, slot.starts_at) not in busy and not slot.reserved
+    ]
+    past = [slot for slot in free if slot.ends_at < now]
+    ahead = [slot for slot in free if slot.starts_at > now + datetime.timedelta(days=1)]
+    bookings = [
+        (client, slot, AppointmentStatus.ATTENDED)
+        for client, slot in zip(teachers + guardians, past[::3], strict=False)
+    ]
+    if ahead:
+        bookings.append((ctx.users["guardian1"], ahead[0], AppointmentStatus.CONFIRMED))
+    for client, slot, status in bookings:
+        Appointment.objects.create(
+            counselor_id=slot.counselor_id,
+            student=client,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            room=slot.room,
+            status=status,
+            channel=Channel.PHONE if client.is_guardian else Channel.FACE_TO_FACE,
+            is_first_visit=True,
+            source=AppointmentSource.ONLINE,
+            created_by=client,
         )
 
 

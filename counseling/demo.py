@@ -13,8 +13,11 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from counseling.enums import Gender, GuardianRelation, Role
+from counseling.enums import ConsentPurpose, Gender, GuardianRelation, NoticeAudience, Role
 from counseling.models import Grade, GuardianLink, SchoolClass, StudentProfile, Term, User
+from counseling.models.family import ConsentRequest
+from counseling.services.consent_requests import send_consent_request
+from counseling.services.family_notices import send_notice
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, demo mode only
 GRADES = [
@@ -227,3 +230,21 @@ def _guardians(ctx: SimpleNamespace, password: str) -> None:
             ctx.users["guardian1"] = guardian
             if profile.guardian_phone != phone:  # the directory knows the number she signs in with
                 StudentProfile.objects.filter(pk=profile.pk).update(guardian_phone=phone)
+    # teacher1 asked the class's families online for the screening consent, and wrote to them.
+    if not ConsentRequest.objects.filter(school_class=ctx.teacher1_class).exists():
+        send_consent_request(
+            school_class=ctx.teacher1_class,
+            purpose=ConsentPurpose.SCREENING,
+            explanation=(
+                "本学期学校将开展心理健康普查（问卷约10分钟，在校内完成）。结果仅心理老师可见，用于及时提供帮助，"
+                "不计入任何成绩。请您选择是否同意孩子参加；没有手机的家庭仍可交回纸质回执。"
+            ),
+            by=teacher,
+        )
+        send_notice(
+            audience=NoticeAudience.CLASS,
+            school_class=ctx.teacher1_class,
+            title="本月家长课堂开始报名",
+            text="各位家长好！本月的家长课堂主题是“考试季，怎样给孩子情绪支持”，欢迎在“家长课堂”页面为孩子的家庭报名。",
+            by=teacher,
+        )

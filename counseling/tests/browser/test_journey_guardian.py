@@ -16,27 +16,33 @@ PASSWORD = "Qiu-zhi-2026-jia"
 
 
 def held_back_pupil(demo_school):
-    """A pupil of teacher1's class with an open named screening they may not answer yet: no guardian
-    account, and no consent on record (the demo's "forms missing")."""
-    from archives.models import Invitation
-    from archives.services.participation import may_take_part
-    from counseling.models import GuardianLink
+    """A pupil of teacher1's class invited to the open named screening who may not answer it yet: no
+    guardian account and no consent on record (the demo's "forms missing"). The demo invited such
+    pupils to last autumn's screening; the open one is given to one of them here."""
+    from archives.models import Invitation, Screening
+    from counseling.enums import ConsentPurpose, ConsentState
+    from counseling.models import GuardianLink, User
+    from counseling.services.consent import consent_state
 
     teacher_class = demo_school.users["student1"].student_profile.school_class
-    invitations = (
-        Invitation.objects.filter(
-            student__student_profile__school_class=teacher_class,
-            submitted_at__isnull=True,
-            screening__is_anonymous=False,
-        )
-        .exclude(student__in=GuardianLink.objects.values("student"))
-        .select_related("student", "screening")
-        .order_by("student_id")
+    screening = (
+        Screening.objects.open_now()
+        .filter(is_anonymous=False, invitations__school_class=teacher_class)
+        .distinct()
+        .order_by("closes_at")
+        .first()
     )
-    for invitation in invitations:
-        if not may_take_part(invitation.student, invitation.screening):
-            return invitation
-    raise AssertionError("the demo school leaves a pupil of teacher1's class waiting for consent")
+    assert screening is not None, "the demo school has an open named screening for teacher1's class"
+    pupils = (
+        User.objects.filter(student_profile__school_class=teacher_class, student_profile__is_archived=False)
+        .exclude(pk__in=GuardianLink.objects.values("student"))
+        .order_by("pk")
+    )
+    pupil = next(p for p in pupils if consent_state(p, ConsentPurpose.SCREENING) == ConsentState.UNKNOWN)
+    invitation, _created = Invitation.objects.get_or_create(
+        screening=screening, student=pupil, defaults={"school_class": teacher_class}
+    )
+    return invitation
 
 
 def test_guardian_signs_in_from_an_invitation_consents_and_signs_up_then_the_child_answers(
@@ -48,26 +54,20 @@ def test_guardian_signs_in_from_an_invitation_consents_and_signs_up_then_the_chi
     from counseling.enums import ConsentMethod, ConsentPurpose, ConsentState, Role
     from counseling.models import ConsentRecord, User
     from counseling.models.family import ConsentRequest
-    from counseling.services.consent_requests import send_consent_request
     from counseling.services.invitations import invite_guardian
 
     invitation = held_back_pupil(demo_school)
     child, screening = invitation.student, invitation.screening
     teacher = demo_school.users["teacher1"]
     issued = invite_guardian(student=child, phone=PHONE, name="王妈妈", relation="mother", by=teacher)
-    if not ConsentRequest.objects.filter(
+    assert ConsentRequest.objects.filter(
         school_class=child.student_profile.school_class, purpose=ConsentPurpose.SCREENING
-    ).exists():
-        send_consent_request(
-            school_class=child.student_profile.school_class,
-            purpose=ConsentPurpose.SCREENING,
-            explanation="本学期心理普查需要您的知情同意。",
-            by=teacher,
-        )
+    ).exists(), "the demo's teacher1 asked the class's families online for the screening consent"
+    assert not may_take_part(child, screening), "12 years old, no consent on record: held back"
 
     walk, page = phone_journey, phone_journey.page
     # The link the class teacher sent: the guardian chooses a password and is signed in.
-    walk.goto(f"/family/join/{issued.token}/")
+    walk.goto(f"/family/join/{issued.secret}/")
     walk.screenshot("guardian-join")
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)

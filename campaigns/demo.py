@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont
 
+from archives import contract as archives_contract
 from campaigns.blueprints import get_blueprint
 from campaigns.enums import CampaignKind, ContestKind, EventKind, TaskStatus
 from campaigns.models import (
@@ -353,9 +354,10 @@ def _parents_school(ctx: SimpleNamespace) -> None:
         upload=_upload("slides.pdf", _pdf(["家长课堂：如何与青春期的孩子沟通", "倾听 · 回应 · 陪伴"])),
         title="课件：如何与青春期的孩子沟通",
     )
-    family_service.choose_feedback(held, by=counselor, code=PARENT_FEEDBACK)
+    if PARENT_FEEDBACK in {form.code for form in archives_contract.feedback_instruments()}:
+        family_service.choose_feedback(held, by=counselor, code=PARENT_FEEDBACK)
     items = held.feedback_items
-    for number, link in enumerate(came[:6]):
+    for number, link in enumerate(came[:6] if items else []):
         answers = {item["id"]: item["options"][-1 - (number % 2)]["value"] for item in items}
         family_service.answer_feedback(held.pk, guardian=link.guardian, answers=answers)
     # One family has signed up for the next class; guardian1 has not yet (the demo's walk-through).

@@ -37,6 +37,18 @@ GUARDIAN_PAGES = {
     # Complaints and feedback are open to everyone signed in (the complaint channel).
     "cases:complaint_new",
     "cases:complaint_mine",
+    # The guardian as the office's client: their own consultations and letters (the pages list the
+    # signed-in person's own rows only: appointments/tests/test_adult_booking.py).
+    "appointments:book",
+    "appointments:book_confirm",
+    "appointments:mine",
+    "appointments:waitlist_join",
+    "appointments:letter_new",
+    "appointments:my_letters",
+    # Parent classes for their children's grades (campaigns/tests/test_parent_classes.py).
+    "campaigns:family_events",
+    "campaigns:family_feedback",
+    "campaigns:material_file",
 }
 
 
@@ -92,8 +104,8 @@ def test_the_home_page_shows_the_child_s_name_and_class_only(client_for, guardia
     assert student.get_full_name() in page and str(student.student_profile.school_class) in page
     for url in child_records.values():
         assert url not in page
-    # No menu entry of the school's or a student's pages.
-    for label in ("预约", "个案", "档案", "筛查", "Appointments", "Cases", "Archive"):
+    # No menu entry of the school's or a student's pages ("预约" is there: their own consultations).
+    for label in ("个案", "档案", "筛查", "心理档案", "Cases", "Archive"):
         assert f">{label}<" not in page
 
 

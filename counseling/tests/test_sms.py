@@ -120,7 +120,7 @@ def test_a_guardians_notice_reaches_the_app_and_the_phone_once(
     assert sent.phone == "13800000001"
     assert sent.sign_name == "秋水中学"
     assert sent.template_code == fake_aliyun_sms.TEMPLATE_CODE
-    assert sent.variables == {"kind": "一份知情同意请求", "link": f"{SITE}/notifications/"}
+    assert sent.variables == {"kind": "一份学校的征求同意书", "link": f"{SITE}/notifications/"}
     message = OutboxMessage.objects.get(dedupe_key="consent:1")
     assert message.sms_sent_at is not None
     assert message.sent_at is not None
@@ -371,7 +371,7 @@ def test_a_set_password_link_may_go_in_the_text_when_the_caller_says_so(fake, gu
     )
     notify(guardian, key="invite:1", title="欢迎", kind=Kind.FAMILY_LINK, url=link, sms=True, sms_link=True)
     deliver_due()
-    assert fake.sent[0].variables == {"kind": "一份心理辅导室网站的邀请", "link": f"{SITE}{link}"}
+    assert fake.sent[0].variables == {"kind": "一份关联孩子的邀请", "link": f"{SITE}{link}"}
 
 
 @pytest.mark.django_db
@@ -405,8 +405,8 @@ def test_without_a_site_address_the_link_is_the_path(guardian, settings) -> None
     _text_for(guardian)
     deliver_due()
     [sent] = sms.outbox
-    assert sent.text == QuietText(kind="一份知情同意请求", link="/notifications/")
-    assert sent.text.render() == "【学校心理辅导室】心理辅导室有一份知情同意请求等待您查看：/notifications/"
+    assert sent.text == QuietText(kind="一份学校的征求同意书", link="/notifications/")
+    assert sent.text.render() == "【学校心理辅导室】心理辅导室有一份学校的征求同意书等待您查看：/notifications/"
 
 
 @pytest.mark.django_db
@@ -445,7 +445,7 @@ def test_the_console_backend_prints_the_text_with_the_number_masked(guardian, se
     deliver_due()
     assert (
         out.getvalue()
-        == "SMS to 138****0001: 【秋水中学心理辅导室】心理辅导室有一份知情同意请求等待您查看：/notifications/\n"
+        == "SMS to 138****0001: 【秋水中学心理辅导室】心理辅导室有一份学校的征求同意书等待您查看：/notifications/\n"
     )
     assert OutboxMessage.objects.get(dedupe_key="consent:1").sms_sent_at is not None
 

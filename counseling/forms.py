@@ -271,6 +271,12 @@ class InviteGuardianForm(forms.Form):
     phone = PhoneField()
     name = forms.CharField(label=_("Guardian's name"), max_length=60)
     relation = forms.ChoiceField(label=_("Relation to the pupil"), choices=GuardianRelation.choices)
+    send_text = forms.BooleanField(
+        label=_("Also send the link by text message"),
+        required=False,
+        initial=True,
+        help_text=_("The text says only that an invitation waits, with the link; it cannot name the pupil."),
+    )
 
     def __init__(self, *args, pupils=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

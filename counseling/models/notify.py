@@ -55,7 +55,13 @@ class Notification(models.Model):
 class OutboxMessage(models.Model):
     """One message for one person, due at ``send_after``: delivered once, in the app and by e-mail."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty only for a text to a number that has no account yet (``phone``): a guardian's invitation.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    # A text message to this number instead of to the recipient: no notice in the app, no e-mail.
+    # Its link carries a one-time secret, so the link is blanked once the text is sent or given up.
+    phone = models.CharField(max_length=20, blank=True)
     # Identifies the message so scheduling it twice is a no-op (e.g. "appt:12:remind:24h").
     dedupe_key = models.CharField(max_length=200, unique=True)
     title = models.CharField(max_length=200)
@@ -89,6 +95,12 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["send_after", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | (~models.Q(phone="") & models.Q(send_sms=True)),
+                name="outbox_message_reaches_someone",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.dedupe_key

@@ -37,7 +37,7 @@ from counseling.models import GuardianInvitation, GuardianLink, SchoolClass, Stu
 from counseling.models.audit import AuditAction
 from counseling.services import audit
 from counseling.services.messages import Msg
-from counseling.services.notify import Kind, notify
+from counseling.services.notify import Kind, cancel, notify, text_number
 from counseling.validators import normalise_phone, validate_mainland_mobile
 
 VALID_FOR = datetime.timedelta(days=14)
@@ -58,6 +58,8 @@ class IssuedInvitation:
     student: User
     # repr=False: the secret must not turn up in a traceback or a log line.
     secret: str = field(repr=False)
+    # Whether a text message with the link is in the outbox for the phone (``send_text``).
+    texted: bool = False
 
 
 def secret_hash(secret: str) -> str:
@@ -190,6 +192,7 @@ def invite_guardian(
     name: str,
     relation: str,
     by: User,
+    send_text: bool = False,
     request: HttpRequest | None = None,
 ) -> IssuedInvitation:
     """Issue a one-time link for the guardian with ``phone`` to link an account to ``student``.
@@ -198,7 +201,10 @@ def invite_guardian(
     pupil and phone; stores the new invitation (a hash of its token, expiring after VALID_FOR);
     writes an audit entry (CREATE, by ``by``, about the student). After that, when a guardian
     account with that phone exists, puts a quiet message for it in the outbox (with SMS): the
-    guardian accepts from their home page, signed in. Returns the token, shown once.
+    guardian accepts from their home page, signed in. Otherwise, with ``send_text``, puts a text
+    message with the link for the phone number in the outbox (``notify.text_number``: the quiet
+    phrase and the link, which the outbox blanks once sent; dropped unsent when the link expires).
+    Returns the token, shown once.
     """
     phone = _valid_phone(phone)
     if relation not in GuardianRelation.values:
@@ -206,10 +212,14 @@ def invite_guardian(
     existing = _refuse_school_phone(phone)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    texted = False
     with transaction.atomic():
-        GuardianInvitation.objects.open(now).filter(
+        withdrawn = GuardianInvitation.objects.open(now).filter(
             student=student, channel=InvitationChannel.LINK, phone=phone
-        ).update(revoked_at=now)
+        )
+        for earlier in withdrawn.values_list("pk", flat=True):
+            cancel(text_key(earlier))
+        withdrawn.update(revoked_at=now)
         invitation = GuardianInvitation.objects.create(
             student=student,
             channel=InvitationChannel.LINK,
@@ -238,7 +248,20 @@ def invite_guardian(
                 kind=Kind.FAMILY_LINK,
                 sms=True,
             )
-    return IssuedInvitation(invitation, student, token)
+        elif send_text:
+            texted = text_number(
+                phone,
+                key=text_key(invitation.pk),
+                kind=Kind.INVITATION,
+                url=reverse("family_join_link", args=[token]),
+                stale_after=invitation.expires_at,
+            )
+    return IssuedInvitation(invitation, student, token, texted=texted)
+
+
+def text_key(invitation_id: int) -> str:
+    """The outbox key of the text message carrying an invitation's link."""
+    return f"family:invitation:{invitation_id}:text"
 
 
 @sensitive_variables("issued", "code")

@@ -58,6 +58,7 @@ class Kind:
     WEEKLY = gettext_lazy("your weekly summary")
     ACCOUNT = gettext_lazy("a staff account request")
     # To families, mostly by text message (sms=True): never the child's name, only that the school wrote.
+    INVITATION = gettext_lazy("an invitation to the parents' pages")
     MESSAGE = gettext_lazy("a message from the counseling office")
     PARENT_EVENT = gettext_lazy("a school event for parents")
     FAMILY_NOTICE = gettext_lazy("a notice from the school")
@@ -125,6 +126,40 @@ def schedule(
         },
     )
     if created and due <= timezone.now():
+        transaction.on_commit(kick_delivery)
+    return created
+
+
+def text_number(phone: str, *, key: str, kind: str, url: str, stale_after: datetime.datetime) -> bool:
+    """Put a text message for a phone number that has no account yet in the outbox (a guardian's
+    invitation): the quiet ``kind`` and ``url``, which must be a page marked ``@sms_link_safe``.
+
+    It is sent like every text (retried, never twice, ``send_texts``), dropped unsent at
+    ``stale_after`` (when the link stops working), and its link, which carries a one-time secret,
+    is blanked as soon as the text is sent or given up. Scheduling the same ``key`` twice does
+    nothing and returns False.
+    """
+    if not link_is_sms_safe(url):
+        raise ValueError(f"A text to a number carries a page marked @sms_link_safe, not {url!r}.")
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(kind)
+    if kind not in Kind.phrases():
+        raise ValueError(f"A text message's kind must be one of notify.Kind's quiet phrases, not {kind!r}.")
+    _, created = OutboxMessage.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "recipient": None,
+            "phone": phone,
+            "title": kind[:200],
+            "url": url,
+            "kind": kind[:100],
+            "send_after": timezone.now(),
+            "send_email": False,
+            "send_sms": True,
+            "stale_after": stale_after,
+        },
+    )
+    if created:
         transaction.on_commit(kick_delivery)
     return created
 
@@ -258,6 +293,9 @@ def deliver_due(limit: int = 500) -> int:
             continue
         message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
         with transaction.atomic():
+            if message.recipient is None:  # a text to a number (text_number): nothing to show in the app
+                OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now())
+                continue
             if message.attempts == 1:
                 Notification.objects.create(
                     user=message.recipient,
@@ -337,9 +375,9 @@ def send_texts(limit: int = 500) -> int:
             ):
                 continue
             attempt = message.sms_attempts + 1
-            phone = message.recipient.phone
+            phone = message.phone or message.recipient.phone
             try:
-                if not message.recipient.is_active:
+                if message.recipient is not None and not message.recipient.is_active:
                     raise SmsError("inactive", permanent=True)
                 if not phone:
                     raise SmsError("no_phone", permanent=True)
@@ -362,4 +400,18 @@ def send_texts(limit: int = 500) -> int:
             OutboxMessage.objects.filter(pk=message_id).update(sms_sent_at=timezone.now(), sms_error="")
             log.info("outbox message %s: text to %s sent (%s)", message_id, mask_phone(phone), provider_id)
             sent += 1
+    _forget_secret_links()
     return sent
+
+
+def _forget_secret_links() -> int:
+    """Blank the link of every text to a number (``text_number``) that is sent or given up: the link
+    carries a one-time secret, which the database keeps no longer than the text needs it."""
+    done = (
+        Q(sms_sent_at__isnull=False)
+        | Q(dropped_at__isnull=False)
+        | Q(sms_error__startswith=SMS_PERMANENT)
+        | Q(sms_attempts__gte=SMS_MAX_ATTEMPTS)
+        | Q(stale_after__lte=timezone.now())
+    )
+    return OutboxMessage.objects.filter(done, recipient__isnull=True).exclude(url="").update(url="")

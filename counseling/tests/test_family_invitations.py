@@ -251,3 +251,48 @@ def test_the_class_page_query_count_does_not_grow_with_the_class(
         )
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_the_link_can_go_by_text_and_the_outbox_forgets_it_once_sent(client_for, class_teacher, student, settings):
+    from counseling.models import Notification
+    from counseling.services import sms
+    from counseling.services.notify import deliver_due
+
+    settings.SITE_URL = "https://xinli.school.example"
+    school_class = student.student_profile.school_class
+    response = client_for(class_teacher).post(
+        reverse("family_class", args=[school_class.pk]),
+        {"student": student.pk, "phone": NEW_PHONE, "name": "王爸爸", "relation": "father", "send_text": "on"},
+    )
+    assert 'data-testid="texted"' in response.content.decode()
+    path = "/" + link_from(response).split("/", 3)[3]
+    waiting = OutboxMessage.objects.get(phone=NEW_PHONE)
+    assert waiting.recipient is None and waiting.url == path
+
+    deliver_due()
+    [sent] = sms.outbox
+    assert sent.phone == NEW_PHONE
+    assert sent.text.link == f"https://xinli.school.example{path}"
+    # The quiet rule: the pupil's name is nowhere in the text.
+    assert student.get_full_name() not in sent.text.render()
+    waiting.refresh_from_db()
+    assert waiting.sms_sent_at is not None and waiting.url == ""  # the secret is not kept once sent
+    assert not Notification.objects.exists()
+    deliver_due()
+    assert len(sms.outbox) == 1  # never twice
+
+    # The texted link is the invitation: it opens the join page.
+    assert Client().get(path).status_code == 200
+
+
+def test_a_new_link_withdraws_the_unsent_text_of_the_old_one(class_teacher, student):
+    first = invitations.invite_guardian(
+        student=student, phone=NEW_PHONE, name="王爸爸", relation="father", by=class_teacher, send_text=True
+    )
+    assert first.texted
+    second = invitations.invite_guardian(
+        student=student, phone=NEW_PHONE, name="王爸爸", relation="father", by=class_teacher, send_text=True
+    )
+    waiting = OutboxMessage.objects.get(phone=NEW_PHONE)
+    assert waiting.dedupe_key == invitations.text_key(second.invitation.pk)
+    assert second.secret in waiting.url and first.secret not in waiting.url

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from counseling.decorators import require_perm
+from counseling.decorators import require_perm, sms_link_safe
 from counseling.enums import ConsentState, InvitationChannel
 from counseling.forms import ConsentAnswerForm, JoinByCodeForm, JoinByLinkForm
 from counseling.services import consent_requests, family_notices, invitations
@@ -81,6 +81,7 @@ def _welcome(request: HttpRequest, guardian, signed_in: bool) -> HttpResponse:
     return redirect("home")
 
 
+@sms_link_safe  # the invitation's own link goes in its text message (invitations.invite_guardian)
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @sensitive_variables("token")

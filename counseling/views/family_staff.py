@@ -55,6 +55,7 @@ def family_class(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "issued": issued,
         "link": request.build_absolute_uri(reverse("family_join_link", args=[issued.secret])) if issued else "",
+        "texted": bool(issued and issued.texted),
     }
     return render(request, "counseling/family/class.html", context, status=status)
 

@@ -308,11 +308,21 @@ def revoke_link(*, link: GuardianLink, by: User, request: HttpRequest | None = N
     """End a guardian's link to a pupil.
 
     Side effects, in order, in one transaction: sets ``revoked_at`` (the row stays, as history);
-    writes an audit entry (CHANGE, by ``by``, about the student). The guardian's next page no
-    longer lists the child (``children_of`` reads the links on every request).
+    withdraws the pupil's open slip and the open links to the guardian's phone for the pupil (the
+    slip may be in the revoked guardian's hands: it would link them again at once), and their
+    unsent texts; writes an audit entry (CHANGE, by ``by``, about the student). The guardian's next
+    page no longer lists the child (``children_of`` reads the links on every request).
     """
+    now = timezone.now()
     with transaction.atomic():
-        GuardianLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        GuardianLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now)
+        withdrawn = GuardianInvitation.objects.open(now).filter(
+            Q(channel=InvitationChannel.SLIP) | Q(channel=InvitationChannel.LINK, phone=link.guardian.username),
+            student_id=link.student_id,
+        )
+        for earlier in withdrawn.filter(channel=InvitationChannel.LINK).values_list("pk", flat=True):
+            cancel(text_key(earlier))
+        withdrawn.update(revoked_at=now)
         audit.record(
             by, AuditAction.CHANGE, link, request=request, student_id=link.student_id, detail="guardian link revoked"
         )

@@ -164,11 +164,13 @@ def _valid_phone(phone: str) -> str:
 
 
 def _phone_owner(phone: str) -> User | None:
-    """The account signed in by ``phone``, else a school account that lists it as its phone."""
-    return (
-        User.objects.filter(username=phone).first()
-        or User.objects.filter(phone=phone).exclude(role=Role.GUARDIAN).order_by("pk").first()
-    )
+    """The account signed in by ``phone``, else a school account that lists it as its phone (kept
+    as typed there: "+86 139 1234 5678" is the same phone)."""
+    owner = User.objects.filter(username=phone).first()
+    if owner is not None:
+        return owner
+    school = User.objects.filter(phone__contains=phone[-4:]).exclude(role=Role.GUARDIAN).order_by("pk")
+    return next((user for user in school if normalise_phone(user.phone) == phone), None)
 
 
 def _refuse_school_phone(phone: str) -> User | None:

@@ -97,3 +97,13 @@ def test_a_phone_typed_on_a_slip_does_not_collect_the_invitations_sent_to_that_p
     pending = GuardianInvitation.objects.get(student=sibling, channel=InvitationChannel.LINK)
     squatter.post(reverse("family_accept", args=[pending.pk]))
     assert sibling not in children_of(squatter_account)
+
+
+def test_a_staff_phone_typed_with_spaces_is_still_a_school_phone(class_teacher, student, counselor) -> None:
+    """Staff accounts keep their phone as typed ("138 0000 0009", "+86 …"); the invitation's check
+    compared it with the bare digits, so a teacher's or counselor's mobile became a guardian account."""
+    counselor.phone = "+86 139 1234 5678"
+    counselor.save(update_fields=["phone"])
+    with pytest.raises(invitations.InvitationError):
+        invitations.invite_guardian(student=student, phone="13912345678", name="x", relation="father", by=class_teacher)
+    assert not GuardianInvitation.objects.exists()

@@ -121,14 +121,21 @@ class BaseBackend:
         raise NotImplementedError
 
 
+# A one-time secret in a texted link (an invitation's token, a set-password link's token).
+_LINK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,}")
+
+
 class ConsoleBackend(BaseBackend):
-    """Writes each text to standard output with the number masked (the demo's "sent" texts)."""
+    """Writes each text to standard output with the number masked (the demo's "sent" texts), and
+    any one-time secret in its link too: standard output is the worker's log, read by people who
+    must not be able to use an invitation or a set-password link."""
 
     stream = None  # sys.stdout when None, looked up at send time (the tests capture it)
 
     def send(self, phone: str, text: QuietText) -> str:
         stream = self.stream or sys.stdout
-        stream.write(f"SMS to {mask_phone(phone)}: {text.render()}\n")
+        shown = QuietText(text.kind, _LINK_SECRET.sub("…", text.link))
+        stream.write(f"SMS to {mask_phone(phone)}: {shown.render()}\n")
         stream.flush()
         return f"console-{uuid.uuid4().hex[:12]}"
 

@@ -107,3 +107,24 @@ def test_a_staff_phone_typed_with_spaces_is_still_a_school_phone(class_teacher, 
     with pytest.raises(invitations.InvitationError):
         invitations.invite_guardian(student=student, phone="13912345678", name="x", relation="father", by=class_teacher)
     assert not GuardianInvitation.objects.exists()
+
+
+def test_the_console_backend_does_not_write_an_invitations_secret_to_the_log(
+    class_teacher, student, settings, monkeypatch
+) -> None:
+    """Any install without SMS_BACKEND uses the console backend, whose output is the worker's log
+    (var/celery.log): the texted invitation's one-time link was written there whole, so whoever reads
+    the log could make the account for that phone and be linked to the child."""
+    import io
+
+    from counseling.services.sms import ConsoleBackend
+
+    settings.SMS_BACKEND = "counseling.services.sms.ConsoleBackend"
+    out = io.StringIO()
+    monkeypatch.setattr(ConsoleBackend, "stream", out)
+    issued = invitations.invite_guardian(
+        student=student, phone="13912345678", name="父亲", relation="father", by=class_teacher, send_text=True
+    )
+    deliver_due()
+    assert "SMS to 139****5678" in out.getvalue()
+    assert issued.secret not in out.getvalue()

@@ -45,6 +45,7 @@ urlpatterns = [
     path("crises/<int:pk>/acknowledge/", crisis.crisis_acknowledge, name="crisis_acknowledge"),
     path("crises/<int:pk>/actions/", crisis.crisis_actions, name="crisis_actions"),
     path("<int:pk>/family/", family.family_message, name="family_message"),
+    path("family-messages/<int:pk>/", family.family_message_read, name="family_message_read"),
     path("<int:pk>/handover/", handover.handover, name="handover"),
     path("handover/", handover.handover_all, name="handover_all"),
     path("concerns/", concerns.concern_inbox, name="concern_inbox"),

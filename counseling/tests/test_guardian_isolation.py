@@ -49,6 +49,8 @@ GUARDIAN_PAGES = {
     "campaigns:family_events",
     "campaigns:family_feedback",
     "campaigns:material_file",
+    # A message a counselor wrote to this guardian (the row of the matrix is the guardian's own).
+    "cases:family_message_read",
 }
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from counseling.crypto import EncryptedTextField
+from counseling.services.family import children_of
 
 from .cases import Case
 
@@ -15,6 +16,11 @@ class FamilyMessageQuerySet(models.QuerySet):
     def visible_to(self, user) -> FamilyMessageQuerySet:
         """Messages of the cases the user may read (see ``CaseQuerySet.visible_to``)."""
         return self.filter(case__in=Case.objects.visible_to(user))
+
+    def sent_to(self, guardian) -> FamilyMessageQuerySet:
+        """The guardian's door: messages written to them, about a child they are still linked to
+        (a revoked link closes everything about that child, these messages included)."""
+        return self.filter(guardian=guardian, case__student__in=children_of(guardian))
 
 
 class FamilyMessage(models.Model):

@@ -51,8 +51,9 @@ def write_to_family(
 
     Side effects, in one transaction: stores the message on the case (text encrypted), writes an
     audit entry (no text), and puts one notice in the outbox for the guardian: in the app the title
-    "A message from the counseling office" and the text; by text message and e-mail only the quiet
-    phrase and a link.
+    "A message from the counseling office" and a link to the message (``sent_to``: the guardian's
+    door); by text message and e-mail only the quiet phrase and a link. The text itself is copied
+    nowhere.
     """
     text = (text or "").strip()
     if not text:
@@ -64,13 +65,22 @@ def write_to_family(
     with transaction.atomic():
         message = FamilyMessage.objects.create(case=case, guardian=guardian, text=text, sent_by=by)
         log(by, AuditAction.CREATE, message, request=request, detail="message to a guardian")
+        # The notice carries no text: the outbox and the notifications are plain columns kept for
+        # months, the message is encrypted on the case. The link opens it through the guardian's door.
         notify(
             guardian,
             key=f"case-family:{message.pk}",
             title=Msg(gettext_noop("A message from the counseling office")),
-            body=text,
-            url=reverse("notifications"),
+            url=reverse("cases:family_message_read", args=[message.pk]),
             kind=Kind.MESSAGE,  # all a text message or an e-mail says: nothing of the child or the case
             sms=True,
         )
+    return message
+
+
+def message_for_guardian(guardian: User, pk: int, *, request: HttpRequest | None = None) -> FamilyMessage | None:
+    """The message ``pk`` if it was written to ``guardian`` (else None); the reading is audited."""
+    message = FamilyMessage.objects.sent_to(guardian).select_related("sent_by").filter(pk=pk).first()
+    if message is not None:
+        log(guardian, AuditAction.VIEW, message, request=request, detail="read by the guardian")
     return message

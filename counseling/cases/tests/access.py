@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from counseling.cases.enums import ConcernStatus
+from counseling.cases.models import FamilyMessage
 from counseling.cases.tests.factories import (
     CaseFactory,
     ComplaintFactory,
@@ -39,6 +40,9 @@ def routes(cast, world: dict) -> dict[str, Route]:
     # Routed to the counselor who holds the student's case: a colleague does not learn it exists.
     signal = RiskSignalFactory(student=cast.student, counselor=cast.counselor, case=case)
     world["case"] = case
+    family_message = FamilyMessage.objects.create(
+        case=case, guardian=cast.guardian, text="请今晚多陪伴孩子。", sent_by=cast.counselor
+    )
 
     counseling = expect(200, roles=COUNSELING)
     # The case's own pages: its counselor and the head counselor; a colleague does not learn it exists.
@@ -89,6 +93,10 @@ def routes(cast, world: dict) -> dict[str, Route]:
         ),
         "cases:crisis_actions": Route(url("crisis_actions", escalation.pk), scoped),
         "cases:family_message": Route(url("family_message", case.pk), scoped),
+        # Written to the student's mother: hers to read; another family's guardian does not learn it exists.
+        "cases:family_message_read": Route(
+            url("family_message_read", family_message.pk), expect(200, roles=("guardian",), other_guardian=404)
+        ),
         "cases:handover": Route(url("handover", case.pk), head_only),
         "cases:handover_all": Route(url("handover_all"), head_only),
         "cases:concern_inbox": Route(url("concern_inbox"), counseling),

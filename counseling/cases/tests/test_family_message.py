@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from counseling.cases.models import FamilyMessage
 from counseling.cases.tests.factories import CaseFactory
-from counseling.models import AuditEntry, OutboxMessage
+from counseling.models import AuditEntry, GuardianLink, Notification, OutboxMessage
 from counseling.services.notify import deliver_due
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +42,32 @@ def test_the_counselor_writes_and_the_guardian_reads_it_in_the_notices(case, cou
     assert TEXT not in outbox.kind and case.student.name not in outbox.kind
 
     deliver_due()
-    notices = client_for(guardian).get("/notifications/").content.decode()
+    guardian_client = client_for(guardian)
+    notices = guardian_client.get("/notifications/").content.decode()
     assert "心理辅导室的来信" in notices
-    assert TEXT in notices
+    # The notice links to the message; the text itself is in no notice, no e-mail.
+    assert TEXT not in notices
+    notice = Notification.objects.get(user=guardian)
+    assert notice.url == f"/cases/family-messages/{message.pk}/" and TEXT not in notice.body
     assert all(TEXT not in sent.body and case.student.name not in sent.body for sent in mail.outbox)
+    read = guardian_client.get(f"/cases/family-messages/{message.pk}/")
+    assert read.status_code == 200 and TEXT in read.content.decode()
+    assert AuditEntry.objects.filter(object_type="cases.familymessage", action="view", actor=guardian).count() == 1
 
     listed = counselor_client.get(f"/cases/{case.pk}/family/").content.decode()
     assert TEXT in listed
     assert AuditEntry.objects.filter(object_type="cases.familymessage", action="create").count() == 1
+
+
+def test_only_the_guardian_written_to_reads_it_and_only_while_linked(
+    case, counselor, guardian, other_guardian, client_for
+):
+    _send(client_for(counselor), case, guardian)
+    message = FamilyMessage.objects.get()
+    assert client_for(other_guardian).get(f"/cases/family-messages/{message.pk}/").status_code == 404
+    assert client_for(counselor).get(f"/cases/family-messages/{message.pk}/").status_code == 403
+    GuardianLink.objects.filter(guardian=guardian).update(revoked_at=timezone.now())
+    assert client_for(guardian).get(f"/cases/family-messages/{message.pk}/").status_code == 404
 
 
 def test_the_other_childs_guardian_cannot_be_chosen(case, counselor, other_guardian, client_for):

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from counseling.cases.forms import FamilyMessageForm
 from counseling.cases.models import FamilyMessage
 from counseling.cases.services.access import get_case_for
-from counseling.cases.services.family import FamilyMessageError, contact_consent, family_of, write_to_family
+from counseling.cases.services.family import (
+    FamilyMessageError,
+    contact_consent,
+    family_of,
+    message_for_guardian,
+    write_to_family,
+)
 from counseling.decorators import require_perm
 
 from .common import audit_list
@@ -48,3 +54,13 @@ def family_message(request: HttpRequest, pk: int) -> HttpResponse:
         "consent": contact_consent(case),
     }
     return render(request, "cases/family_message.html", context, status=400 if form.errors else 200)
+
+
+@require_perm("counseling.read_family_notices")
+@transaction.atomic
+def family_message_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guardian reads a message the office wrote to them (404 for anyone else's)."""
+    message = message_for_guardian(request.user, pk, request=request)
+    if message is None:
+        raise Http404
+    return render(request, "cases/family_message_read.html", {"message": message})

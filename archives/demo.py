@@ -99,7 +99,8 @@ BUILT_QUESTIONNAIRES = [
     (
         "parent-class-feedback",
         "家长课堂反馈问卷",
-        [(1, "不满意"), (2, "一般"), (3, "满意"), (4, "非常满意")],
+        # The items are statements, so the answers are agreement (as in the event feedback).
+        [(1, "很不同意"), (2, "不太同意"), (3, "比较同意"), (4, "非常同意")],
         [
             ("本次家长课堂的内容对我有帮助", False, False),
             ("讲解清楚，容易理解", False, False),

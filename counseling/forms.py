@@ -8,7 +8,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from counseling.enums import ConsentPurpose, ConsentState, GuardianRelation, NoticeAudience, Role
 from counseling.models import ConcernCategory, Grade, SchoolClass, StudentProfile, User
@@ -424,7 +424,7 @@ class FamilyNoticeForm(BoundedInputMixin, forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=80)
     text = forms.CharField(
-        label=_("Text"),
+        label=pgettext_lazy("family notice", "Text"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
         help_text=_("Families read this on their phones. Never name a pupil next to anything personal."),

@@ -202,3 +202,14 @@ def test_the_counselor_is_not_offered_a_case_for_a_guardian_but_is_for_a_teacher
     )
     page = login(counselor).get(reverse("appointments:detail", args=[visit.pk])).content.decode()
     assert teacher_links.open_case_url in page
+
+
+def test_an_attended_teacher_visit_without_a_case_does_not_call_the_teacher_a_student(
+    login, class_teacher, counselor
+) -> None:
+    visit = AppointmentFactory(
+        student=class_teacher, counselor=counselor, starts_at=at(-1, 17, 25), status=AppointmentStatus.ATTENDED
+    )
+    page = login(counselor).get(reverse("appointments:detail", args=[visit.pk])).content.decode()
+    assert "This client has no open case yet" in page
+    assert "This student has no open case yet" not in page

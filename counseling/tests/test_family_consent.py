@@ -163,3 +163,12 @@ def test_staff_cannot_type_in_an_online_signature(client_for, class_teacher, stu
     )
     assert response.status_code == 400
     assert not ConsentRecord.objects.exists()
+
+
+def test_a_sent_request_leads_to_the_class_answers(client_for, class_teacher, school_class, guardian) -> None:
+    client = client_for(class_teacher)
+    send(client, school_class)
+    page = client.get(reverse("family_consent_requests")).content.decode()
+    answers = f"{reverse('schoolyear:consent_class', args=[school_class.pk])}?purpose={ConsentPurpose.SCREENING}"
+    assert answers in page and "查看答复" in page
+    assert client.get(answers).status_code == 200

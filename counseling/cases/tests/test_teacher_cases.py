@@ -145,3 +145,8 @@ def test_the_figures_leaders_read_count_students_cases_only(case, teacher_case) 
     today = timezone.localdate()
     numbers = reporting.summary(today, today)
     assert (numbers["cases_opened"], numbers["notes"], numbers["students_seen"]) == (1, 1, 1)
+
+
+def test_referring_a_teacher_out_is_not_titled_for_a_student(client_for, counselor, teacher_case) -> None:
+    page = client_for(counselor).get(reverse("cases:referral_add", args=[teacher_case.pk])).content.decode()
+    assert "<h1" in page and "转介学生" not in page

@@ -32,7 +32,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:referral_detail", pk=referral.pk)
     return form_page(
         request,
-        title=_("Refer the student out"),
+        title=_("Refer out") if case.is_teacher_case else _("Refer the student out"),
         form=form,
         back_url=reverse("cases:detail", args=[case.pk]),
         case=case,

@@ -174,3 +174,9 @@ def test_the_pdf_is_tagged_for_screen_readers(built, head, client_for) -> None:
     assert "H1" in structure and "Table" in structure and "TH" in structure
     fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
     assert "Serif" not in fonts and "Times" not in fonts, fonts
+
+
+def test_a_leader_with_no_report_yet_is_told_who_builds_it(client_for, leader) -> None:
+    page = client_for(leader).get(reverse("reports:list")).content.decode()
+    assert "还没有报告" in page and "心理辅导室主任生成" in page
+    assert "不提及任何学生、教师或家庭的姓名" in page

@@ -250,7 +250,9 @@ def _issue_link(
     now = timezone.now()
     texted = False
     with transaction.atomic():
-        earlier = Q(student=student, phone=phone) | Q(slip=slip) if slip is not None else Q(student=student, phone=phone)
+        earlier = (
+            Q(student=student, phone=phone) | Q(slip=slip) if slip is not None else Q(student=student, phone=phone)
+        )
         withdrawn = GuardianInvitation.objects.open(now).filter(earlier, channel=InvitationChannel.LINK)
         for pk in withdrawn.values_list("pk", flat=True):
             cancel(text_key(pk))

@@ -127,7 +127,7 @@ def pupils_with_guardians(school_class: SchoolClass) -> list[User]:
         pupil.profile = profile
         pupils.append(pupil)
     latest = {}
-    for invitation in GuardianInvitation.objects.open().filter(student__in=pupils).order_by("created_at"):
+    for invitation in GuardianInvitation.objects.usable().filter(student__in=pupils).order_by("created_at"):
         latest[invitation.student_id] = invitation
     for pupil in pupils:
         pupil.open_invitation = latest.get(pupil.pk)

@@ -104,7 +104,7 @@ def test_a_school_phone_gets_the_same_page_and_no_text(slip, counselor) -> None:
     assert main(other).replace("139****5678", "137****5678") == main(school)
 
 
-def test_an_existing_guardians_phone_gets_the_same_page_and_a_quiet_notice(slip, guardian, student) -> None:
+def test_an_existing_guardians_phone_gets_the_same_page_and_a_quiet_notice(client_for, slip, guardian, student) -> None:
     response = join(Client(), slip.secret, phone=guardian.username)
     assert response.status_code == 200
     # Told by text that an invitation waits on the home page; no link texted, nothing linked yet.
@@ -115,6 +115,16 @@ def test_an_existing_guardians_phone_gets_the_same_page_and_a_quiet_notice(slip,
     assert list(children_of(guardian)) == [student]  # the fixture's own link only, so far
     new_phone = join(Client(), slip.secret, phone="13800000009")
     assert main(response).replace("138****0001", "138****0009") == main(new_phone)
+
+
+def test_a_guardian_accepting_a_link_asked_for_with_a_slip_uses_up_the_slip(
+    client_for, slip, other_guardian, student
+) -> None:
+    join(Client(), slip.secret, phone=other_guardian.username)
+    [pending] = invitations.pending_for(other_guardian)
+    assert client_for(other_guardian).post(reverse("family_accept", args=[pending.pk])).status_code == 302
+    assert student in children_of(other_guardian)
+    assert invitations.open_invitation(secret=slip.secret, channel=InvitationChannel.SLIP) is None
 
 
 def test_step_one_refusals_are_rate_limited(settings, slip) -> None:

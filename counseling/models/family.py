@@ -107,6 +107,8 @@ class GuardianInvitation(models.Model):
     slip = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("slip")
     )
+    # A slip's count of texted links asked for with its code (bounded: a slip cannot text on forever).
+    link_requests = models.PositiveSmallIntegerField(_("links asked for"), default=0)
 
     objects = GuardianInvitationQuerySet.as_manager()
 

@@ -23,7 +23,7 @@ from axes.models import AccessFailureLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,8 @@ from counseling.validators import normalise_phone, validate_mainland_mobile
 VALID_FOR = datetime.timedelta(days=14)
 # A link texted to the phone typed with a slip's code: to be opened on that phone the same day.
 SLIP_LINK_VALID_FOR = datetime.timedelta(hours=24)
+# How many texted links one slip may ask for, whatever the phones (then the class teacher prints a new one).
+SLIP_LINK_LIMIT = 5
 # No 0/O/o, 1/l/I: a code read off paper must not be misread. 10 of 56 signs: about 58 bits.
 CODE_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -315,7 +317,9 @@ def request_slip_link(
     texted link, on that phone (``family_join_link``, ``accept_invitation``). The answer is the same
     whoever has the phone, so the page tells nobody whether it belongs to an account.
 
-    Side effects, in order: for a phone of a school account, none. Otherwise, in one transaction:
+    Side effects, in order: counts the request on the slip (``link_requests``; past SLIP_LINK_LIMIT,
+    whatever the phone, InvitationError and nothing else). Then, for a phone of a school account,
+    nothing more. Otherwise, in one transaction:
     withdraws the open links asked for with this slip (and the open links to the same pupil and
     phone) and their unsent texts; stores a LINK invitation for the slip's pupil, ``phone``,
     ``name`` and ``relation``, tied to ``slip``, issued by the slip's issuer, expiring after
@@ -328,6 +332,13 @@ def request_slip_link(
     phone = _valid_phone(phone)
     if relation not in GuardianRelation.values:
         raise InvitationError(_("Choose the guardian's relation to the pupil."))
+    counted = GuardianInvitation.objects.filter(pk=slip.pk, link_requests__lt=SLIP_LINK_LIMIT).update(
+        link_requests=F("link_requests") + 1
+    )
+    if not counted:
+        raise InvitationError(
+            _("This slip has asked for too many text messages. Ask the class teacher for a new slip.")
+        )
     hours = int(SLIP_LINK_VALID_FOR.total_seconds() // 3600)
     answer = SlipLinkSent(mask_phone(phone), hours)
     owner = _phone_owner(phone)

@@ -150,3 +150,17 @@ def test_a_signed_in_guardian_still_adds_a_child_with_a_slip_code(client_for, gu
     assert list(children_of(guardian)) == [student]
     assert not OutboxMessage.objects.exists()
     assert invitations.open_invitation(secret=slip.secret, channel=InvitationChannel.SLIP) is None
+
+
+def test_a_slip_asks_for_a_bounded_number_of_texts_whatever_the_phones(slip, counselor) -> None:
+    counselor.phone = "13600009999"
+    counselor.save(update_fields=["phone"])
+    phones = ["13600009999"] + [f"1390000000{n}" for n in range(invitations.SLIP_LINK_LIMIT - 1)]
+    for phone in phones:  # a school phone counts like any other: the limit tells nothing about it
+        assert join(Client(), slip.secret, phone=phone).status_code == 200
+    refused = join(Client(), slip.secret, phone="13911112222")
+    assert refused.status_code == 400
+    assert "这张回执单申请的短信已经太多" in refused.content.decode()
+    asked = GuardianInvitation.objects.filter(slip=slip.invitation.pk)
+    assert asked.count() == invitations.SLIP_LINK_LIMIT - 1  # each withdrew the one before (and its unsent text)
+    assert not OutboxMessage.objects.filter(phone="13911112222").exists()

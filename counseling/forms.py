@@ -336,9 +336,10 @@ class JoinByLinkForm(_NewPasswordMixin, forms.Form):
         return cleaned
 
 
-class JoinByCodeForm(_NewPasswordMixin, forms.Form):
-    """A printed slip's code. Signed out: the phone, a name, the relation and a password for the new
-    account. Signed in as a guardian: the code alone (the child is added to the account)."""
+class JoinByCodeForm(forms.Form):
+    """A printed slip's code. Signed out: the phone to text a one-time link to, a name and the
+    relation (the account is made from that link, on the phone). Signed in as a guardian: the code
+    and the relation (the child is added to the account)."""
 
     code = forms.CharField(
         label=_("Code on the slip"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -346,25 +347,16 @@ class JoinByCodeForm(_NewPasswordMixin, forms.Form):
     phone = PhoneField()
     name = forms.CharField(label=_("Your name"), max_length=60)
     relation = forms.ChoiceField(label=_("Relation to the pupil"), choices=GuardianRelation.choices)
-    password1, password2 = _password_fields()
 
     def __init__(self, *args, signed_in: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.signed_in = signed_in
         if signed_in:
-            for name in ("phone", "name", "password1", "password2"):
+            for name in ("phone", "name"):
                 del self.fields[name]
-        _with_submit(self, _("Add this child") if signed_in else _("Create my account"))
+        _with_submit(self, _("Add this child") if signed_in else _("Text me the link"))
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split())
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if not self.signed_in:
-            phone = cleaned.get("phone", "")
-            self._check_password(cleaned, User(username=phone, phone=phone, name=cleaned.get("name", "")))
-        return cleaned
 
 
 class ConsentRequestForm(BoundedInputMixin, forms.Form):

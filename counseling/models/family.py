@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,12 @@ class GuardianInvitationQuerySet(models.QuerySet):
         """Not used, not withdrawn, not expired."""
         return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
+    def usable(self, now=None) -> GuardianInvitationQuerySet:
+        """Open, and, for a link asked for with a slip's code, that slip still open too."""
+        now = now or timezone.now()
+        slip_open = Q(slip__used_at__isnull=True, slip__revoked_at__isnull=True, slip__expires_at__gt=now)
+        return self.open(now).filter(Q(slip__isnull=True) | slip_open)
+
 
 class GuardianInvitation(models.Model):
     """An invitation for a guardian to link an account to one pupil.
@@ -71,7 +78,9 @@ class GuardianInvitation(models.Model):
     Only a hash of its secret (the link's token or the slip's code) is stored: the secret is shown
     once, to the person who issued it. An invitation is single use, expires, and is withdrawn when
     a new one of the same channel is issued for the same pupil (and, for a link, the same phone).
-    A slip names no phone: whoever returns it with the code chooses the phone at acceptance.
+    A slip names no phone. Signed out, its code only asks for a link texted to a phone (a LINK
+    invitation with ``slip`` set): opening that link on the phone proves it and uses up the slip too.
+    A guardian already signed in uses the slip's code directly.
     """
 
     student = models.ForeignKey(
@@ -94,6 +103,12 @@ class GuardianInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("used by")
     )
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # A link texted to the phone typed with a slip's code: usable only while that slip is open.
+    slip = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("slip")
+    )
+    # A slip's count of texted links asked for with its code (bounded: a slip cannot text on forever).
+    link_requests = models.PositiveSmallIntegerField(_("links asked for"), default=0)
 
     objects = GuardianInvitationQuerySet.as_manager()
 

@@ -23,7 +23,7 @@ from axes.models import AccessFailureLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +38,14 @@ from counseling.models.audit import AuditAction
 from counseling.services import audit
 from counseling.services.messages import Msg
 from counseling.services.notify import Kind, cancel, notify, text_number
+from counseling.services.sms import mask_phone
 from counseling.validators import normalise_phone, validate_mainland_mobile
 
 VALID_FOR = datetime.timedelta(days=14)
+# A link texted to the phone typed with a slip's code: to be opened on that phone the same day.
+SLIP_LINK_VALID_FOR = datetime.timedelta(hours=24)
+# How many texted links one slip may ask for, whatever the phones (then the class teacher prints a new one).
+SLIP_LINK_LIMIT = 5
 # No 0/O/o, 1/l/I: a code read off paper must not be misread. 10 of 56 signs: about 58 bits.
 CODE_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -124,7 +129,7 @@ def pupils_with_guardians(school_class: SchoolClass) -> list[User]:
         pupil.profile = profile
         pupils.append(pupil)
     latest = {}
-    for invitation in GuardianInvitation.objects.open().filter(student__in=pupils).order_by("created_at"):
+    for invitation in GuardianInvitation.objects.usable().filter(student__in=pupils).order_by("created_at"):
         latest[invitation.student_id] = invitation
     for pupil in pupils:
         pupil.open_invitation = latest.get(pupil.pk)
@@ -212,15 +217,47 @@ def invite_guardian(
     if relation not in GuardianRelation.values:
         raise InvitationError(_("Choose the guardian's relation to the pupil."))
     existing = _refuse_school_phone(phone)
+    return _issue_link(
+        student=student,
+        phone=phone,
+        name=name,
+        relation=relation,
+        by=by,
+        created_by=by,
+        expires_at=timezone.now() + VALID_FOR,
+        existing=existing,
+        send_text=send_text,
+        request=request,
+    )
+
+
+@sensitive_variables("token")
+def _issue_link(
+    *,
+    student: User,
+    phone: str,
+    name: str,
+    relation: str,
+    by: User | None,
+    created_by: User | None,
+    expires_at: datetime.datetime,
+    existing: User | None,
+    send_text: bool,
+    slip: GuardianInvitation | None = None,
+    request: HttpRequest | None = None,
+) -> IssuedInvitation:
+    """Store a link invitation and tell its phone (the side effects of ``invite_guardian``; with
+    ``slip``, the open links asked for with that slip are withdrawn as well)."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     texted = False
     with transaction.atomic():
-        withdrawn = GuardianInvitation.objects.open(now).filter(
-            student=student, channel=InvitationChannel.LINK, phone=phone
+        earlier = (
+            Q(student=student, phone=phone) | Q(slip=slip) if slip is not None else Q(student=student, phone=phone)
         )
-        for earlier in withdrawn.values_list("pk", flat=True):
-            cancel(text_key(earlier))
+        withdrawn = GuardianInvitation.objects.open(now).filter(earlier, channel=InvitationChannel.LINK)
+        for pk in withdrawn.values_list("pk", flat=True):
+            cancel(text_key(pk))
         withdrawn.update(revoked_at=now)
         invitation = GuardianInvitation.objects.create(
             student=student,
@@ -229,8 +266,9 @@ def invite_guardian(
             name=name.strip()[:60],
             relation=relation,
             secret_hash=secret_hash(token),
-            created_by=by,
-            expires_at=now + VALID_FOR,
+            created_by=created_by,
+            expires_at=expires_at,
+            slip=slip,
         )
         audit.record(
             by,
@@ -238,7 +276,7 @@ def invite_guardian(
             invitation,
             request=request,
             student_id=student.pk,
-            detail="guardian invitation: link",
+            detail="guardian invitation: link" + (" asked for with a slip" if slip is not None else ""),
         )
         if existing is not None and existing.is_active:
             notify(
@@ -259,6 +297,67 @@ def invite_guardian(
                 stale_after=invitation.expires_at,
             )
     return IssuedInvitation(invitation, student, token, texted=texted)
+
+
+@dataclass(frozen=True)
+class SlipLinkSent:
+    """What the slip's join page may say: the same for every phone (no account is named)."""
+
+    masked_phone: str
+    valid_hours: int
+
+
+@sensitive_variables("code")
+def request_slip_link(
+    *, slip: GuardianInvitation, phone: str, name: str, relation: str, request: HttpRequest | None = None
+) -> SlipLinkSent:
+    """Signed out, a slip's code asks for a one-time link texted to ``phone``; nothing else happens yet.
+
+    Typing a phone proves nothing: the account is made (and the slip used) only by opening the
+    texted link, on that phone (``family_join_link``, ``accept_invitation``). The answer is the same
+    whoever has the phone, so the page tells nobody whether it belongs to an account.
+
+    Side effects, in order: counts the request on the slip (``link_requests``; past SLIP_LINK_LIMIT,
+    whatever the phone, InvitationError and nothing else). Then, for a phone of a school account,
+    nothing more. Otherwise, in one transaction:
+    withdraws the open links asked for with this slip (and the open links to the same pupil and
+    phone) and their unsent texts; stores a LINK invitation for the slip's pupil, ``phone``,
+    ``name`` and ``relation``, tied to ``slip``, issued by the slip's issuer, expiring after
+    SLIP_LINK_VALID_FOR (at the latest with the slip); writes an audit entry (CREATE, no actor,
+    about the pupil). Then, as ``invite_guardian(send_text=True)``: a guardian account with that
+    phone gets a quiet message (with SMS) that an invitation waits on its home page; any other
+    phone gets a text message with the link (``notify.text_number``). Raises InvitationError for a
+    phone that is not a mainland mobile number or a relation that is not one of the choices.
+    """
+    phone = _valid_phone(phone)
+    if relation not in GuardianRelation.values:
+        raise InvitationError(_("Choose the guardian's relation to the pupil."))
+    counted = GuardianInvitation.objects.filter(pk=slip.pk, link_requests__lt=SLIP_LINK_LIMIT).update(
+        link_requests=F("link_requests") + 1
+    )
+    if not counted:
+        raise InvitationError(
+            _("This slip has asked for too many text messages. Ask the class teacher for a new slip.")
+        )
+    hours = int(SLIP_LINK_VALID_FOR.total_seconds() // 3600)
+    answer = SlipLinkSent(mask_phone(phone), hours)
+    owner = _phone_owner(phone)
+    if owner is not None and owner.role != Role.GUARDIAN:
+        return answer
+    _issue_link(
+        student=slip.student,
+        phone=phone,
+        name=name,
+        relation=relation,
+        by=None,
+        created_by=slip.created_by,
+        expires_at=min(timezone.now() + SLIP_LINK_VALID_FOR, slip.expires_at),
+        existing=owner,
+        send_text=True,
+        slip=slip,
+        request=request,
+    )
+    return answer
 
 
 def text_key(invitation_id: int) -> str:
@@ -364,11 +463,12 @@ def record_failure(request: HttpRequest, phone: str = "") -> None:
 
 
 def open_invitation(*, secret: str, channel: str) -> GuardianInvitation | None:
-    """The open invitation of ``channel`` with this token or code, or None."""
+    """The open invitation of ``channel`` with this token or code, or None (also for a link asked
+    for with a slip that has since been used or withdrawn)."""
     if not secret or len(secret) > 100:
         return None
     return (
-        GuardianInvitation.objects.open()
+        GuardianInvitation.objects.usable()
         .filter(channel=channel, secret_hash=secret_hash(secret))
         .select_related("student__student_profile__school_class__grade")
         .first()
@@ -380,7 +480,7 @@ def pending_for(guardian: User) -> QuerySet[GuardianInvitation]:
     if not (guardian.is_authenticated and guardian.is_guardian):
         return GuardianInvitation.objects.none()
     return (
-        GuardianInvitation.objects.open()
+        GuardianInvitation.objects.usable()
         .filter(channel=InvitationChannel.LINK, phone=guardian.username)
         .select_related("student__student_profile__school_class__grade")
         .order_by("created_at")
@@ -391,7 +491,6 @@ def pending_for(guardian: User) -> QuerySet[GuardianInvitation]:
 def accept_invitation(
     *,
     invitation: GuardianInvitation,
-    phone: str = "",
     password: str = "",
     name: str = "",
     relation: str = "",
@@ -400,14 +499,16 @@ def accept_invitation(
 ) -> User:
     """Use ``invitation``: make the guardian's account (or take the signed-in one) and link it to the pupil.
 
-    The phone is the invitation's (a link), the signed-in guardian's, or ``phone`` (a slip). A
-    school account with that phone is refused. An existing guardian account must be the one
+    The phone is the invitation's (a link) or the signed-in guardian's (a slip's code, used directly
+    only signed in: signed out, a slip asks for a texted link, ``request_slip_link``). A school
+    account with that phone is refused. An existing guardian account must be the one
     ``signed_in``: accepting never sets an existing account's password, so whoever holds an
     invitation cannot take over an account with it. A new account gets ``password`` (the caller
     has run Django's validators) and ``name``; it signs in with the phone.
 
     Side effects, in order, in one transaction: claims the invitation (a conditional update, so it
-    is used once even by two requests at once); creates the guardian account if needed; creates
+    is used once even by two requests at once), and the slip a link was asked for with (likewise:
+    a slip works once); creates the guardian account if needed; creates
     the link (relation from the invitation, else ``relation``; invited by the invitation's issuer)
     unless a live one exists; writes an audit entry (CREATE on the link, by the guardian, about
     the pupil). Returns the guardian. Raises InvitationError, changing nothing, when refused.
@@ -415,7 +516,9 @@ def accept_invitation(
     signed_in = signed_in if signed_in is not None and signed_in.is_authenticated else None
     if signed_in is not None and not signed_in.is_guardian:
         raise InvitationError(_("A school account cannot accept a guardian invitation. Sign out first."))
-    phone = _valid_phone(invitation.phone or (signed_in.username if signed_in else phone))
+    if invitation.channel == InvitationChannel.SLIP and signed_in is None:
+        raise InvitationError(_("Sign in first, or ask for a link by text message with the slip's code."))
+    phone = _valid_phone(invitation.phone or signed_in.username)
     if signed_in is not None and signed_in.username != phone:
         raise InvitationError(_("This invitation is for another phone number."))
     relation = invitation.relation if invitation.channel == InvitationChannel.LINK else relation
@@ -424,6 +527,8 @@ def accept_invitation(
     now = timezone.now()
     with transaction.atomic():
         claimed = GuardianInvitation.objects.open(now).filter(pk=invitation.pk).update(used_at=now)
+        if claimed and invitation.slip_id is not None:
+            claimed = GuardianInvitation.objects.open(now).filter(pk=invitation.slip_id).update(used_at=now)
         if not claimed:
             raise InvitationError(_("This invitation is no longer valid. Ask the class teacher for a new one."))
         guardian = _refuse_school_phone(phone)
@@ -444,7 +549,7 @@ def accept_invitation(
             )
             guardian.set_password(password)
             guardian.save()
-        GuardianInvitation.objects.filter(pk=invitation.pk).update(used_by=guardian)
+        GuardianInvitation.objects.filter(pk__in=[invitation.pk, invitation.slip_id]).update(used_by=guardian)
         link = GuardianLink.objects.filter(guardian=guardian, student_id=invitation.student_id, revoked_at=None).first()
         if link is None:
             link = GuardianLink.objects.create(

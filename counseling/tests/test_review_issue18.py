@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from counseling.enums import InvitationChannel
-from counseling.models import GuardianInvitation, GuardianLink, User
+from counseling.models import GuardianInvitation, GuardianLink, OutboxMessage, User
 from counseling.services import invitations
 from counseling.services.family import children_of
 from counseling.services.notify import deliver_due
@@ -79,24 +79,28 @@ def test_a_phone_typed_on_a_slip_does_not_collect_the_invitations_sent_to_that_p
     squatter = Client()
     joined = squatter.post(
         reverse("family_join"),
-        {
-            "code": slip.secret,
-            "phone": mothers_phone,
-            "name": "冒名者",
-            "relation": "other",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
+        {"code": slip.secret, "phone": mothers_phone, "name": "冒名者", "relation": "other"},
     )
-    assert joined.status_code == 302
+    # The typed phone only gets a link texted to it: no account, nobody signed in.
+    assert joined.status_code == 200
+    assert not User.objects.filter(username=mothers_phone).exists()
     sibling = make_student("sibling", school_class)
     invitations.invite_guardian(
         student=sibling, phone=mothers_phone, name="母亲", relation="mother", by=class_teacher, send_text=True
     )
-    squatter_account = User.objects.get(username=mothers_phone)
     pending = GuardianInvitation.objects.get(student=sibling, channel=InvitationChannel.LINK)
-    squatter.post(reverse("family_accept", args=[pending.pk]))
-    assert sibling not in children_of(squatter_account)
+    assert squatter.post(reverse("family_accept", args=[pending.pk])).status_code == 302
+    assert not GuardianLink.objects.filter(student__in=[student, sibling]).exists()
+    # Both links went to the number's owner, by text: the squatter's page holds neither.
+    texts = OutboxMessage.objects.filter(phone=mothers_phone)
+    assert texts.count() == 2
+    assert all(text.url not in joined.content.decode() for text in texts)
+    # The owner opens the school's text on her phone and is linked to the sibling only (the slip's
+    # link, asked for by someone else, waits unused until it expires).
+    school_text = texts.get(dedupe_key=invitations.text_key(pending.pk))
+    mother = Client()
+    mother.post(school_text.url, {"name": "母亲", "password1": PASSWORD, "password2": PASSWORD})
+    assert list(children_of(User.objects.get(username=mothers_phone))) == [sibling]
 
 
 def test_a_staff_phone_typed_with_spaces_is_still_a_school_phone(class_teacher, student, counselor) -> None:

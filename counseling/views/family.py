@@ -22,6 +22,7 @@ from counseling.forms import ConsentAnswerForm, JoinByCodeForm, JoinByLinkForm
 from counseling.services import consent_requests, family_notices, invitations
 from counseling.services.consent import ConsentError, consent_state
 from counseling.services.invitations import InvitationError
+from counseling.validators import normalise_phone
 
 BACKEND = "counseling.backends.PasswordBackend"
 
@@ -39,16 +40,17 @@ def _refused(request: HttpRequest, template: str, context: dict) -> HttpResponse
 
 
 @never_cache
-@sensitive_post_parameters("code", "password1", "password2")
+@sensitive_post_parameters("code")
 @sensitive_variables("code")
 def family_join(request: HttpRequest) -> HttpResponse:
-    """Enter the code of a printed slip (and, signed out, a phone and a password for the new account)."""
+    """Enter the code of a printed slip. Signed out, with a phone: a one-time link is texted to that
+    phone (the account is made from it); signed in as a guardian: the child is added at once."""
     signed_in = _guardian_or_anonymous(request)
     form = JoinByCodeForm(request.POST or None, signed_in=signed_in)
     template, context = "counseling/family/join.html", {"form": form, "signed_in": signed_in}
     if request.method != "POST":
         return render(request, template, context)
-    phone = request.user.username if signed_in else request.POST.get("phone", "")[:20]
+    phone = request.user.username if signed_in else normalise_phone(request.POST.get("phone", "")[:20])
     if invitations.too_many_failures(request, phone):
         return _refused(request, template, context)
     if not form.is_valid():
@@ -59,16 +61,20 @@ def family_join(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("This code is wrong, used or expired. Check the slip, or ask the class teacher."))
         return render(request, template, context, status=400)
     try:
+        if not signed_in:
+            sent = invitations.request_slip_link(
+                slip=invitation,
+                phone=form.cleaned_data["phone"],
+                name=form.cleaned_data["name"],
+                relation=form.cleaned_data["relation"],
+                request=request,
+            )
+            return render(request, "counseling/family/join_sent.html", {"sent": sent})
         guardian = invitations.accept_invitation(
-            invitation=invitation,
-            phone=form.cleaned_data.get("phone", ""),
-            password=form.cleaned_data.get("password1", ""),
-            name=form.cleaned_data.get("name", ""),
-            relation=form.cleaned_data["relation"],
-            signed_in=request.user,
-            request=request,
+            invitation=invitation, relation=form.cleaned_data["relation"], signed_in=request.user, request=request
         )
     except InvitationError as exc:
+        invitations.record_failure(request, phone)
         form.add_error(None, str(exc))
         return render(request, template, context, status=400)
     return _welcome(request, guardian, signed_in)

@@ -42,7 +42,7 @@ OPEN_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
 class AppointmentSource(models.TextChoices):
     """How the appointment came about (预约途径)."""
 
-    ONLINE = "online", _("Booked online by the student")
+    ONLINE = "online", _("Booked online by the client")
     WALK_IN = "walk_in", _("Walk-in")
     PHONE = "phone", _("By phone")
     MAILBOX = "mailbox", _("From the mailbox")

@@ -46,6 +46,8 @@ STUDENT_MODULES = ["appointments/views/student.py", "archives/views/surveys.py",
 # Read by students and staff alike, or by anyone (public pages): not checked for a register.
 SHARED_TEMPLATES = [
     "templates/*.html",
+    # A waitlist offer on the home panel of a student and of an adult client alike.
+    "appointments/templates/appointments/panels/_offer.html",
     "templates/partials/*.html",
     "templates/registration/*.html",
     "templates/counseling/home.html",

@@ -129,7 +129,7 @@ def test_no_page_promises_absolute_secrecy_any_more(client_for, student, counsel
     if language == "en":
         assert "unless your safety or someone else's is at risk, or the law requires us to tell." in pages[1]
     else:
-        assert "你在这里说的话会被保密，除非涉及你或他人的安全，或法律要求我们告知。" in pages[1]
+        assert "在这里说的话会被保密，除非涉及本人或他人的安全，或法律要求我们告知。" in pages[1]
         assert "了解详情" in pages[1]
 
 

@@ -80,6 +80,15 @@ class OpenRequest:
     child: User
     state: ConsentState
 
+    @property
+    def answer(self) -> str:
+        return answer_label(self.state)
+
+
+def answer_label(state: ConsentState) -> str:
+    """The guardian's answer as their pages say it: "not answered yet" rather than the record's "unknown"."""
+    return _("No answer yet") if state == ConsentState.UNKNOWN else state.label
+
 
 def open_requests_for(guardian: User) -> list[OpenRequest]:
     """Every open request to ``guardian``'s children's classes, one row per child, with the child's

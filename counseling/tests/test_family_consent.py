@@ -172,3 +172,19 @@ def test_a_sent_request_leads_to_the_class_answers(client_for, class_teacher, sc
     answers = f"{reverse('schoolyear:consent_class', args=[school_class.pk])}?purpose={ConsentPurpose.SCREENING}"
     assert answers in page and "查看答复" in page
     assert client.get(answers).status_code == 200
+
+
+def test_a_guardian_who_has_not_answered_reads_no_answer_yet_not_unknown(
+    client_for, counselor, guardian, student, school_class
+) -> None:
+    request = consent_requests.send_consent_request(
+        school_class=school_class, purpose=ConsentPurpose.SCREENING, explanation="说明", by=counselor
+    )
+    client = client_for(guardian)
+    for page in (
+        client.get(reverse("home")),
+        client.get(reverse("family_consent_list")),
+        client.get(reverse("family_consent_answer", args=[request.pk, student.pk])),
+    ):
+        text = page.content.decode()
+        assert "尚未答复" in text and "未知" not in text

@@ -167,7 +167,12 @@ def family_consent_answer(request: HttpRequest, pk: int, student: int) -> HttpRe
         else:
             messages.success(request, _("Thank you. Your answer is recorded."))
             return redirect("family_consent_list")
-    context = {"consent_request": consent_request, "child": child, "current": current, "form": form}
+    context = {
+        "consent_request": consent_request,
+        "child": child,
+        "current": consent_requests.answer_label(current),
+        "form": form,
+    }
     return render(
         request, "counseling/family/consent_answer.html", context, status=400 if request.method == "POST" else 200
     )

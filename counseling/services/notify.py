@@ -107,8 +107,8 @@ def schedule(
     due = send_after or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         kind, title_text, body_text = str(kind), str(title), str(body)
-        if sms and kind and kind not in Kind.phrases():
-            raise ValueError(f"A text message's kind must be one of notify.Kind's quiet phrases, not {kind!r}.")
+    if sms and kind:
+        _check_text_kind(kind)
     _, created = OutboxMessage.objects.get_or_create(
         dedupe_key=key,
         defaults={
@@ -130,6 +130,13 @@ def schedule(
     return created
 
 
+def _check_text_kind(kind: str) -> None:
+    """A text leaves the school, so its ``kind`` (in the school's language) must be one of ``Kind``'s phrases."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind not in Kind.phrases():
+            raise ValueError(f"A text message's kind must be one of notify.Kind's quiet phrases, not {kind!r}.")
+
+
 def text_number(phone: str, *, key: str, kind: str, url: str, stale_after: datetime.datetime) -> bool:
     """Put a text message for a phone number that has no account yet in the outbox (a guardian's
     invitation): the quiet ``kind`` and ``url``, which must be a page marked ``@sms_link_safe``.
@@ -143,8 +150,7 @@ def text_number(phone: str, *, key: str, kind: str, url: str, stale_after: datet
         raise ValueError(f"A text to a number carries a page marked @sms_link_safe, not {url!r}.")
     with translation.override(settings.LANGUAGE_CODE):
         kind = str(kind)
-    if kind not in Kind.phrases():
-        raise ValueError(f"A text message's kind must be one of notify.Kind's quiet phrases, not {kind!r}.")
+    _check_text_kind(kind)
     _, created = OutboxMessage.objects.get_or_create(
         dedupe_key=key,
         defaults={

@@ -291,3 +291,14 @@ def test_a_new_link_withdraws_the_unsent_text_of_the_old_one(class_teacher, stud
     waiting = OutboxMessage.objects.get(phone=NEW_PHONE)
     assert waiting.dedupe_key == invitations.text_key(second.invitation.pk)
     assert second.secret in waiting.url and first.secret not in waiting.url
+
+
+def test_a_teacher_on_the_english_pages_can_text_the_link_too(class_teacher, student):
+    from django.utils import translation
+
+    with translation.override("en"):
+        issued = invitations.invite_guardian(
+            student=student, phone=NEW_PHONE, name="王爸爸", relation="father", by=class_teacher, send_text=True
+        )
+    assert issued.texted
+    assert OutboxMessage.objects.get(phone=NEW_PHONE).kind == "一份家长账号邀请"

@@ -8,10 +8,43 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counseling.settings")
 
-app = Celery("counseling")
+
+def _district() -> bool:
+    # Asked when the first task is made or sent, once the settings are loaded (never at import:
+    # this module is imported before the test settings are chosen).
+    return bool(getattr(settings, "DISTRICT", False))
+
+
+class CounselingCelery(Celery):
+    """Celery, which in a district installation carries each task to the school it was sent from.
+
+    There (tenant-schemas-celery) a task is sent with the schema of the connection that sent it and
+    runs in that schema on the worker; beat sends each periodic task once per school (the
+    scheduler named in the settings). A single school is plain Celery.
+    """
+
+    def create_task_cls(self):
+        if _district():
+            import tenant_schemas_celery.app  # noqa: F401 — connects the schema switch around each task
+
+            return self.subclass_with_self(
+                "tenant_schemas_celery.task:TenantTask", abstract=True, name="TenantTask", attribute="_app"
+            )
+        return super().create_task_cls()
+
+    def send_task(self, name, args=None, kwargs=None, **options):
+        if _district():
+            from tenant_schemas_celery.task import headers_with_schema
+
+            options["headers"] = headers_with_schema(options.get("headers") or {})
+        return super().send_task(name, args=args, kwargs=kwargs, **options)
+
+
+app = CounselingCelery("counseling")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

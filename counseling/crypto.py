@@ -7,20 +7,30 @@ Encrypted columns cannot be searched or ordered: keep what you filter on in plai
 
 The audit trail's HMAC key (``audit_key``) is kept the same way: AUDIT_KEY, or a generated file
 in demo mode.
+
+In a district installation every school has its own keys: each configured key is the master of a
+key derived for the school whose schema the connection is in (HKDF-SHA256, the schema name as the
+context), so one school's ciphertext does not open with another's keys, and the audit chains of
+two schools are sealed under different keys. A single school (no schema) uses the keys as given.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connection, models
 
 
 class DecryptionError(Exception):
@@ -51,10 +61,25 @@ def _configured_keys() -> list[str]:
     )
 
 
-@lru_cache(maxsize=1)
-def _fernet() -> MultiFernet:
+def school_scope() -> str:
+    """The schema of the school the connection works for in a district installation, else ""."""
+    return getattr(connection, "schema_name", "")
+
+
+def _school_key(master: str, scope: str) -> str:
+    """The Fernet key of school ``scope`` derived from the configured key ``master``."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"counseling field key", info=scope.encode()).derive(
+        base64.urlsafe_b64decode(master)
+    )
+    return base64.urlsafe_b64encode(derived).decode()
+
+
+@lru_cache(maxsize=256)
+def _fernet(scope: str = "") -> MultiFernet:
     keys = _configured_keys()
     try:
+        if scope:
+            keys = [_school_key(key, scope) for key in keys]
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as exc:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a malformed key.") from exc
@@ -66,21 +91,26 @@ def reset_keys() -> None:
 
 
 def audit_key() -> bytes:
-    """The audit trail's HMAC key: AUDIT_KEY, or in demo mode a key generated into AUDIT_KEY_FILE.
+    """The audit trail's HMAC key: AUDIT_KEY, or in demo mode a key generated into AUDIT_KEY_FILE
+    (in a district, the school's own key derived from it).
 
     Not cached: tests and a re-configured process see the current setting. Production without
     AUDIT_KEY never gets here (the settings refuse to load).
     """
-    return configured_or_demo_keys("AUDIT_KEY", settings.AUDIT_KEY_FILE, lambda: secrets.token_urlsafe(48))[0].encode()
+    key = configured_or_demo_keys("AUDIT_KEY", settings.AUDIT_KEY_FILE, lambda: secrets.token_urlsafe(48))[0].encode()
+    scope = school_scope()
+    if scope:
+        return hmac.new(key, b"counseling audit key:" + scope.encode(), hashlib.sha256).hexdigest().encode()
+    return key
 
 
 def encrypt(text: str) -> str:
-    return _fernet().encrypt(text.encode()).decode()
+    return _fernet(school_scope()).encrypt(text.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        return _fernet(school_scope()).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise DecryptionError("A confidential value could not be decrypted with the configured keys.") from exc
 
@@ -88,7 +118,7 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt a stored value under the first key."""
     try:
-        return _fernet().rotate(token.encode()).decode()
+        return _fernet(school_scope()).rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise DecryptionError("A confidential value could not be decrypted with the configured keys.") from exc
 

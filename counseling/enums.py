@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     # A parent or other guardian of one or more students (家长), invited by the school.
     GUARDIAN = "guardian", _("Guardian")
+    # The district's office (区教育局德育科) in a district installation: it signs in on the district's
+    # own site, never a school's, and sees no student of any school.
+    DISTRICT = "district", _("District office")
 
 
 class ClientKind(models.TextChoices):

@@ -182,7 +182,7 @@ def _with_submit(form: forms.BaseForm, label: str) -> None:
 
 
 def _staff_role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role if role not in (Role.STUDENT, Role.GUARDIAN)]
+    return [(role.value, role.label) for role in Role if role not in (Role.STUDENT, Role.GUARDIAN, Role.DISTRICT)]
 
 
 class StaffAccountForm(forms.ModelForm):

@@ -18,7 +18,7 @@ from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -168,7 +168,8 @@ def _nav_groups() -> tuple[tuple[str, tuple[NavItem, ...]], ...]:
 
 def nav_items(user) -> list[dict]:
     """The navigation this user may use: a group per app, holding the items whose permission they have."""
-    key = f"{user.pk}:{user.role}:{user.is_active}:{get_language()}"
+    # The schema first: in a district, two schools' users may share an id.
+    key = f"{getattr(connection, 'schema_name', '')}:{user.pk}:{user.role}:{user.is_active}:{get_language()}"
     now = time.time()
     kept = _menus.get(key)
     if kept is not None and kept[0] > now:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 import rules
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -37,6 +38,21 @@ is_head = _role(Role.HEAD_COUNSELOR)
 is_leader = _role(Role.LEADER)
 is_administrator = _role(Role.ADMINISTRATOR)
 is_guardian = _role(Role.GUARDIAN)
+
+
+@rules.predicate
+def is_district_office(user) -> bool:
+    """The district office, and only on the district's own site (the shared schema): an account
+    with that role inside a school's schema holds nothing."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.role == Role.DISTRICT
+        and getattr(connection, "schema_name", "") == "public"
+    )
+
+
 is_counseling_staff = is_counselor | is_head
 # The school's staff: everyone signed in who is neither a student nor a family member.
 is_staff_member = _role(Role.CLASS_TEACHER, Role.COUNSELOR, Role.HEAD_COUNSELOR, Role.LEADER, Role.ADMINISTRATOR)
@@ -136,6 +152,11 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # End-of-term reports
     "reports.view_reports": is_head | is_leader | is_administrator,
     "reports.edit_reports": is_head,
+    # A district installation's office (counseling.district), on the district's own site only: it
+    # manages the schools and their administrators, publishes district campaigns and screenings,
+    # receives the schools' submissions and reads cross-school counts, never a student.
+    "district.manage_schools": is_district_office,
+    "district.view_district": is_district_office,
 }
 
 for _name, _predicate in PERMISSIONS.items():
@@ -162,7 +183,10 @@ def reads_confidential(role: str) -> bool:
 def requires_two_factor(user) -> bool:
     """Whether ``user`` must pass a second factor (with REQUIRE_STAFF_2FA on): everyone whose role reads
     confidential content, and the administrator, who manages the accounts of those who do."""
-    return bool(user.is_authenticated and (reads_confidential(user.role) or user.role == Role.ADMINISTRATOR))
+    return bool(
+        user.is_authenticated
+        and (reads_confidential(user.role) or user.role in (Role.ADMINISTRATOR, Role.DISTRICT))
+    )
 
 
 # People by permission: every "who may do X" question is answered from the table above, never from

@@ -469,3 +469,31 @@ if not (
     and int(SCHOOL_DAY_END[3:]) < 60
 ):
     raise ImproperlyConfigured("SCHOOL_DAY_START and SCHOOL_DAY_END must be HH:MM times, the start before the end.")
+
+# A district installation (docs/architecture.md, "Schools walled off"): one deployment serving many
+# schools, each in its own PostgreSQL schema (django-tenants), chosen by the request's host name.
+# Off (the default), the installation is one school, as it always was; on, it needs PostgreSQL.
+DISTRICT = env_bool("DISTRICT", False)
+if DISTRICT:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DISTRICT=1 needs PostgreSQL (DATABASE_URL=postgres://...): each school is a schema.")
+    DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+    DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+    TENANT_MODEL = "district.School"
+    TENANT_DOMAIN_MODEL = "district.Domain"
+    # The shared schema holds the schools, the district office's own work and its staff's accounts
+    # (the people and audit tables of "counseling", so the office signs in and is audited like a
+    # school); every school's schema holds every table of the product, its people included.
+    _SCHOOL_ONLY = set(LOCAL_APPS) - {"counseling"}
+    SHARED_APPS = ["django_tenants", "counseling.district", *(app for app in INSTALLED_APPS if app not in _SCHOOL_ONLY)]
+    TENANT_APPS = [app for app in INSTALLED_APPS if app not in ("whitenoise.runserver_nostatic",)]
+    INSTALLED_APPS = [*SHARED_APPS, *(app for app in TENANT_APPS if app not in SHARED_APPS)]
+    # The school is chosen before anything else reads the database (sessions, the signed-in user).
+    MIDDLEWARE = ["django_tenants.middleware.main.TenantMainMiddleware", *MIDDLEWARE]
+    # The district office's site, on the district's own host name (the public schema).
+    PUBLIC_SCHEMA_URLCONF = "counseling.district.urls"
+    # Every cache key starts with the school's schema: one school never reads another's entries.
+    CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+    CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
+    # Beat sends each periodic task once per school, carrying the school's schema to the worker.
+    CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler:TenantAwarePersistentScheduler"

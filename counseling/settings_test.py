@@ -7,7 +7,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,.district.test,district.test")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
@@ -36,3 +36,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # query counts do not depend on the clock.
 SESSION_REFRESH_SECONDS = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DISTRICT:  # noqa: F405
+    # As in production: every cache key starts with the school's schema (counseling.settings).
+    CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+    CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"

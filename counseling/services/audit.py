@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hmac
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from counseling.crypto import audit_key
+from counseling.crypto import audit_key, school_scope
 from counseling.models import AuditCheck, AuditEntry
 from counseling.models.audit import AuditAction
 
@@ -89,7 +90,8 @@ def _last_hash_locked() -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT pg_advisory_xact_lock(%s); SELECT hash FROM {table} ORDER BY id DESC LIMIT 1",  # noqa: S608
-            [_CHAIN_LOCK],
+            # Each school of a district has its own chain (its own table, in its own schema): its own lock.
+            [_CHAIN_LOCK + zlib.crc32(school_scope().encode())],
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -129,7 +131,9 @@ class Anchor:
 
 
 def anchor_path() -> Path:
-    return Path(settings.AUDIT_ANCHOR_DIR) / "anchors.txt"
+    """The anchors' file: one per school in a district (each school's chain has its own anchors)."""
+    scope = school_scope()
+    return Path(settings.AUDIT_ANCHOR_DIR) / (f"anchors-{scope}.txt" if scope else "anchors.txt")
 
 
 def read_anchors() -> tuple[list[Anchor], list[int]]:

@@ -25,7 +25,7 @@ from counseling.services import staff_requests
 from counseling.services.audit import record
 from counseling.services.staff_requests import RequestError
 
-STAFF_ROLES = [role for role in Role if role not in (Role.STUDENT, Role.GUARDIAN)]
+STAFF_ROLES = [role for role in Role if role not in (Role.STUDENT, Role.GUARDIAN, Role.DISTRICT)]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
 # name -> what the module defines (and who reads it).
@@ -182,6 +182,15 @@ def nav_items(user) -> list[dict]:
     return result
 
 
+def _address(url_name: str) -> str:
+    """The item's address on this site, "" when the site has no such page (the district's own site
+    has none of a school's pages)."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
+
+
 def forget_menus() -> None:
     """This process rebuilds every menu on its next use (tests: user ids repeat between tests)."""
     _menus.clear()
@@ -191,9 +200,9 @@ def _nav_items(user) -> list[dict]:
     result = []
     for app, items in _nav_groups():
         visible = [
-            {"label": str(item.label), "url": reverse(item.url_name), "url_name": item.url_name}
+            {"label": str(item.label), "url": url, "url_name": item.url_name}
             for item in items
-            if user.has_perm(item.perm)
+            if user.has_perm(item.perm) and (url := _address(item.url_name))
         ]
         if visible:
             config = next(config for config in apps.get_app_configs() if config.name == app)

@@ -109,7 +109,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "cases.refer_student": is_class_teacher | is_committee_member,
     "cases.view_escalations": is_head | is_leader,
     "cases.handover": is_head,
-    "cases.file_complaint": rules.is_authenticated,
+    "cases.file_complaint": rules.is_authenticated & ~_role(Role.DISTRICT),
     "cases.handle_complaints": is_head,
     "cases.read_audit": is_head,
     "cases.cosign_notes": is_head,

@@ -92,3 +92,87 @@ def test_cache_entries_are_per_school(school_a, school_b):
 
 def test_an_unknown_host_is_not_found(district):
     assert Client(HTTP_HOST="c.district.test").get("/accounts/login/").status_code == 404
+
+
+STUDENT_LEVEL = [
+    "/cases/",
+    "/cases/1/",
+    "/archives/students/1/",
+    "/archives/screenings/",
+    "/appointments/book/",
+    "/appointments/agenda/",
+    "/appointments/mailbox/",
+    "/reports/",
+    "/campaigns/",
+    "/directory/staff/",
+    "/family/consent/",
+]
+
+
+def test_the_district_office_reaches_no_school_page(district, school_a):
+    from counseling.enums import Role
+
+    officer = UserFactory(username="dist1", name="区德育科", role=Role.DISTRICT)
+    client = Client(HTTP_HOST=district.host)
+    client.force_login(officer, backend="counseling.backends.PasswordBackend")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "第一中学" in home.content.decode() and "第二中学" in home.content.decode()
+    for path in STUDENT_LEVEL:
+        assert client.get(path).status_code == 404, path
+    # The district's session is nobody at a school.
+    client.defaults["HTTP_HOST"] = host_of(school_a)
+    assert client.get("/cases/").status_code == 302
+
+
+def test_a_district_role_inside_a_school_holds_nothing(school_a):
+    with schema_context(school_a.schema_name):
+        impostor = UserFactory(username="impostor", role=Role.DISTRICT)
+        assert not any(impostor.has_perm(perm) for perm in ("district.view_district", "cases.view_cases", "reports.view_reports"))
+    client = _client(school_a, impostor)
+    for path in ("/cases/", "/reports/", "/archives/screenings/", "/directory/staff/"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_school_users_cannot_use_the_district_site(district, school_a):
+    with schema_context(school_a.schema_name):
+        admin_a = UserFactory(username="admin_a", role=Role.ADMINISTRATOR)
+    # Signing in at the district's address with a school's account fails: the account is not there.
+    response = Client(HTTP_HOST=district.host).post("/accounts/login/", {"username": "admin_a", "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in response.client.session
+    # The school's session at the district's address is nobody.
+    client = _client(school_a, admin_a)
+    client.defaults["HTTP_HOST"] = district.host
+    assert client.get("/").status_code == 302
+
+
+def test_the_district_office_adds_a_school_with_its_first_administrator(district):
+    from counseling.district.models import School
+    from counseling.models import User
+
+    officer = UserFactory(username="dist1", name="区德育科", role=Role.DISTRICT)
+    client = Client(HTTP_HOST=district.host)
+    client.force_login(officer, backend="counseling.backends.PasswordBackend")
+    bad = client.post("/schools/new/", {"name": "第三中学", "schema_name": "Public!", "domain": "c", "admin_username": "x", "admin_name": ""})
+    assert bad.status_code == 200 and not School.objects.filter(name="第三中学").exists()
+    assert "Use 2–40 lowercase letters" in bad.content.decode() or "小写字母" in bad.content.decode()
+    taken = client.post(
+        "/schools/new/",
+        {"name": "第三中学", "schema_name": "school_a", "domain": "c.district.test", "admin_username": "admin3", "admin_name": "赵老师"},
+    )
+    assert taken.status_code == 200 and not School.objects.filter(name="第三中学").exists()
+    added = client.post(
+        "/schools/new/",
+        {"name": "第三中学", "schema_name": "school_c", "domain": "c.district.test", "admin_username": "admin3", "admin_name": "赵老师"},
+    )
+    assert added.status_code == 200
+    page = added.content.decode()
+    assert "http://c.district.test/accounts/set-password/" in page
+    school = School.objects.get(schema_name="school_c")
+    with schema_context("school_c"):
+        admin = User.objects.get(username="admin3")
+        assert admin.role == Role.ADMINISTRATOR and not admin.has_usable_password()
+    assert not User.objects.filter(username="admin3").exists()  # not in the district's own accounts
+    # The link works at the new school's address, nowhere else.
+    link = page.split("http://c.district.test", 1)[1].split("<", 1)[0].split('"', 1)[0]
+    assert Client(HTTP_HOST="c.district.test").get(link, follow=True).status_code == 200

@@ -57,7 +57,9 @@ def send_to_district(campaign: Campaign, *, by, photo_ids: list[int], request=No
     outgoing: list[district.OutgoingFile] = []
     if PDF in info.materials:
         outgoing.append(
-            district.OutgoingFile(PDF, f"{campaign.title}-{_('summary')}.pdf", "application/pdf", summary_service.render_pdf(campaign))
+            district.OutgoingFile(
+                PDF, f"{campaign.title}-{_('summary')}.pdf", "application/pdf", summary_service.render_pdf(campaign)
+            )
         )
     if PHOTOS in info.materials:
         chosen = list(summary.photos.filter(pk__in=photo_ids))
@@ -78,5 +80,7 @@ def send_to_district(campaign: Campaign, *, by, photo_ids: list[int], request=No
         files=outgoing,
     )
     summary_service.submit(campaign, by=by, request=request)
-    audit.record(by, AuditAction.EXPORT, campaign, request=request, detail=f"sent to the district ({len(outgoing)} files)")
+    audit.record(
+        by, AuditAction.EXPORT, campaign, request=request, detail=f"sent to the district ({len(outgoing)} files)"
+    )
     return sent

@@ -38,7 +38,9 @@ def campaign_from_district(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Draft campaign created under the district campaign. Plan its events, then publish it."))
+            messages.success(
+                request, _("Draft campaign created under the district campaign. Plan its events, then publish it.")
+            )
             return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None, "district_campaign": info})
 

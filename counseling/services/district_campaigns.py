@@ -158,11 +158,7 @@ def submit(
     submissions, submission_files = _model("CampaignSubmission").objects, _model("SubmissionFile")
     with _in_public() as schema:
         school = _school(schema)
-        row = (
-            submissions.select_for_update()
-            .filter(district_campaign_id=district_campaign_id, school=school)
-            .first()
-        )
+        row = submissions.select_for_update().filter(district_campaign_id=district_campaign_id, school=school).first()
         if row is None:
             row = submissions.model(district_campaign_id=district_campaign_id, school=school, times_sent=0)
         old_files = list(row.files.all()) if row.pk else []

@@ -26,7 +26,10 @@ SUBMITTED_ON_TIME, SUBMITTED_LATE, MISSING, NOT_YET_DUE = "on_time", "late", "mi
 @transaction.atomic
 def save(campaign: DistrictCampaign, *, by, request=None) -> DistrictCampaign:
     """Save a draft. Side effects: the row, an audit entry. A published campaign is not changed."""
-    if campaign.pk and DistrictCampaign.objects.filter(pk=campaign.pk, status=DistrictCampaignStatus.PUBLISHED).exists():
+    if (
+        campaign.pk
+        and DistrictCampaign.objects.filter(pk=campaign.pk, status=DistrictCampaignStatus.PUBLISHED).exists()
+    ):
         raise ValidationError(_("A published district campaign cannot be changed."))
     is_new = campaign.pk is None
     if is_new:

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
 # name -> what the module defines (and who reads it).
@@ -187,13 +187,21 @@ def forget_menus() -> None:
     _menus.clear()
 
 
+def _url_here(url_name: str) -> str:
+    """The item's address on this site; none on a site without the page (the district's own site has no school pages)."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
+
+
 def _nav_items(user) -> list[dict]:
     result = []
     for app, items in _nav_groups():
         visible = [
-            {"label": str(item.label), "url": reverse(item.url_name), "url_name": item.url_name}
+            {"label": str(item.label), "url": url, "url_name": item.url_name}
             for item in items
-            if user.has_perm(item.perm)
+            if user.has_perm(item.perm) and (url := _url_here(item.url_name))
         ]
         if visible:
             config = next(config for config in apps.get_app_configs() if config.name == app)

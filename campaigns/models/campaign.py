@@ -84,6 +84,9 @@ class Campaign(models.Model):
         help_text=_("The summary is due this many days after the last day."),
     )
     template_code = models.CharField(_("template"), max_length=40, blank=True)
+    # In a district installation, the district campaign this one runs under (an id in the district's
+    # shared schema, so no foreign key: a single-school install has no such table).
+    district_campaign_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

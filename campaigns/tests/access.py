@@ -94,6 +94,8 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "campaigns:list": Route(url("list"), staff),
         "campaigns:create": Route(url("create"), office),
         "campaigns:create_blank": Route(url("create_blank"), office),
+        # A single-school install has no district: no district campaign to start from.
+        "campaigns:create_from_district": Route(url("create_from_district", 1), expect(404, roles=COUNSELING)),
         "campaigns:detail": Route(url("detail", campaign.pk), staff),
         "campaigns:edit": Route(url("edit", campaign.pk), organiser),
         "campaigns:publish": Route(url("publish", campaign.pk), post_office),
@@ -132,6 +134,7 @@ def routes(cast, world: dict) -> dict[str, Route]:
         "campaigns:summary": Route(url("summary", finished.pk), organiser),
         "campaigns:summary_photo_add": Route(url("summary_photo_add", finished.pk), post_office),
         "campaigns:summary_submit": Route(url("summary_submit", finished.pk), post_office),
+        "campaigns:summary_send": Route(url("summary_send", finished.pk), post_office),
         "campaigns:summary_print": Route(url("summary_print", finished.pk), office),
         "campaigns:summary_pdf": Route(url("summary_pdf", finished.pk), office),
         "campaigns:materials_zip": Route(url("materials_zip", finished.pk), organiser),

@@ -6,11 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from campaigns.models import Event
+from campaigns.models import Campaign, Event
 from campaigns.services import calendar as calendar_service
 from campaigns.services.contests import term_leaderboard
 from counseling.decorators import require_perm
 from counseling.models import Term
+from counseling.services import district_campaigns
 
 
 def _term(request: HttpRequest) -> Term:
@@ -29,8 +30,24 @@ def _term(request: HttpRequest) -> Term:
 def planner(request: HttpRequest) -> HttpResponse:
     """Campaigns and events of a term, month by month (September → January style)."""
     term = _term(request)
-    context = {"term": term, "terms": Term.objects.all(), "months": calendar_service.planner(term, request.user)}
+    context = {
+        "term": term,
+        "terms": Term.objects.all(),
+        "months": calendar_service.planner(term, request.user),
+        "district_campaigns": _district_templates(request.user),
+    }
     return render(request, "campaigns/planner.html", context)
+
+
+def _district_templates(user) -> list[tuple]:
+    """The district's published campaigns (in a district's school), each with the school's own under it."""
+    published = district_campaigns.published()
+    if not published:
+        return []
+    own = {}
+    for campaign in Campaign.objects.visible_to(user).filter(district_campaign_id__in=[info.pk for info in published]):
+        own.setdefault(campaign.district_campaign_id, []).append(campaign)
+    return [(info, own.get(info.pk, [])) for info in published]
 
 
 @require_perm("campaigns.view_planner")

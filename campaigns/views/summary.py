@@ -20,7 +20,7 @@ from campaigns.services import summary as summary_service
 from campaigns.views.common import add_errors, message_errors
 from counseling.decorators import require_perm
 from counseling.models.audit import AuditAction
-from counseling.services import audit
+from counseling.services import audit, district_campaigns
 
 
 def _download_name(campaign, suffix: str) -> str:
@@ -58,6 +58,8 @@ def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "photo_form": PhotoForm(),
         "problem": problem,
         "numbers": summary_service.stats(campaign),
+        "district_campaign": district_campaigns.get_published(campaign.district_campaign_id),
+        "district_sent": district_campaigns.submission(campaign.district_campaign_id),
     }
     return render(request, "campaigns/summary_edit.html", context, status=400 if request.method == "POST" else 200)
 

@@ -28,3 +28,15 @@ urlpatterns = [
     path("help/", privacy.help_page, name="help"),
     path("privacy/", privacy.privacy, name="privacy"),
 ]
+
+# District campaigns and the schools' submissions (counseling/district/views_campaigns.py).
+from counseling.district import views_campaigns  # noqa: E402
+
+urlpatterns += [
+    path("campaigns/", views_campaigns.campaign_list, name="district_campaigns"),
+    path("campaigns/new/", views_campaigns.campaign_create, name="district_campaign_create"),
+    path("campaigns/<int:pk>/", views_campaigns.campaign_detail, name="district_campaign"),
+    path("campaigns/<int:pk>/edit/", views_campaigns.campaign_edit, name="district_campaign_edit"),
+    path("campaigns/<int:pk>/publish/", views_campaigns.campaign_publish, name="district_campaign_publish"),
+    path("campaigns/files/<int:pk>/", views_campaigns.submission_file, name="district_submission_file"),
+]

@@ -11,6 +11,7 @@ import datetime
 import io
 import os
 import subprocess
+import sys
 import zipfile
 
 import boto3
@@ -293,3 +294,44 @@ def test_the_audit_anchors_are_objects_in_the_bucket(s3, head, client_for) -> No
         cursor.execute("DELETE FROM counseling_auditentry WHERE id = %s", [head_entry.pk])
     problems = audit.verify().problems
     assert any("missing" in problem for _id, problem in problems)
+
+
+def _settings(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Import the real settings with ``env`` (and no S3 variable from this process) and run ``code``."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("S3_")}
+    return subprocess.run(
+        [sys.executable, "-c", f"import counseling.settings as s; {code}"],
+        cwd=django_settings.BASE_DIR,
+        env={**environment, "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_a_bucket_files_stay_on_the_disk_and_with_one_they_go_to_it() -> None:
+    show = "print(s.STORAGES['default']['BACKEND'], s.STORAGES['default'].get('OPTIONS', {}).get('location'))"
+    assert _settings(show).stdout.split() == ["django.core.files.storage.FileSystemStorage", "None"]
+    configured = _settings(
+        show + "; print(s.STORAGES['default']['OPTIONS']['addressing_style'])",
+        S3_BUCKET="counseling",
+        S3_ENDPOINT_URL="http://10.88.0.22:5000",
+        S3_ACCESS_KEY_ID="key",
+        S3_SECRET_ACCESS_KEY="secret",
+        S3_PREFIX="/district-7/",
+    )
+    assert configured.stdout.split() == ["counseling.storage.SchoolS3Storage", "district-7", "path"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"S3_BUCKET": "b", "S3_ENDPOINT_URL": "10.88.0.22:5000"}, "S3_ENDPOINT_URL must be an http:// or https://"),
+        ({"S3_BUCKET": "b", "S3_ACCESS_KEY_ID": "key"}, "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together"),
+        ({"S3_ENDPOINT_URL": "http://10.88.0.22:5000"}, "need S3_BUCKET"),
+    ],
+)
+def test_a_half_configured_bucket_stops_the_start(env, message) -> None:
+    result = _settings("", **env)
+    assert result.returncode != 0
+    assert message in result.stderr.strip().splitlines()[-1]

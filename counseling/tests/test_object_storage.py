@@ -268,14 +268,15 @@ def test_the_report_built_by_the_worker_is_in_the_bucket_and_streams_from_it(
 
 
 def test_a_report_without_a_worker_is_rendered_on_the_first_download_and_kept(s3, term, head, client_for) -> None:
-    report_services.build_report(SemesterReport.objects.create(term=term, version=1, requested_by=head).pk)
+    report = SemesterReport.objects.create(term=term, version=1, requested_by=head)
+    report_services.build_report(report.pk)
     assert _keys(s3, f"{PREFIX}/reports/") == []
     english = client_for(head)
     english.cookies["django_language"] = "en"
-    first = english.get(reverse("reports:xlsx", args=[1])).getvalue()
+    first = english.get(reverse("reports:xlsx", args=[report.pk])).getvalue()
     [key] = _keys(s3, f"{PREFIX}/reports/")
     assert "-en-" in key and key.endswith(".xlsx")
-    assert english.get(reverse("reports:xlsx", args=[1])).getvalue() == first == _body(s3, key)
+    assert english.get(reverse("reports:xlsx", args=[report.pk])).getvalue() == first == _body(s3, key)
 
 
 def test_the_audit_anchors_are_objects_in_the_bucket(s3, head, client_for) -> None:

@@ -12,6 +12,7 @@ import logging
 from decimal import Decimal
 from types import ModuleType
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -147,7 +148,8 @@ def build_report(report_id: int) -> bool:
     Side effects, in order: claims the version (conditional update; a second worker gets
     nothing), records progress as each app's numbers are gathered, then in one transaction
     stores the aggregates, carries the narrative over from the term's previous version and
-    marks the version a draft.
+    marks the version a draft; then, when a worker runs apart from the web, queues the rendering
+    of the version's PDF and spreadsheet into the storage (``counseling.reports.files``).
     """
     if not _claim(report_id):
         return False
@@ -177,7 +179,33 @@ def build_report(report_id: int) -> bool:
             error="",
             **narrative,
         )
+    queue_files(report_id)
     return True
+
+
+def render_ahead() -> bool:
+    """Whether a version's files are rendered in the background before anyone asks: only when a
+    worker runs apart from the web processes. Without a broker a task runs inside the request that
+    queued it, and rendering ahead would only make that request (a build, a publication) slower."""
+    return not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def queue_files(report_id: int) -> None:
+    """After commit, queue the rendering of the version's files for a worker (when one runs apart).
+
+    A broker that is down is no error: the first reader's request renders the file instead.
+    """
+    if not render_ahead():
+        return
+
+    def kick() -> None:
+        try:
+            # By name: tasks.py imports this module.
+            enqueue("reports.store_files", report_id)
+        except Exception:  # noqa: BLE001 - any broker failure: rendered on the first download instead
+            log.warning("broker unavailable; the files of report %s are rendered when first downloaded", report_id)
+
+    transaction.on_commit(kick)
 
 
 def mark_failed(report_id: int, error: BaseException) -> None:
@@ -225,13 +253,20 @@ def student_names_in(*texts: str) -> list[str]:
 
 
 def save_narrative(report: SemesterReport, *, highlights: str, problems: str, next_plan: str) -> None:
+    """Side effects: saves the three texts; after commit, queues the files' rendering (with a worker)."""
     report.highlights, report.problems, report.next_plan = highlights, problems, next_plan
     report.save(update_fields=["highlights", "problems", "next_plan"])
+    queue_files(report.pk)
 
 
 def publish(report: SemesterReport, by) -> None:
-    """Publish a draft: leaders and administrators can now read and print it."""
+    """Publish a draft: leaders and administrators can now read and print it.
+
+    Side effects: marks the draft published; after commit, queues the rendering of its files
+    (with a worker; they show the new status).
+    """
     SemesterReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT).update(
         status=ReportStatus.PUBLISHED, published_at=timezone.now(), published_by=by
     )
     report.refresh_from_db()
+    queue_files(report.pk)

@@ -93,6 +93,8 @@ def test_a_file_of_school_a_is_not_served_at_school_b(in_school_a, school_b, cou
     summary = Summary.objects.create(campaign=CampaignFactory(), highlights="A 校的活动")
     photo = SummaryPhoto(summary=summary, original_name="a.png", content_type="image/png", size=100, uploaded_by=counselor)
     photo.file.save("a.png", ContentFile(png_bytes()), save=True)
+    # On a disk (no bucket), each school's files are in a folder of its own.
+    assert "/school_a/campaigns/" in photo.file.path
     url = f"/campaigns/photos/{photo.pk}/"
     assert _client(in_school_a, counselor).get(url).status_code == 200
     with schema_context(school_b.schema_name):

@@ -137,6 +137,6 @@ def test_no_role_of_school_a_is_served_what_school_b_keeps(school_a, school_b):
             if status >= 500:
                 leaks.append(f"{url} as {role} of A: {status}")
     assert not leaks, "\n".join(leaks)
-    # The marks are there to be found: B's head counselor reads B's case at B's address.
-    case_page = _client(school_b, users_b["head"]).get(marked_b[0])
-    assert case_page.status_code == 200 and test_crawl.NOTE in case_page.content.decode()
+    # The marks are there to be found: B's counselor reads the marked session note at B's address.
+    note_page = _client(school_b, users_b["counselor1"]).get(marked_b[2])
+    assert note_page.status_code == 200 and test_crawl.NOTE in note_page.content.decode()

@@ -103,7 +103,7 @@ STUDENT_LEVEL = [
     "/appointments/agenda/",
     "/appointments/mailbox/",
     "/reports/",
-    "/campaigns/",
+    "/campaigns/planner/",
     "/directory/staff/",
     "/family/consent/",
 ]
@@ -176,3 +176,27 @@ def test_the_district_office_adds_a_school_with_its_first_administrator(district
     # The link works at the new school's address, nowhere else.
     link = page.split("http://c.district.test", 1)[1].split("<", 1)[0].split('"', 1)[0]
     assert Client(HTTP_HOST="c.district.test").get(link, follow=True).status_code == 200
+
+
+def test_each_school_has_its_own_part_of_the_bucket(school_a, school_b, monkeypatch):
+    import boto3
+    from django.core.files.base import ContentFile
+    from moto import mock_aws
+
+    from counseling.storage import SchoolS3Storage
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t")
+        client.create_bucket(Bucket="district")
+        storage = SchoolS3Storage(
+            bucket_name="district", access_key="t", secret_key="t", region_name="us-east-1", location="counseling", default_acl=None
+        )
+        with schema_context(school_a.schema_name):
+            name = storage.save("campaigns/plan.txt", ContentFile(b"A's plan"))
+            assert storage.exists(name)
+        keys = [item["Key"] for item in client.list_objects_v2(Bucket="district")["Contents"]]
+        assert keys == [f"counseling/school_a/{name}"]
+        with schema_context(school_b.schema_name):
+            assert not storage.exists(name)

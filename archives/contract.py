@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archives.models import Instrument
+from archives.services.library import builtin_definitions
 from archives.texts import localized
 
 # A feedback form is answered on a phone after an evening class: a handful of questions.
@@ -73,8 +74,6 @@ class LibraryInstrument:
 def builtin_instruments() -> list[LibraryInstrument]:
     """The scales every school installs (PHQ-9, GAD-7), read from the shipped files: no table needed,
     so the district's own schema can list them. Band labels in the reader's language."""
-    from archives.services.library import builtin_definitions
-
     return [
         LibraryInstrument(
             definition["code"],

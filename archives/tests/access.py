@@ -65,6 +65,10 @@ def routes(cast, world: dict) -> dict[str, Route]:
         # Screenings
         "archives:screening_list": Route(reverse("archives:screening_list"), counseling),
         "archives:screening_create": Route(reverse("archives:screening_create"), counseling),
+        # The head counselor runs a district's screening (POST only; no district on a single school).
+        "archives:screening_from_district": Route(
+            reverse("archives:screening_from_district", args=[1]), expect(405, roles=("head",))
+        ),
         "archives:screening_detail": Route(reverse("archives:screening_detail", args=[pending.pk]), counseling),
         "archives:screening_edit": Route(reverse("archives:screening_edit", args=[draft.pk]), counseling),
         "archives:screening_publish": Route(reverse("archives:screening_publish", args=[draft.pk]), counseling_post),

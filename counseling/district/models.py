@@ -50,3 +50,4 @@ class Domain(DomainMixin):
     def __str__(self) -> str:
         return self.domain
 from counseling.district.models_campaigns import *  # noqa: F403, E402
+from counseling.district.models_stats import *  # noqa: E402, F403

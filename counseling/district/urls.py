@@ -7,7 +7,7 @@ pages the layout links to, and the district office's own pages; none of a school
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from counseling.district import views
+from counseling.district import views, views_campaigns, views_stats
 from counseling.views import notifications, privacy, signin, twofactor
 
 urlpatterns = [
@@ -27,16 +27,15 @@ urlpatterns = [
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
     path("help/", privacy.help_page, name="help"),
     path("privacy/", privacy.privacy, name="privacy"),
-]
-
-# District campaigns and the schools' submissions (counseling/district/views_campaigns.py).
-from counseling.district import views_campaigns  # noqa: E402
-
-urlpatterns += [
+    # District campaigns and the schools' submissions.
     path("campaigns/", views_campaigns.campaign_list, name="district_campaigns"),
     path("campaigns/new/", views_campaigns.campaign_create, name="district_campaign_create"),
     path("campaigns/<int:pk>/", views_campaigns.campaign_detail, name="district_campaign"),
     path("campaigns/<int:pk>/edit/", views_campaigns.campaign_edit, name="district_campaign_edit"),
     path("campaigns/<int:pk>/publish/", views_campaigns.campaign_publish, name="district_campaign_publish"),
     path("campaigns/files/<int:pk>/", views_campaigns.submission_file, name="district_submission_file"),
+    # Counts by school and district-wide screenings.
+    path("counts/", views_stats.aggregates, name="district_aggregates"),
+    path("screenings/", views_stats.screening_list, name="district_screenings"),
+    path("screenings/<int:pk>/", views_stats.screening_detail, name="district_screening"),
 ]

@@ -282,6 +282,8 @@ def env_for(db: str, district: bool) -> dict[str, str]:
         env.pop("DISTRICT", None)
     # Each database its own cache: the one-school install's keys carry no schema prefix.
     env["CACHE_URL"] = f"redis://127.0.0.1:6379/{9 if district else 8}"
+    # Its own collected static files: another tree's benchmark may be collecting into the default.
+    env.setdefault("STATIC_ROOT", "/tmp/counseling-district-bench-static")
     return env
 
 
@@ -521,6 +523,9 @@ def write_docs(text: str) -> None:
         before, _, rest = doc.partition(BEGIN)
         _, _, after = rest.partition(END)
         doc = before + section + after
+    elif "\n## Fault drills" in doc:
+        before, _, after = doc.partition("\n## Fault drills")
+        doc = before.rstrip("\n") + "\n\n" + section + "\n\n## Fault drills" + after
     else:
         doc = doc.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(doc)

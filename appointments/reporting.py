@@ -210,3 +210,13 @@ def section(current: dict, previous: dict | None) -> Section:
             section.at_most(f"sessions_by_kind:{kind}", [f"clients_by_kind:{kind}"])
     section.tables = [table for table in tables if table]
     return section
+
+
+def district_figures(start: datetime.date, end: datetime.date) -> dict:
+    """``sessions``: appointments marked attended from ``start`` to ``end`` (one query), for the district office."""
+    lo, hi = day_bounds(start, end)
+    return {
+        "sessions": Appointment.objects.filter(
+            starts_at__gte=lo, starts_at__lt=hi, status=AppointmentStatus.ATTENDED
+        ).count()
+    }

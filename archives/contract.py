@@ -61,4 +61,39 @@ def feedback_items(code: str) -> tuple[str, list[dict]] | None:
     return localized({"zh-hans": instrument.name_zh, "en": instrument.name_en}), items
 
 
-__all__ = ["MAX_FEEDBACK_ITEMS", "FeedbackInstrument", "feedback_instruments", "feedback_items", "localized"]
+@dataclass(frozen=True)
+class LibraryInstrument:
+    """A built-in scale as the district office chooses it: its code, name and result bands."""
+
+    code: str
+    name: str
+    bands: tuple[tuple[str, str], ...]
+
+
+def builtin_instruments() -> list[LibraryInstrument]:
+    """The scales every school installs (PHQ-9, GAD-7), read from the shipped files: no table needed,
+    so the district's own schema can list them. Band labels in the reader's language."""
+    from archives.services.library import builtin_definitions
+
+    return [
+        LibraryInstrument(
+            definition["code"],
+            localized(definition["name"]),
+            tuple(
+                (band["code"], localized(band["label"]))
+                for band in ((definition.get("scoring") or {}).get("total") or {}).get("bands", [])
+            ),
+        )
+        for definition in builtin_definitions()
+    ]
+
+
+__all__ = [
+    "MAX_FEEDBACK_ITEMS",
+    "FeedbackInstrument",
+    "LibraryInstrument",
+    "builtin_instruments",
+    "feedback_instruments",
+    "feedback_items",
+    "localized",
+]

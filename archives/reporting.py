@@ -18,13 +18,14 @@ from archives.models import (
     Instrument,
     Invitation,
     InvitationStatus,
+    ReportingWindow,
     Result,
     Screening,
     ScreeningWarning,
     WarningStatus,
 )
 from archives.services import visits
-from counseling.models import SchoolClass
+from counseling.models import SchoolClass, StudentProfile
 from counseling.services.sections import Section, Table, breakdown, choice_label, figures
 
 
@@ -275,3 +276,49 @@ def _home_visits(section: Section, current: dict | None, previous: dict | None) 
             note=_("Pupils now in each class visited at least once this school year, up to the end of the term."),
         )
     )
+
+
+def district_figures(start: datetime.date, end: datetime.date) -> dict:
+    """The school's counts the district office compares across schools (issue 19), in four queries
+    whatever the school's size: ``enrolled`` (active students now), ``screened`` (students whose
+    answers to a screening were submitted in the period), ``zero_expected`` (reporting windows
+    overlapping the period times the active classes) and ``zero_reported`` (reports filed in them).
+    """
+    since, until = _bounds(start, end)
+    enrolled = StudentProfile.objects.active().count()
+    screened = Invitation.objects.filter(
+        status=InvitationStatus.SUBMITTED, submitted_at__gte=since, submitted_at__lt=until
+    ).aggregate(n=Count("student", distinct=True))["n"]
+    windows = ReportingWindow.objects.filter(opens_on__lte=end, closes_on__gte=start)
+    zero = windows.aggregate(windows=Count("id", distinct=True), reported=Count("reports", distinct=True))
+    classes = SchoolClass.objects.active().count()
+    return {
+        "enrolled": enrolled,
+        "screened": screened,
+        "zero_expected": zero["windows"] * classes,
+        "zero_reported": zero["reported"],
+    }
+
+
+def district_screening_figures(template_id: int) -> dict | None:
+    """Counts of this school's run of a district screening, or None when it has not made one.
+
+    ``phase`` (draft, scheduled, open, closed), ``invited``, ``answered`` and ``bands``: [band
+    code, answer sheets in it] in the instrument's band order, every band listed (zeros too).
+    Never an answer or a name. Three queries.
+    """
+    screening = Screening.objects.filter(district_template=template_id).first()
+    if screening is None:
+        return None
+    counts = screening.invitations.aggregate(
+        invited=Count("id"), answered=Count("id", filter=Q(status=InvitationStatus.SUBMITTED))
+    )
+    by_band = dict(Result.objects.filter(screening=screening).values_list("band").annotate(n=Count("id")).order_by())
+    part = screening.parts.select_related("instrument").first()
+    codes = [band["code"] for band in part.instrument.bands] if part else []
+    return {
+        "phase": screening.phase,
+        "invited": counts["invited"] if screening.is_published else 0,
+        "answered": counts["answered"],
+        "bands": [[code, by_band.get(code, 0)] for code in codes],
+    }

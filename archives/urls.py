@@ -32,6 +32,7 @@ urlpatterns = [
     # Screenings
     path("screenings/", screenings.screening_list, name="screening_list"),
     path("screenings/new/", screenings.screening_create, name="screening_create"),
+    path("screenings/from-district/<int:template_id>/", screenings.screening_from_district, name="screening_from_district"),
     path("screenings/<int:pk>/", screenings.screening_detail, name="screening_detail"),
     path("screenings/<int:pk>/edit/", screenings.screening_edit, name="screening_edit"),
     path("screenings/<int:pk>/publish/", screenings.screening_publish, name="screening_publish"),

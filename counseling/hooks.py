@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
 # name -> what the module defines (and who reads it).
@@ -187,13 +187,22 @@ def forget_menus() -> None:
     _menus.clear()
 
 
+def _reverse_or_none(url_name: str) -> str | None:
+    # A district's own site (its URLconf) has none of a school's pages: their items are left out
+    # there, even for a permission every signed-in person holds (filing a complaint).
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
 def _nav_items(user) -> list[dict]:
     result = []
     for app, items in _nav_groups():
         visible = [
-            {"label": str(item.label), "url": reverse(item.url_name), "url_name": item.url_name}
+            {"label": str(item.label), "url": url, "url_name": item.url_name}
             for item in items
-            if user.has_perm(item.perm)
+            if user.has_perm(item.perm) and (url := _reverse_or_none(item.url_name)) is not None
         ]
         if visible:
             config = next(config for config in apps.get_app_configs() if config.name == app)

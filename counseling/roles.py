@@ -120,6 +120,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # Archives, screenings, focus list, zero report
     "archives.view_archive": is_counseling_staff,
     "archives.manage_screenings": is_counseling_staff,
+    # In a district, the head counselor runs the district's screenings in the school's own window.
+    "archives.run_district_screening": is_head,
     "archives.manage_instruments": is_counseling_staff,
     "archives.answer_survey": is_student,
     "archives.handle_warnings": is_counseling_staff,
@@ -157,6 +159,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # receives the schools' submissions and reads cross-school counts, never a student.
     "district.manage_schools": is_district_office,
     "district.view_district": is_district_office,
+    "district.publish_screenings": is_district_office,
 }
 
 for _name, _predicate in PERMISSIONS.items():

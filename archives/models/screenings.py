@@ -69,6 +69,10 @@ class Screening(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # In a district installation: the id of the district's screening (its template, in the shared
+    # schema) this screening runs. A plain number, not a key: the two rows live in different
+    # schemas. The district reads only counts of the screening it names (one per template).
+    district_template = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
 
     objects = ScreeningQuerySet.as_manager()
 

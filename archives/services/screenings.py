@@ -29,10 +29,11 @@ from archives.models import (
     TargetScope,
 )
 from archives.texts import localized
-from counseling.models import SchoolClass, StudentProfile, Term
+from counseling.models import Grade, SchoolClass, StudentProfile, Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
 from counseling.services.consent import opted_out_students
+from counseling.services.district_screening import DistrictScreening
 from counseling.services.messages import Msg
 from counseling.services.notify import notify
 
@@ -106,6 +107,42 @@ def save_screening(
         )
         record(by, AuditAction.CREATE if created else AuditAction.CHANGE, screening, request=request)
     return screening
+
+
+def start_district_screening(template: DistrictScreening, *, by, request: HttpRequest | None = None) -> Screening:
+    """This school's draft screening made from the district's ``template`` (the same one if it exists).
+
+    The draft takes the template's title, instrument, grades (by level) and suggested window (whole
+    days, local time); the head counselor then sets the school's own window and publishes it as
+    any screening. Side effects: the draft, its grades and instrument row, an audit entry
+    (``save_screening``). SurveyError when this school's library lacks the instrument.
+    """
+    existing = Screening.objects.filter(district_template=template.id).first()
+    if existing is not None:
+        return existing
+    instrument = Instrument.objects.active().filter(code=template.instrument_code).first()
+    if instrument is None:
+        raise SurveyError(_("This school's instrument library does not have the instrument of this district screening."))
+    tz = timezone.get_current_timezone()
+    screening = Screening(
+        title=template.title,
+        scope=TargetScope.GRADES,
+        opens_at=datetime.datetime.combine(template.opens_on, datetime.time(8, 0), tzinfo=tz),
+        closes_at=datetime.datetime.combine(template.closes_on, datetime.time(23, 59), tzinfo=tz),
+        district_template=template.id,
+    )
+    try:
+        with transaction.atomic():
+            return save_screening(
+                screening,
+                by=by,
+                grades=Grade.objects.filter(level__in=template.grade_levels),
+                parts=[(instrument, "")],
+                request=request,
+            )
+    except IntegrityError:
+        # Someone started it at the same moment: theirs is the one.
+        return Screening.objects.get(district_template=template.id)
 
 
 def targeted_profiles(screening: Screening) -> QuerySet[StudentProfile]:

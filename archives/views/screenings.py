@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from archives.services import screenings
 from archives.services.participation import may_take_part
 from counseling.decorators import require_perm
 from counseling.models import SchoolClass
+from counseling.services import district_screening
 
 
 @require_perm("archives.manage_screenings")
@@ -33,7 +34,27 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         invited=Count("invitations", distinct=True),
         answered=Count("invitations", filter=Q(invitations__status=InvitationStatus.SUBMITTED), distinct=True),
     ).order_by("-opens_at", "-id")
-    return render(request, "archives/screening_list.html", {"screenings": rows[:200]})
+    # In a district: the screenings the district published, each with this school's run of it.
+    templates = district_screening.published()
+    runs = {s.district_template: s for s in Screening.objects.filter(district_template__in=[t.id for t in templates])}
+    district = [(template, runs.get(template.id)) for template in templates]
+    return render(request, "archives/screening_list.html", {"screenings": rows[:200], "district": district})
+
+
+@require_perm("archives.run_district_screening")
+@require_POST
+def screening_from_district(request: HttpRequest, template_id: int) -> HttpResponse:
+    """The head counselor makes this school's screening from a district screening, then sets its window."""
+    template = district_screening.get(template_id)
+    if template is None:
+        raise Http404
+    try:
+        screening = screenings.start_district_screening(template, by=request.user, request=request)
+    except screenings.SurveyError as error:
+        messages.error(request, str(error))
+        return redirect("archives:screening_list")
+    messages.success(request, _("Draft made from the district screening. Set your school's window, then publish it."))
+    return redirect("archives:screening_detail", pk=screening.pk)
 
 
 @require_perm("archives.manage_screenings")

@@ -183,3 +183,11 @@ def section(current: dict, previous: dict | None) -> Section:
     ]
     section.tables = [table for table in tables if table]
     return section
+
+
+def district_figures(start: datetime.date, end: datetime.date) -> dict:
+    """``crises``: students' escalations raised from ``start`` to ``end`` (one query), for the district
+    office; counted as the semester summary counts them (a teacher's crisis is never counted)."""
+    return {
+        "crises": Escalation.objects.filter(raised_at__date__range=(start, end), client_kind=ClientKind.STUDENT).count()
+    }

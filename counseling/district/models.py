@@ -49,3 +49,4 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+from counseling.district.models_stats import *  # noqa: E402, F403

@@ -28,3 +28,11 @@ urlpatterns = [
     path("help/", privacy.help_page, name="help"),
     path("privacy/", privacy.privacy, name="privacy"),
 ]
+
+from counseling.district import views_stats  # noqa: E402
+
+urlpatterns += [
+    path("counts/", views_stats.aggregates, name="district_aggregates"),
+    path("screenings/", views_stats.screening_list, name="district_screenings"),
+    path("screenings/<int:pk>/", views_stats.screening_detail, name="district_screening"),
+]

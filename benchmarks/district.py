@@ -54,8 +54,9 @@ DISTRICT_HOST = "district.bench"
 SCHOOLS = 40
 CLASSES_PER_GRADE = 10  # 6 grades x 10 classes x 25 = 1,500 students a school
 TEMPLATE = "s01"
-# The district office's aggregate page (issue 19: another branch builds it); timed when it answers.
-DISTRICT_STATS_PATHS = ("/stats/", "/statistics/")
+# The district office's aggregate page (issue 19 §2, counseling/district/views_stats.py): counts per
+# school and for the district over the default period; timed when the district site has it.
+DISTRICT_STATS_PATHS = ("/counts/",)
 STATS_LIMIT_S = 2.0
 PAGES = [
     "student home",
@@ -467,8 +468,11 @@ def measure(
     return results
 
 
-def stats_page(base: str, env: dict[str, str]) -> tuple[str, list[float]] | None:
-    """The district office's aggregate page, if the district site has one: five timed requests."""
+def stats_page(base: str, env: dict[str, str], schools: int) -> tuple[str, list[float]] | None:
+    """The district office's aggregate page, if the district site has one: five timed requests.
+
+    The page must list the last school (it reads every school's schema), or the run stops.
+    """
     import urllib.error
     import urllib.request
 
@@ -484,9 +488,11 @@ def stats_page(base: str, env: dict[str, str]) -> tuple[str, list[float]] | None
             started = time.perf_counter()
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
-                    response.read()
+                    body = response.read().decode()
                     if response.status != 200 or "/accounts/login/" in response.geturl():
                         break
+                    if school_name(schools) not in body:
+                        raise SystemExit(f"{path} on {DISTRICT_HOST} does not list {school_name(schools)}")
             except urllib.error.HTTPError:
                 break
             times.append(time.perf_counter() - started)
@@ -605,7 +611,7 @@ def main() -> int:
             check_pages(base, host, targets)
             results[label] = measure(base, host, targets, args.connections, args.seconds)
             if label == "district":
-                stats = stats_page(base, env)
+                stats = stats_page(base, env, schools)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

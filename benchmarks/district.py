@@ -681,7 +681,7 @@ def main() -> int:
         cost = "the same number of SQL statements as in the one-school install"
     else:
         cost = (
-            f"{diffs[0]} to {diffs[-1]} SQL statements more than in the one-school install (counted as Django"
+            f"{diffs[0] if len(diffs) == 1 else f'{diffs[0]} to {diffs[-1]}'} SQL statements more than in the one-school install (counted as Django"
             " counts them): each request starts with django-tenants' look-up of the school by its host name"
             " (`SET search_path` to the shared schema and one `SELECT`), and django-tenants sends"
             " `SET search_path` to the school's schema each time the page opens a cursor — nearly every query."

@@ -167,8 +167,13 @@ class Result:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def drive(base: str, target: Target, connections: int, seconds: float, session_cookie: str) -> Result:
-    """``connections`` clients, each sending one request after another for ``seconds``."""
+async def drive(
+    base: str, target: Target, connections: int, seconds: float, session_cookie: str, host: str = ""
+) -> Result:
+    """``connections`` clients, each sending one request after another for ``seconds``.
+
+    ``host``: the Host header to send (a school of a district is chosen by it; benchmarks/district.py).
+    """
     import aiohttp
 
     latencies: list[float] = []
@@ -182,6 +187,8 @@ async def drive(base: str, target: Target, connections: int, seconds: float, ses
         async def client(index: int) -> None:
             nonlocal errors
             headers = {"Accept-Language": "zh-hans"}
+            if host:
+                headers["Host"] = host
             if target.cookies:
                 headers["Cookie"] = f"{session_cookie}={target.cookies[index % len(target.cookies)]}"
             while time.perf_counter() < deadline:

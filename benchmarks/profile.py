@@ -27,7 +27,7 @@ def profile(targets: list[dict]) -> list[dict]:
 
     rows = []
     for target in targets:
-        client = Client(HTTP_HOST="127.0.0.1")
+        client = Client(HTTP_HOST=target.get("host") or "127.0.0.1")
         if target["cookies"]:
             client.cookies["sessionid"] = target["cookies"][0]
         client.get(target["path"])  # warm: templates, connection

@@ -55,7 +55,8 @@ def layout(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     context: dict = {
-        "office_name": settings.OFFICE_NAME,
+        # In a district, each school's (and the district office's) own name, as the district named it.
+        "office_name": getattr(getattr(request, "tenant", None), "name", "") or settings.OFFICE_NAME,
         "nav_items": [],
         "unread_count": 0,
         "help_lines": help_lines(),

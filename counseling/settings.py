@@ -265,8 +265,49 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
+# Uploads, report files and audit anchors: on this machine's disk under MEDIA_ROOT (one school, one
+# server), or, with S3_BUCKET, in S3-compatible object storage (MinIO, a cloud bucket) that every
+# web host and worker reads alike (counseling/storage.py; docs/operations.md "Several machines").
+# Objects stay private: the app streams each file after checking access, never hands out a link.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+S3_ACCESS_KEY_ID = env.str("S3_ACCESS_KEY_ID", default="")
+S3_SECRET_ACCESS_KEY = env.str("S3_SECRET_ACCESS_KEY", default="")
+S3_REGION = env.str("S3_REGION", default="us-east-1")
+S3_PREFIX = env.str("S3_PREFIX", default="").strip("/")
+if S3_ENDPOINT_URL and not S3_ENDPOINT_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("S3_ENDPOINT_URL must be an http:// or https:// address, e.g. http://10.0.0.5:9000.")
+if S3_BUCKET and bool(S3_ACCESS_KEY_ID) != bool(S3_SECRET_ACCESS_KEY):
+    raise ImproperlyConfigured("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together.")
+if any((S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_PREFIX)) and not S3_BUCKET:
+    raise ImproperlyConfigured("S3_ENDPOINT_URL, S3_ACCESS_KEY_ID and S3_PREFIX need S3_BUCKET.")
+DEFAULT_STORAGE = (
+    {
+        "BACKEND": "counseling.storage.SchoolS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            # Unset: boto3's own chain (an instance role, ~/.aws) supplies the keys.
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "region_name": S3_REGION,
+            "location": S3_PREFIX,
+            # MinIO and moto at an address answer path-style requests, not bucket.host names.
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            # No ACL header: objects take the bucket's default, private.
+            "default_acl": None,
+            # Stored names are random (uuid4), so the existence check before each save is skipped.
+            "file_overwrite": True,
+            # A file read whole (into a ZIP, a PDF) spills to a temporary file above 10 MB.
+            "max_memory_size": 10 * 1024 * 1024,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -389,6 +430,8 @@ if AUDIT_KEY and len(AUDIT_KEY) < 32:
     raise ImproperlyConfigured("AUDIT_KEY must be 32 characters or more.")
 # Where the daily audit anchors (time, last entry id, its HMAC) are appended: outside the database,
 # ideally on storage the database's owner cannot rewrite (see docs/operations.md).
+# With S3_BUCKET the anchors are objects in the bucket instead (one per anchor, never rewritten),
+# so every worker host and an operator's verify_audit on any host read the same ones.
 AUDIT_ANCHOR_DIR = env.path("AUDIT_ANCHOR_DIR", default=VAR_DIR / "audit-anchors")
 
 # Security headers. In production (DEBUG off) everything that `check --deploy` asks for is on.

@@ -3,7 +3,8 @@
 A file's name and the browser's content type are chosen by the uploader and prove nothing; we
 read the first bytes (the `filetype` library's magic numbers), open images with Pillow, and look
 inside a .docx (a zip archive that must hold word/document.xml). Only then is the file stored,
-under a random name below MEDIA_ROOT, and it is only ever sent by a view that checked access.
+under a random name in the default storage (MEDIA_ROOT, or the private bucket with S3_BUCKET:
+counseling/storage.py), and it is only ever sent by a view that checked access.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PIL import Image
 from campaigns import conf
 from campaigns.enums import ContestKind
 from campaigns.models.files import EXTENSIONS, StoredFile
+from counseling.storage import open_stream
 
 logger = logging.getLogger(__name__)
 
@@ -149,12 +151,15 @@ def download_name(instance: StoredFile, prefix: str = "") -> str:
 def file_response(instance: StoredFile, prefix: str = "", inline: bool = False) -> FileResponse:
     """Send a stored file with the type we detected, never one guessed from its name.
 
+    The file is streamed from the storage (from the bucket, piece by piece, on several machines).
     A row whose file is gone from the storage (a restore without the media, a disk cleaned by
     hand) is a 404, and a warning naming only the model and id, not a server error.
     """
     try:
-        handle = instance.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
+        if not instance.file.name:
+            raise FileNotFoundError
+        handle, length = open_stream(instance.file.storage, instance.file.name)
+    except FileNotFoundError as error:
         logger.warning("stored file missing for %s %s", instance._meta.label, instance.pk)
         raise Http404 from error
     response = FileResponse(
@@ -163,5 +168,7 @@ def file_response(instance: StoredFile, prefix: str = "", inline: bool = False) 
         as_attachment=not (inline and instance.is_image),
         filename=download_name(instance, prefix),
     )
+    if length is not None:
+        response["Content-Length"] = str(length)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -40,6 +40,7 @@ from counseling.models.audit import AuditAction
 from counseling.services import audit, notify
 from counseling.services.aggregates import HIDDEN, Sheet
 from counseling.services.messages import Msg
+from counseling.storage import open_stream
 
 logger = logging.getLogger(__name__)
 
@@ -188,12 +189,17 @@ def scan_reminders(today: datetime.date | None = None) -> int:
     return sent
 
 
+# The scheme of a photo's address in the PDF's HTML: the fetcher below reads it from the storage.
+PHOTO_SCHEME = "stored-photo"
+
+
 def print_context(campaign: Campaign, *, for_pdf: bool = False) -> dict:
-    """What the print view and the PDF show. In the PDF, photos are read from disk (file URIs)."""
+    """What the print view and the PDF show. In the PDF, photos are read from the storage
+    (``stored-photo:<id>`` addresses, which only ``render_pdf``'s fetcher understands)."""
     summary = Summary.objects.filter(campaign=campaign).prefetch_related("photos").first()
     photos = list(summary.photos.all()) if summary else []
     for photo in photos:
-        photo.src = Path(photo.file.path).as_uri() if for_pdf else reverse("campaigns:summary_photo", args=[photo.pk])
+        photo.src = f"{PHOTO_SCHEME}:{photo.pk}" if for_pdf else reverse("campaigns:summary_photo", args=[photo.pk])
     return {
         "campaign": campaign,
         "summary": summary,
@@ -212,20 +218,29 @@ def print_context(campaign: Campaign, *, for_pdf: bool = False) -> dict:
 
 
 def _allowed_roots() -> list[Path]:
-    roots = [Path(settings.MEDIA_ROOT).resolve() / "campaigns"]
-    roots += [Path(path).resolve() for path in finders.find("campaigns", find_all=True) or []]
+    roots = [Path(path).resolve() for path in finders.find("campaigns", find_all=True) or []]
     roots.append(Path("/usr/share/fonts").resolve())
     return roots
 
 
-def _url_fetcher():
-    """WeasyPrint may read our stylesheets, the font and the campaign's own photos, nothing else."""
-    from weasyprint.urls import URLFetcher
+def _url_fetcher(photos: list[SummaryPhoto]):
+    """WeasyPrint may read our stylesheets, the font and this summary's own photos, nothing else.
+
+    The photos come through the storage API (the disk under MEDIA_ROOT, or the bucket on several
+    machines), by the address ``print_context`` gave each; any other address is refused.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = _allowed_roots()
+    by_address = {f"{PHOTO_SCHEME}:{photo.pk}": photo for photo in photos}
 
     class LocalOnly(URLFetcher):
         def fetch(self, url, headers=None):
+            photo = by_address.get(url)
+            if photo is not None:
+                with photo.file.storage.open(photo.file.name, "rb") as handle:
+                    body = handle.read()
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": photo.content_type})
             if url.startswith("file://"):
                 path = Path(url.removeprefix("file://").split("?")[0]).resolve()
                 if any(path.is_relative_to(root) for root in roots):
@@ -241,14 +256,16 @@ def render_pdf(campaign: Campaign) -> bytes:
 
     context = print_context(campaign, for_pdf=True)
     html = render_to_string("campaigns/summary_print.html", context)
-    fetcher = _url_fetcher()
+    fetcher = _url_fetcher(context["photos"])
     stylesheets = [
         CSS(filename=finders.find("campaigns/summary-print.css"), url_fetcher=fetcher),
         CSS(filename=finders.find("campaigns/pdf-fonts.css"), url_fetcher=fetcher),
     ]
-    base_url = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
 
+
+# Pieces in which a stored file is copied into the materials ZIP.
+CHUNK = 1024 * 1024
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -301,8 +318,11 @@ def build_materials_zip(campaign: Campaign, *, by, request=None):
 
 
 def _write_stored(archive: zipfile.ZipFile, stored, name: str) -> None:
-    """Add a stored upload to the archive; one whose file is gone is left out with a warning (model and id only)."""
+    """Add a stored upload to the archive, read through the storage in pieces; one whose file is
+    gone is left out with a warning (model and id only)."""
     try:
-        archive.write(stored.file.path, name)
+        source, _length = open_stream(stored.file.storage, stored.file.name)
+        with source, archive.open(name, "w") as target:
+            shutil.copyfileobj(source, target, CHUNK)
     except FileNotFoundError:
         logger.warning("stored file missing for %s %s, left out of the archive", stored._meta.label, stored.pk)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from counseling.hooks import app_hooks
 from counseling.models import StudentProfile, Term
+from counseling.reports import files
 from counseling.reports.models import IN_PROGRESS, ReportStatus, SemesterReport
 from counseling.services.queue import enqueue
 
@@ -147,7 +148,8 @@ def build_report(report_id: int) -> bool:
     Side effects, in order: claims the version (conditional update; a second worker gets
     nothing), records progress as each app's numbers are gathered, then in one transaction
     stores the aggregates, carries the narrative over from the term's previous version and
-    marks the version a draft.
+    marks the version a draft; then, when a worker runs apart from the web, renders and stores
+    the version's PDF and spreadsheet (``counseling.reports.files``).
     """
     if not _claim(report_id):
         return False
@@ -177,6 +179,12 @@ def build_report(report_id: int) -> bool:
             error="",
             **narrative,
         )
+    if files.render_ahead():
+        # A worker built it: render its files here too, so no web host runs WeasyPrint for them.
+        try:
+            files.store_all(report_id)
+        except Exception:  # the version is built; its files are rendered on first download
+            log.exception("the files of report %s could not be rendered ahead", report_id)
     return True
 
 
@@ -225,13 +233,20 @@ def student_names_in(*texts: str) -> list[str]:
 
 
 def save_narrative(report: SemesterReport, *, highlights: str, problems: str, next_plan: str) -> None:
+    """Side effects: saves the three texts; after commit, queues the files' rendering (with a worker)."""
     report.highlights, report.problems, report.next_plan = highlights, problems, next_plan
     report.save(update_fields=["highlights", "problems", "next_plan"])
+    files.queue_store_all(report.pk)
 
 
 def publish(report: SemesterReport, by) -> None:
-    """Publish a draft: leaders and administrators can now read and print it."""
+    """Publish a draft: leaders and administrators can now read and print it.
+
+    Side effects: marks the draft published; after commit, queues the rendering of its files
+    (with a worker; they show the new status).
+    """
     SemesterReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT).update(
         status=ReportStatus.PUBLISHED, published_at=timezone.now(), published_by=by
     )
     report.refresh_from_db()
+    files.queue_store_all(report.pk)

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from counseling.celery import MAX_RETRY_DELAY
-from counseling.reports import services
+from counseling.reports import files, services
 
 
 @shared_task(
@@ -33,3 +33,8 @@ def build_pending_task() -> int:
 @shared_task(name="reports.draft_at_term_end", ignore_result=True)
 def draft_at_term_end_task() -> None:
     services.draft_at_term_end(timezone.localdate())
+
+
+@shared_task(name="reports.store_files", ignore_result=True, acks_late=True)
+def store_files_task(report_id: int) -> None:
+    files.store_all(report_id)

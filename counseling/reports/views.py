@@ -3,13 +3,14 @@ from __future__ import annotations
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from counseling.decorators import require_perm
 from counseling.models import Term
+from counseling.reports import files as report_files
 from counseling.reports import render as outputs
 from counseling.reports import services
 from counseling.reports.forms import GenerateForm, NarrativeForm
@@ -102,27 +103,29 @@ def _ready(request: HttpRequest, pk: int) -> SemesterReport:
     return report
 
 
+def _file_response(report: SemesterReport, kind: str) -> FileResponse:
+    """The version's stored file, streamed (rendered and stored first if no one has yet)."""
+    handle, length = report_files.open_file(report, kind)
+    response = FileResponse(
+        handle,
+        content_type=report_files.content_type(kind),
+        as_attachment=True,
+        filename=f"semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.{kind}",
+    )
+    if length is not None:
+        response["Content-Length"] = str(length)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_perm("reports.view_reports")
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _ready(request, pk)
-    response = HttpResponse(outputs.pdf_bytes(report), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.pdf"'
-    )
-    return response
+    return _file_response(_ready(request, pk), "pdf")
 
 
 @require_perm("reports.view_reports")
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _ready(request, pk)
-    response = HttpResponse(
-        outputs.xlsx_bytes(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="semester-report-{report.term.school_year}-{report.term.semester}-v{report.version}.xlsx"'
-    )
-    return response
+    return _file_response(_ready(request, pk), "xlsx")
 
 
 # pygal's SVG carries its own <style> element; it is served as an image, which runs no script.

@@ -1,7 +1,8 @@
 """Writing and checking the audit trail: HMAC-sealed entries, their chain, and anchors outside the database.
 
-An anchor is one line appended to ``AUDIT_ANCHOR_DIR/anchors.txt``: the time, the id of the last
-entry and its HMAC. Every verification writes one (the daily task and ``verify_audit``), so a
+An anchor is one line appended to ``AUDIT_ANCHOR_DIR/anchors.txt`` (with S3_BUCKET: one object
+under ``audit-anchors/`` in the bucket, see ``anchors_in_object_storage``): the time, the id of
+the last entry and its HMAC. Every verification writes one (the daily task and ``verify_audit``), so a
 later removal of the newest entries (which leaves an intact, shorter chain) is caught: an
 anchored entry must still be there with the same HMAC. The anchor file belongs on storage the
 database's owner cannot rewrite; its latest fingerprint also goes to the head counselor's digest.
@@ -12,12 +13,15 @@ from __future__ import annotations
 import datetime
 import hmac
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,6 +29,7 @@ from django.utils import timezone
 from counseling.crypto import audit_key
 from counseling.models import AuditCheck, AuditEntry
 from counseling.models.audit import AuditAction
+from counseling.storage import SchoolS3Storage
 
 GENESIS = "0" * 64
 # An arbitrary constant that names the audit chain's lock on PostgreSQL.
@@ -128,18 +133,63 @@ class Anchor:
     entry_hash: str
 
 
+ANCHOR_FOLDER = "audit-anchors"
+# An anchor object's name: UTC time (sortable), entry id, HMAC.
+ANCHOR_NAME = re.compile(r"^(\d{8}T\d{6}Z)_(\d+)_([0-9a-f]{64})\.txt$")
+
+
 def anchor_path() -> Path:
     return Path(settings.AUDIT_ANCHOR_DIR) / "anchors.txt"
 
 
-def read_anchors() -> tuple[list[Anchor], list[int]]:
-    """The anchors on file, and the numbers of lines that could not be read."""
+def anchors_in_object_storage() -> bool:
+    """With S3_BUCKET the anchors are objects in the bucket, one per anchor (S3 cannot append).
+
+    Every worker host (any of them may run the daily check) and an operator's ``verify_audit``
+    on any machine then read the same anchors; none sits on one host's disk. Each object is
+    written once and never rewritten; bucket versioning or object lock (docs/operations.md)
+    keeps a deleted one recoverable by whoever holds other keys than the app's.
+    """
+    return isinstance(storages["default"], SchoolS3Storage)
+
+
+def _anchor_lines() -> list[str]:
+    """The anchors as lines "time entry-id hmac", oldest first (a line that cannot be read stays, to be reported)."""
+    if not anchors_in_object_storage():
+        path = anchor_path()
+        return path.read_text().splitlines() if path.exists() else []
+    _folders, names = storages["default"].listdir(ANCHOR_FOLDER)
+    lines = []
+    for name in sorted(names):
+        match = ANCHOR_NAME.match(name)
+        if match is None:
+            lines.append(f"unreadable object {name}")
+            continue
+        moment = datetime.datetime.strptime(match[1], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+        lines.append(f"{timezone.localtime(moment).isoformat(timespec='seconds')} {match[2]} {match[3]}")
+    return lines
+
+
+def _append_anchor(anchor: Anchor, moment: datetime.datetime) -> None:
+    line = f"{anchor.at} {anchor.entry_id} {anchor.entry_hash}\n"
+    if anchors_in_object_storage():
+        stamp = moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        name = f"{ANCHOR_FOLDER}/{stamp}_{anchor.entry_id}_{anchor.entry_hash}.txt"
+        storages["default"].save(name, ContentFile(line.encode()))
+        return
     path = anchor_path()
-    if not path.exists():
-        return [], []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        handle.write(line)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_anchors() -> tuple[list[Anchor], list[int]]:
+    """The anchors on file (or in the bucket), and the numbers of lines that could not be read."""
     anchors: list[Anchor] = []
     unreadable: list[int] = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(_anchor_lines(), start=1):
         parts = line.split()
         if not line.strip():
             continue
@@ -151,10 +201,11 @@ def read_anchors() -> tuple[list[Anchor], list[int]]:
 
 
 def write_anchor(now: datetime.datetime | None = None) -> Anchor | None:
-    """Append the chain's head (time, last entry id, its HMAC) to the anchor file.
+    """Append the chain's head (time, last entry id, its HMAC) to the anchors.
 
-    Side effects: creates AUDIT_ANCHOR_DIR if needed; appends one line and syncs it to disk,
-    unless the head is already the last line. Returns the head's anchor (None: no entries yet).
+    Side effects: creates AUDIT_ANCHOR_DIR if needed; appends one line and syncs it to disk (with
+    S3_BUCKET: writes one object under ``audit-anchors/``), unless the head is already the last
+    anchor. Returns the head's anchor (None: no entries yet).
     """
     head = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
     if head is None:
@@ -162,13 +213,9 @@ def write_anchor(now: datetime.datetime | None = None) -> Anchor | None:
     anchors, _unreadable = read_anchors()
     if anchors and (anchors[-1].entry_id, anchors[-1].entry_hash) == head:
         return anchors[-1]
-    anchor = Anchor((now or timezone.now()).isoformat(timespec="seconds"), head[0], head[1])
-    path = anchor_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        handle.write(f"{anchor.at} {anchor.entry_id} {anchor.entry_hash}\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    moment = (now or timezone.now()).replace(microsecond=0)
+    anchor = Anchor(moment.isoformat(timespec="seconds"), head[0], head[1])
+    _append_anchor(anchor, moment)
     return anchor
 
 

@@ -81,7 +81,7 @@ def test_bands_come_out_in_the_instruments_order_on_postgresql(
     start = page.index("Students by their latest result: PHQ-9")
     assert page.index(expected[0], start) < page.index(expected[1], start)
 
-    xlsx = client.get(reverse("reports:xlsx", args=[report.pk])).content
+    xlsx = client.get(reverse("reports:xlsx", args=[report.pk])).getvalue()
     assert _xlsx_rows_after(xlsx, "Students by their latest result: PHQ-9") == expected
 
 
@@ -105,7 +105,7 @@ def test_an_older_version_stored_as_plain_mappings_still_renders_in_order(term, 
         table = find_table(report.data, "archives.bands_phq9")
     assert [row[0] for row in table.rows] == _band_labels(phq9, codes)
     assert [row[1] for row in table.rows] == [145, 86, 30, 12, 7]
-    xlsx = _english(head).get(reverse("reports:xlsx", args=[report.pk])).content
+    xlsx = _english(head).get(reverse("reports:xlsx", args=[report.pk])).getvalue()
     # Such a version counted answer sheets, and its title says so.
     assert _xlsx_rows_after(xlsx, "Answer sheets by result: PHQ-9") == _band_labels(phq9, codes)
 

@@ -147,9 +147,9 @@ def test_no_student_name_or_note_text_anywhere(report, head, client_for, student
     services.publish(report, head)
     client = client_for(head)
     html = client.get(reverse("reports:detail", args=[report.pk])).content.decode().split('id="main"')[1]
-    pdf = client.get(reverse("reports:pdf", args=[report.pk])).content
+    pdf = client.get(reverse("reports:pdf", args=[report.pk])).getvalue()
     pdf_text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:xlsx", args=[report.pk])).content))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:xlsx", args=[report.pk])).getvalue()))
     cells = " ".join(
         str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if cell
     )

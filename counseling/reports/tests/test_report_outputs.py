@@ -76,7 +76,7 @@ def published(term, head, counselor, other_counselor):
 
 @pytest.mark.django_db
 def test_every_font_in_the_pdf_is_the_cjk_one_page_numbers_too(published, head, client_for) -> None:
-    pdf = client_for(head).get(reverse("reports:pdf", args=[published.pk])).content
+    pdf = client_for(head).get(reverse("reports:pdf", args=[published.pk])).getvalue()
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert names and all(re.search(r"WenQuanYi|Noto", name) for name in names), names

@@ -267,7 +267,9 @@ backend app
     # A check waits for a free worker like any request: give it time, so that a busy host is not
     # taken for a dead one.
     timeout check 5s
-    default-server inter 1s fall 3 rise 2 maxconn {workers}
+    # A connection refused (a gunicorn that stopped listening) takes the host out at once, rather
+    # than at the next failed checks: the retry then goes to the other host, not back to it.
+    default-server inter 1s fall 3 rise 2 maxconn {workers} observe layer4 error-limit 1 on-error mark-down
     server web-a {web_a}:{port} check
     server web-b {web_b}:{port} check
 """
@@ -301,6 +303,29 @@ def haproxy_servers(workdir: Path) -> dict[str, dict[str, str]]:
     header = lines[0].lstrip("# ").split(",")
     rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
     return {row["svname"]: row for row in rows if row["pxname"] == "app" and row["svname"].startswith("web-")}
+
+
+def cut_off(log: Path, offset: int) -> list[str]:
+    """The requests in haproxy's log (from ``offset``) that did not end normally: status, flags, request."""
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        lines = handle.read().decode(errors="replace").splitlines()
+    found = []
+    for line in lines:
+        fields = line.split()
+        # client [date] frontend backend/server timers status bytes cookie cookie flags ... "request"
+        if len(fields) > 9 and fields[3].startswith("app/") and fields[9] != "----":
+            found.append(f"{fields[5]} {fields[9]} {fields[3]} {line.rsplit(chr(34), 2)[-2][:60]}")
+    return found
+
+
+def answering(host: str) -> int:
+    """How many requests a web host's workers hold now: connections accepted and not yet closed."""
+    port = f"( sport = :{APP_PORT} )"
+    established = run(*in_ns(host, "ss", "-tnH", "state", "established", port), check=False).stdout.splitlines()
+    listening = run(*in_ns(host, "ss", "-ltnH", port), check=False).stdout.split()
+    waiting = int(listening[1]) if len(listening) > 1 and listening[1].isdigit() else 0  # not yet accepted
+    return len(established) - waiting
 
 
 def install_haproxy() -> None:
@@ -381,7 +406,19 @@ class Hosts(common.Processes):
         bind = f"{ADDRESSES[host]}:{APP_PORT}"
         args = [str(common.BIN / "gunicorn"), "counseling.wsgi", "--workers", str(WEB_WORKERS), "--bind", bind]
         process = self.on(
-            host, host, [*args, "--timeout", "30", "--graceful-timeout", "20"], host_env(self.env, self.workdir, host)
+            host,
+            host,
+            # Each host its own control socket: gunicorn's default is one path in $HOME for all.
+            [
+                *args,
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "20",
+                "--control-socket",
+                str(self.workdir / host / "gunicorn.ctl"),
+            ],
+            host_env(self.env, self.workdir, host),
         )
         import urllib.request
 
@@ -534,7 +571,7 @@ async def upload_on_a_download_on_b(cookies: dict[str, str]) -> tuple[list[tuple
 # --- Check 2: a report built on the worker host downloads from web-a ---------------------------
 
 
-async def report_from_worker(cookies: dict[str, str], worker_log: Path) -> list[tuple[str, bool]]:
+async def report_from_worker(cookies: dict[str, str], worker_log: Path, env: dict[str, str]) -> list[tuple[str, bool]]:
     from counseling.models import Term
     from counseling.reports.models import SemesterReport
 
@@ -556,16 +593,30 @@ async def report_from_worker(cookies: dict[str, str], worker_log: Path) -> list[
             return report.is_ready
 
         built = common.wait_until(ready, 90, 1)
+        # The worker renders the version's PDF into the bucket once it has built the figures.
+        pdfs: list[str] = []
+        common.wait_until(
+            lambda: bool(
+                pdfs.extend(k for k in bucket_keys(env) if k.startswith("reports/") and k.endswith(".pdf")) or pdfs
+            ),
+            60,
+            1,
+        )
         on_worker = "reports.build_report" in worker_log.read_text(errors="replace")
         say(
-            f"report v{report.version}: {report.get_status_display()}, progress {report.progress} (worker log: {on_worker})"
+            f"report v{report.version}: {report.get_status_display()}, progress {report.progress} "
+            f"(in the worker's log: {on_worker}); PDF in the bucket: {', '.join(pdfs) or 'none'}"
         )
+        rendered = s3_client(env).get_object(Bucket=BUCKET, Key=pdfs[0])["Body"].read() if pdfs else b""
         pdf = await head.get(f"{WEB_A}/reports/{report.pk}/pdf/")
     say(f"its PDF from web-a: {pdf.status}, {len(pdf.body):,} bytes")
     return [
         ("the head counselor asked for the semester report on web-b", asked.status == 302),
-        ("the worker host built it", built and on_worker),
-        ("its PDF downloads from web-a", pdf.status == 200 and pdf.body.startswith(b"%PDF")),
+        ("the worker host built it and put its PDF in the bucket", built and on_worker and bool(rendered)),
+        (
+            "that PDF downloads from web-a, the same bytes",
+            pdf.status == 200 and pdf.body.startswith(b"%PDF") and pdf.body == rendered,
+        ),
     ]
 
 
@@ -635,7 +686,7 @@ async def student(http, load: Load, index: int, session: str, earliest: datetime
         home = await me.get(f"{LB}/")
         load.note("page", home.status == 200, home)
         cancelled = await me.post(f"{LB}{booked.location}cancel/", {"csrfmiddlewaretoken": csrf_token(detail)})
-        load.note("cancel", cancelled.status == 302 and cancelled.location == "/appointments/mine/", cancelled)
+        load.note("cancel", cancelled.status == 302 and cancelled.location == "/appointments/", cancelled)
 
 
 async def drive(sessions: list[str], seconds: float, at: float, action) -> tuple[Load, float]:
@@ -695,32 +746,27 @@ def media_files(workdir: Path) -> dict[str, int]:
     }
 
 
-def bucket_keys(env: dict[str, str]) -> set[str]:
+def s3_client(env: dict[str, str]):
     import boto3
 
-    client = boto3.client(
+    return boto3.client(
         "s3",
         endpoint_url=env["S3_ENDPOINT_URL"],
         aws_access_key_id=env["S3_ACCESS_KEY_ID"],
         aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"],
         region_name=env["S3_REGION"],
     )
+
+
+def bucket_keys(env: dict[str, str]) -> set[str]:
     keys: set[str] = set()
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+    for page in s3_client(env).get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
         keys |= {item["Key"] for item in page.get("Contents", [])}
     return keys
 
 
 def make_bucket(env: dict[str, str]) -> None:
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=env["S3_ENDPOINT_URL"],
-        aws_access_key_id=env["S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"],
-        region_name=env["S3_REGION"],
-    )
+    client = s3_client(env)
 
     def up() -> bool:
         client.list_buckets()
@@ -815,7 +861,7 @@ def drill() -> int:
 
             found, entry_key = asyncio.run(upload_on_a_download_on_b(cookies))
             checks += found
-            checks += asyncio.run(report_from_worker(cookies, procs.logdir / "worker.log"))
+            checks += asyncio.run(report_from_worker(cookies, procs.logdir / "worker.log", env))
 
             # 3. A graceful stop of web-a under load.
             from django.utils import timezone
@@ -863,13 +909,15 @@ def drill() -> int:
             common.wait_until(lambda: haproxy_servers(procs.workdir)["web-a"]["status"] == "UP", 20)
             since = timezone.now()
             web_a = procs.running["web-a"]
-            in_flight: dict[str, str] = {}
+            in_flight: list[int] = []
+            log_from = (procs.logdir / "haproxy.log").stat().st_size
 
             def kill_a() -> None:
-                in_flight["web-a"] = haproxy_servers(procs.workdir)["web-a"]["scur"]
+                # Mid-request: wait (up to 5 s) for a moment when web-a's workers are answering requests.
+                common.wait_until(lambda: bool(in_flight.append(answering("web-a")) or in_flight[-1] >= 2), 5, 0.02)
                 os.killpg(web_a.pid, signal.SIGKILL)
                 web_a.wait(timeout=10)
-                say(f"web-a: SIGKILL to gunicorn and its workers with {in_flight['web-a']} requests in flight")
+                say(f"web-a: SIGKILL to gunicorn and its workers while they answered {in_flight[-1]} requests")
 
             say(f"web-a is back; the load again for {KILL_LOAD_SECONDS:.0f}s, web-a killed at {KILL_AT:.0f}s")
             hard, _ = asyncio.run(drive(sessions, KILL_LOAD_SECONDS, KILL_AT, kill_a))
@@ -877,9 +925,12 @@ def drill() -> int:
             describe(hard, "hard kill")
             made_hard, exact_hard = bookings_in_database([s.pk for s in students[:CLIENTS]], hard, since)
             failed_hard = [s for s in hard.samples if not s[2]]
+            cut = cut_off(procs.logdir / "haproxy.log", log_from)
+            say(f"haproxy's log of the kill: {', '.join(cut) or 'no request cut off'}")
             checks.append(
                 (
-                    f"(reported) SIGKILL mid-request: {len(failed_hard)} of {len(hard.samples)} requests failed, "
+                    f"(reported) SIGKILL mid-request ({in_flight[-1] if in_flight else 0} being answered): "
+                    f"{len(failed_hard)} of {len(hard.samples)} requests failed, "
                     f"{len(hard.failed_bookings)} bookings failed; database {made_hard} appointments for "
                     f"{len(hard.booked)} success redirects{'' if exact_hard else ' (a booking saved whose answer was lost)'}",
                     not failed_hard and exact_hard,

@@ -46,6 +46,7 @@ import contextlib
 import ctypes
 import datetime
 import io
+import itertools
 import os
 import random
 import re
@@ -254,6 +255,8 @@ defaults
 
 frontend www
     bind {lb}:80
+    # The load client numbers its requests, so that a failed one can be found in this log.
+    capture request header X-Drill-Request len 12
     http-response set-header X-Served-By %[srv_name]
     default_backend app
 
@@ -453,10 +456,14 @@ class Response:
     body: bytes
     served_by: str
     seconds: float
+    resent: bool = False
 
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+
+REQUEST_NUMBERS = itertools.count(1)
 
 
 class Browser:
@@ -467,25 +474,42 @@ class Browser:
         self.cookies = dict(cookies or {})
 
     async def request(self, method: str, url: str, data=None) -> Response:
+        """One request, sent again once when the connection closes before any answer, as browsers do.
+
+        haproxy answers a request on a kept-alive connection whose server went away without an
+        answer by closing that connection silently (no 502, no log line): the HTTP/1.1 signal that
+        the request may be sent again on a new connection, which browsers do, POST included.
+        """
         import aiohttp
 
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         started = time.monotonic()
-        try:
-            async with self.http.request(method, url, data=data, headers=headers, allow_redirects=False) as response:
-                body = await response.read()
-                for value in response.headers.getall("Set-Cookie", []):
-                    name, _, rest = value.partition("=")
-                    self.cookies[name.strip()] = rest.split(";", 1)[0]
-                return Response(
-                    response.status,
-                    response.headers.get("Location", ""),
-                    body,
-                    response.headers.get("X-Served-By", ""),
-                    time.monotonic() - started,
-                )
-        except (TimeoutError, aiohttp.ClientError) as error:
-            return Response(0, "", str(error).encode(), "", time.monotonic() - started)
+        resent = False
+        for attempt in range(2):
+            number = str(next(REQUEST_NUMBERS))
+            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "X-Drill-Request": number}
+            try:
+                async with self.http.request(method, url, data=data, headers=headers, allow_redirects=False) as answer:
+                    body = await answer.read()
+                    for value in answer.headers.getall("Set-Cookie", []):
+                        name, _, rest = value.partition("=")
+                        self.cookies[name.strip()] = rest.split(";", 1)[0]
+                    return Response(
+                        answer.status,
+                        answer.headers.get("Location", ""),
+                        body,
+                        answer.headers.get("X-Served-By", ""),
+                        time.monotonic() - started,
+                        resent,
+                    )
+            except aiohttp.ServerDisconnectedError as error:
+                if attempt == 0:
+                    resent = True
+                    continue
+                failure = error
+            except (TimeoutError, aiohttp.ClientError) as error:
+                failure = error
+            break
+        return Response(0, "", f"{failure} (request {number})".encode(), "", time.monotonic() - started, resent)
 
     async def get(self, url: str) -> Response:
         return await self.request("GET", url)
@@ -631,11 +655,17 @@ class Load:
     samples: list[tuple[float, str, bool, float, str, int]] = field(default_factory=list)
     booked: set[int] = field(default_factory=set)
     failed_bookings: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    resent: list[str] = field(default_factory=list)
 
     def note(self, what: str, ok: bool, response: Response) -> None:
         self.samples.append(
             (time.monotonic() - self.started, what, ok, response.seconds, response.served_by, response.status)
         )
+        if response.resent:
+            self.resent.append(f"{what} {response.status} {response.served_by or '-'}")
+        if not ok:
+            self.failures.append(f"{what} {response.status} {response.served_by or '-'} {response.text[:100]!r}")
 
     def p95(self, what: str | None = None) -> float:
         times = [s for _, w, _, s, *_ in self.samples if what is None or w == what]
@@ -732,8 +762,10 @@ def describe(load: Load, label: str) -> None:
             + ", ".join(f"{n} {what} {status or 'no answer'} via {host}" for (what, status, host), n in kinds.items())
             + f", between {min(s[0] for s in failed):.1f}s and {max(s[0] for s in failed):.1f}s"
         )
-    for line in load.failed_bookings[:5]:
-        say(f"  failed booking: {line}")
+    for line in load.failures[:8]:
+        say(f"  {line}")
+    if load.resent:
+        say(f"  sent again after haproxy closed a kept-alive connection: {', '.join(load.resent)}")
 
 
 # --- The drill -------------------------------------------------------------------------------------
@@ -893,7 +925,8 @@ def drill() -> int:
                     bool(graceful.samples) and all(sample[2] for sample in graceful.samples),
                 ),
                 (
-                    f"every booking got its success redirect ({len(graceful.booked)} bookings)",
+                    f"every booking got its success redirect ({len(graceful.booked)} bookings; requests sent again "
+                    f"by the client as a browser does: {len(graceful.resent)})",
                     bool(graceful.booked) and not graceful.failed_bookings,
                 ),
                 (f"the database holds exactly one appointment per successful booking ({made})", exact),
@@ -926,11 +959,11 @@ def drill() -> int:
             made_hard, exact_hard = bookings_in_database([s.pk for s in students[:CLIENTS]], hard, since)
             failed_hard = [s for s in hard.samples if not s[2]]
             cut = cut_off(procs.logdir / "haproxy.log", log_from)
-            say(f"haproxy's log of the kill: {', '.join(cut) or 'no request cut off'}")
+            say(f"haproxy's log of the kill: {', '.join(cut) or 'no request ended in an error (it closes silently)'}")
             checks.append(
                 (
                     f"(reported) SIGKILL mid-request ({in_flight[-1] if in_flight else 0} being answered): "
-                    f"{len(failed_hard)} of {len(hard.samples)} requests failed, "
+                    f"{len(failed_hard)} of {len(hard.samples)} requests failed ({len(hard.resent)} sent again), "
                     f"{len(hard.failed_bookings)} bookings failed; database {made_hard} appointments for "
                     f"{len(hard.booked)} success redirects{'' if exact_hard else ' (a booking saved whose answer was lost)'}",
                     not failed_hard and exact_hard,

@@ -1,4 +1,4 @@
-"""Uploaded material (entries, reports, photos): stored under MEDIA_ROOT, never at a public URL.
+"""Uploaded material (entries, reports, photos): in the default storage (MEDIA_ROOT or the bucket), never at a public URL.
 
 Files are checked by content before they are saved (campaigns.services.files) and are only ever
 served by permission-checked views. The stored name is random; the uploader's file name is kept

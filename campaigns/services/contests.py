@@ -90,7 +90,7 @@ def submit_entry(contest: Contest, *, school_class: SchoolClass, by, title: str,
 
     Side effects, in order: locks the contest row (two uploads at once cannot exceed the limit),
     checks the teacher, the deadline, the class's grade and the number of entries, checks the file
-    by content, stores it under MEDIA_ROOT and creates the entry. A refusal stores nothing.
+    by content, stores it (MEDIA_ROOT or the bucket) and creates the entry. A refusal stores nothing.
     """
     contest = Contest.objects.select_for_update().select_related("campaign").get(pk=contest.pk)
     if school_class.class_teacher_id != by.pk or school_class.is_archived:

@@ -405,33 +405,33 @@ class Hosts(common.Processes):
             stdout=subprocess.DEVNULL,
         )
 
-    def gunicorn(self, host: str) -> subprocess.Popen:  # type: ignore[override]
-        bind = f"{ADDRESSES[host]}:{APP_PORT}"
-        args = [str(common.BIN / "gunicorn"), "counseling.wsgi", "--workers", str(WEB_WORKERS), "--bind", bind]
-        process = self.on(
-            host,
-            host,
+    def web(self, *web_hosts: str) -> None:
+        """Start gunicorn on each host (together), then wait until each answers its sign-in page."""
+        import urllib.request
+
+        for host in web_hosts:
+            bind = f"{ADDRESSES[host]}:{APP_PORT}"
+            args = [str(common.BIN / "gunicorn"), "counseling.wsgi", "--workers", str(WEB_WORKERS), "--bind", bind]
             # Each host its own control socket: gunicorn's default is one path in $HOME for all.
-            [
-                *args,
+            args += [
                 "--timeout",
                 "30",
                 "--graceful-timeout",
                 "20",
                 "--control-socket",
                 str(self.workdir / host / "gunicorn.ctl"),
-            ],
-            host_env(self.env, self.workdir, host),
-        )
-        import urllib.request
+            ]
+            self.on(host, host, args, host_env(self.env, self.workdir, host))
+        for host in web_hosts:
 
-        def up() -> bool:
-            with urllib.request.urlopen(f"http://{bind}/accounts/login/", timeout=2) as response:
-                return response.status == 200
+            def up(host: str = host) -> bool:
+                with urllib.request.urlopen(
+                    f"http://{ADDRESSES[host]}:{APP_PORT}/accounts/login/", timeout=2
+                ) as answer:
+                    return answer.status == 200
 
-        if not common.wait_until(up, 40, 0.3):
-            raise RuntimeError(f"gunicorn on {host} did not answer")
-        return process
+            if not common.wait_until(up, 60, 0.3):
+                raise RuntimeError(f"gunicorn on {host} did not answer")
 
 
 @contextlib.contextmanager
@@ -821,6 +821,89 @@ def load_students(count: int):
     return list(User.objects.filter(role=Role.STUDENT, is_active=True).exclude(pk__in=busy).order_by("pk")[:count])
 
 
+def stop_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -> list[tuple[str, bool]]:
+    """The students' load through haproxy; at STOP_AT web-a's gunicorn gets SIGTERM, then its link goes down."""
+    from django.utils import timezone
+
+    since = timezone.now()
+    web_a = procs.running["web-a"]
+
+    def stop_a() -> None:
+        say("web-a: SIGTERM to gunicorn (graceful stop)")
+        started = time.monotonic()
+        os.kill(web_a.pid, signal.SIGTERM)
+        web_a.wait(timeout=40)
+        set_link("web-a", up=False)
+        say(f"web-a: gunicorn ended after {time.monotonic() - started:.1f}s; its link is down")
+
+    say(
+        f"{CLIENTS} students book, read and cancel through haproxy for {LOAD_SECONDS:.0f}s; web-a stops at {STOP_AT:.0f}s"
+    )
+    load, down_at = asyncio.run(drive(sessions, LOAD_SECONDS, STOP_AT, stop_a))
+    procs.running.pop("web-a", None)
+    describe(load, "graceful stop")
+    made, exact = bookings_in_database(student_ids, load, since)
+    after = served_after(load, down_at)
+    return [
+        (
+            f"every request through haproxy succeeded ({len(load.samples)}, p95 {load.p95() * 1000:.0f} ms)",
+            bool(load.samples) and all(sample[2] for sample in load.samples),
+        ),
+        (
+            f"every booking got its success redirect ({len(load.booked)} bookings; requests sent again "
+            f"by the client as a browser does: {len(load.resent)})",
+            bool(load.booked) and not load.failed_bookings,
+        ),
+        (f"the database holds exactly one appointment per successful booking ({made})", exact),
+        (
+            f"web-b kept serving after web-a was gone ({after.get('web-b', 0)} requests, web-a {after.get('web-a', 0)})",
+            after.get("web-b", 0) > 0 and after.get("web-a", 0) == 0,
+        ),
+    ]
+
+
+def kill_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -> tuple[str, bool]:
+    """web-a started again, the same load, and web-a's gunicorn killed (SIGKILL) while it answers requests."""
+    from django.utils import timezone
+
+    set_link("web-a", up=True)
+    procs.web("web-a")
+    common.wait_until(lambda: haproxy_servers(procs.workdir)["web-a"]["status"] == "UP", 20)
+    since = timezone.now()
+    web_a = procs.running["web-a"]
+    log_from = (procs.logdir / "haproxy.log").stat().st_size
+    in_flight = 0
+
+    def kill_a() -> None:
+        nonlocal in_flight
+
+        def busy() -> bool:  # mid-request: wait (up to 5 s) until web-a's workers hold requests
+            nonlocal in_flight
+            in_flight = answering("web-a")
+            return in_flight >= 2
+
+        common.wait_until(busy, 5, 0.02)
+        os.killpg(web_a.pid, signal.SIGKILL)
+        web_a.wait(timeout=10)
+        say(f"web-a: SIGKILL to gunicorn and its workers while they answered {in_flight} requests")
+
+    say(f"web-a is back; the load again for {KILL_LOAD_SECONDS:.0f}s, web-a killed at {KILL_AT:.0f}s")
+    load, _ = asyncio.run(drive(sessions, KILL_LOAD_SECONDS, KILL_AT, kill_a))
+    procs.running.pop("web-a", None)
+    describe(load, "hard kill")
+    made, exact = bookings_in_database(student_ids, load, since)
+    failed = [s for s in load.samples if not s[2]]
+    cut = cut_off(procs.logdir / "haproxy.log", log_from)
+    say(f"haproxy's log of the kill: {', '.join(cut) or 'no request ended in an error (it closes silently)'}")
+    return (
+        f"(reported) SIGKILL mid-request ({in_flight} being answered): "
+        f"{len(failed)} of {len(load.samples)} requests failed ({len(load.resent)} sent again), "
+        f"{len(load.failed_bookings)} bookings failed; database {made} appointments for "
+        f"{len(load.booked)} success redirects{'' if exact else ' (a booking saved whose answer was lost)'}",
+        not failed and exact,
+    )
+
+
 def drill() -> int:
     common.require_tools()
     install_haproxy()
@@ -869,8 +952,7 @@ def drill() -> int:
                 ],
                 host_env(env, procs.workdir, "worker"),
             )
-            procs.gunicorn("web-a")
-            procs.gunicorn("web-b")
+            procs.web("web-a", "web-b")
             procs.on("lb", "haproxy", ["haproxy", "-db", "-f", str(haproxy_config(procs.workdir))])
             if not common.wait_until(
                 lambda: all(s["status"] == "UP" for s in haproxy_servers(procs.workdir).values()), 30
@@ -895,80 +977,10 @@ def drill() -> int:
             checks += found
             checks += asyncio.run(report_from_worker(cookies, procs.logdir / "worker.log", env))
 
-            # 3. A graceful stop of web-a under load.
-            from django.utils import timezone
-
-            since = timezone.now()
-            web_a = procs.running["web-a"]
-            gone: dict[str, float] = {}
-
-            def stop_a() -> None:
-                say("web-a: SIGTERM to gunicorn (graceful stop)")
-                t0 = time.monotonic()
-                os.kill(web_a.pid, signal.SIGTERM)
-                web_a.wait(timeout=40)
-                gone["stopped"] = time.monotonic() - t0
-                set_link("web-a", up=False)
-                say(f"web-a: gunicorn ended after {gone['stopped']:.1f}s; its link is down")
-
-            say(
-                f"{CLIENTS} students book, read and cancel through haproxy for {LOAD_SECONDS:.0f}s; web-a stops at {STOP_AT:.0f}s"
-            )
-            graceful, down_at = asyncio.run(drive(sessions, LOAD_SECONDS, STOP_AT, stop_a))
-            procs.running.pop("web-a", None)
-            describe(graceful, "graceful stop")
-            made, exact = bookings_in_database([s.pk for s in students[:CLIENTS]], graceful, since)
-            after = served_after(graceful, down_at)
-            checks += [
-                (
-                    f"every request through haproxy succeeded ({len(graceful.samples)}, p95 {graceful.p95() * 1000:.0f} ms)",
-                    bool(graceful.samples) and all(sample[2] for sample in graceful.samples),
-                ),
-                (
-                    f"every booking got its success redirect ({len(graceful.booked)} bookings; requests sent again "
-                    f"by the client as a browser does: {len(graceful.resent)})",
-                    bool(graceful.booked) and not graceful.failed_bookings,
-                ),
-                (f"the database holds exactly one appointment per successful booking ({made})", exact),
-                (
-                    f"web-b kept serving after web-a was gone ({after.get('web-b', 0)} requests, web-a {after.get('web-a', 0)})",
-                    after.get("web-b", 0) > 0 and after.get("web-a", 0) == 0,
-                ),
-            ]
-
-            # The same with a hard kill (reported, not required).
-            set_link("web-a", up=True)
-            procs.gunicorn("web-a")
-            common.wait_until(lambda: haproxy_servers(procs.workdir)["web-a"]["status"] == "UP", 20)
-            since = timezone.now()
-            web_a = procs.running["web-a"]
-            in_flight: list[int] = []
-            log_from = (procs.logdir / "haproxy.log").stat().st_size
-
-            def kill_a() -> None:
-                # Mid-request: wait (up to 5 s) for a moment when web-a's workers are answering requests.
-                common.wait_until(lambda: bool(in_flight.append(answering("web-a")) or in_flight[-1] >= 2), 5, 0.02)
-                os.killpg(web_a.pid, signal.SIGKILL)
-                web_a.wait(timeout=10)
-                say(f"web-a: SIGKILL to gunicorn and its workers while they answered {in_flight[-1]} requests")
-
-            say(f"web-a is back; the load again for {KILL_LOAD_SECONDS:.0f}s, web-a killed at {KILL_AT:.0f}s")
-            hard, _ = asyncio.run(drive(sessions, KILL_LOAD_SECONDS, KILL_AT, kill_a))
-            procs.running.pop("web-a", None)
-            describe(hard, "hard kill")
-            made_hard, exact_hard = bookings_in_database([s.pk for s in students[:CLIENTS]], hard, since)
-            failed_hard = [s for s in hard.samples if not s[2]]
-            cut = cut_off(procs.logdir / "haproxy.log", log_from)
-            say(f"haproxy's log of the kill: {', '.join(cut) or 'no request ended in an error (it closes silently)'}")
-            checks.append(
-                (
-                    f"(reported) SIGKILL mid-request ({in_flight[-1] if in_flight else 0} being answered): "
-                    f"{len(failed_hard)} of {len(hard.samples)} requests failed ({len(hard.resent)} sent again), "
-                    f"{len(hard.failed_bookings)} bookings failed; database {made_hard} appointments for "
-                    f"{len(hard.booked)} success redirects{'' if exact_hard else ' (a booking saved whose answer was lost)'}",
-                    not failed_hard and exact_hard,
-                )
-            )
+            # 3. web-a stopped under load: gracefully (must lose nothing), then killed (reported).
+            student_ids = [s.pk for s in students[:CLIENTS]]
+            checks += stop_under_load(procs, sessions, student_ids)
+            checks.append(kill_under_load(procs, sessions, student_ids))
 
             # 4. Nothing uploaded sits on a host's disk; the entry is in the bucket.
             files = media_files(procs.workdir)

@@ -139,11 +139,15 @@ def end_processes_in(namespace: str) -> None:
 
 
 def teardown_network() -> None:
-    """Remove every namespace of ours (with the processes in it); the veth pairs and bridge go with them."""
+    """Remove our PostgreSQL cluster and every namespace of ours (with the processes left in it).
+
+    The cluster is stopped first (a fast shutdown), so that it is not killed with the namespace's
+    other processes; the veth pairs and the bridge go with their namespaces.
+    """
+    common.pg("pg_dropcluster", "--stop", common.PG_VERSION, PG_CLUSTER)
     for namespace in our_namespaces():
         end_processes_in(namespace)
         run("ip", "netns", "del", namespace, check=False)
-    common.pg("pg_dropcluster", "--stop", common.PG_VERSION, PG_CLUSTER)
 
 
 def build_network() -> None:

@@ -5,6 +5,7 @@ language, into the storage every host reads (the bucket with ``S3_BUCKET``, else
 a web host then streams them instead of running WeasyPrint inside a request. A file not rendered
 yet (another language, a narrative edited since, an installation with no worker) is rendered by
 the request that first asks for it and kept for the next reader, whichever host serves them.
+(``counseling.reports.services`` queues the rendering task, ``reports.store_files``, by name.)
 
 A file's name carries a digest of everything that can change what it shows: the version's
 status, term name, narrative and numbers, the language, and the code and catalogues that draw it. An edit
@@ -29,7 +30,6 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.template.loader import get_template
 from django.utils import translation
 
@@ -37,7 +37,6 @@ from counseling.hooks import app_hooks
 from counseling.reports import layout, render
 from counseling.reports.models import SemesterReport
 from counseling.services import aggregates, sections
-from counseling.services.queue import enqueue
 from counseling.storage import open_stream
 
 log = logging.getLogger(__name__)
@@ -136,13 +135,6 @@ def open_file(report: SemesterReport, kind: str) -> tuple[BinaryIO, int | None]:
         return open_stream(default_storage, store(report, kind))
 
 
-def render_ahead() -> bool:
-    """Whether files are rendered in the background before anyone asks: only when a worker runs
-    apart from the web processes. Without a broker a task runs inside the request that queued it,
-    and rendering ahead would only make that request (a build, a publication) slower."""
-    return not settings.CELERY_TASK_ALWAYS_EAGER
-
-
 def store_all(report_id: int) -> None:
     """Render and store a ready version's PDF and spreadsheet in the school's language.
 
@@ -154,21 +146,3 @@ def store_all(report_id: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         for kind in KINDS:
             store(report, kind)
-
-
-def queue_store_all(report_id: int) -> None:
-    """After commit, queue ``store_all`` for a worker (when one runs apart from the web).
-
-    A broker that is down is no error: the first reader's request renders the file instead.
-    """
-    if not render_ahead():
-        return
-
-    def kick() -> None:
-        try:
-            # By name: tasks.py imports the services that call this.
-            enqueue("reports.store_files", report_id)
-        except Exception:  # noqa: BLE001 - any broker failure: rendered on the first download instead
-            log.warning("broker unavailable; the files of report %s are rendered when first downloaded", report_id)
-
-    transaction.on_commit(kick)

@@ -12,13 +12,13 @@ import logging
 from decimal import Decimal
 from types import ModuleType
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from counseling.hooks import app_hooks
 from counseling.models import StudentProfile, Term
-from counseling.reports import files
 from counseling.reports.models import IN_PROGRESS, ReportStatus, SemesterReport
 from counseling.services.queue import enqueue
 
@@ -148,8 +148,8 @@ def build_report(report_id: int) -> bool:
     Side effects, in order: claims the version (conditional update; a second worker gets
     nothing), records progress as each app's numbers are gathered, then in one transaction
     stores the aggregates, carries the narrative over from the term's previous version and
-    marks the version a draft; then, when a worker runs apart from the web, renders and stores
-    the version's PDF and spreadsheet (``counseling.reports.files``).
+    marks the version a draft; then, when a worker runs apart from the web, queues the rendering
+    of the version's PDF and spreadsheet into the storage (``counseling.reports.files``).
     """
     if not _claim(report_id):
         return False
@@ -179,13 +179,33 @@ def build_report(report_id: int) -> bool:
             error="",
             **narrative,
         )
-    if files.render_ahead():
-        # A worker built it: render its files here too, so no web host runs WeasyPrint for them.
-        try:
-            files.store_all(report_id)
-        except Exception:  # the version is built; its files are rendered on first download
-            log.exception("the files of report %s could not be rendered ahead", report_id)
+    queue_files(report_id)
     return True
+
+
+def render_ahead() -> bool:
+    """Whether a version's files are rendered in the background before anyone asks: only when a
+    worker runs apart from the web processes. Without a broker a task runs inside the request that
+    queued it, and rendering ahead would only make that request (a build, a publication) slower."""
+    return not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def queue_files(report_id: int) -> None:
+    """After commit, queue the rendering of the version's files for a worker (when one runs apart).
+
+    A broker that is down is no error: the first reader's request renders the file instead.
+    """
+    if not render_ahead():
+        return
+
+    def kick() -> None:
+        try:
+            # By name: tasks.py imports this module.
+            enqueue("reports.store_files", report_id)
+        except Exception:  # noqa: BLE001 - any broker failure: rendered on the first download instead
+            log.warning("broker unavailable; the files of report %s are rendered when first downloaded", report_id)
+
+    transaction.on_commit(kick)
 
 
 def mark_failed(report_id: int, error: BaseException) -> None:
@@ -236,7 +256,7 @@ def save_narrative(report: SemesterReport, *, highlights: str, problems: str, ne
     """Side effects: saves the three texts; after commit, queues the files' rendering (with a worker)."""
     report.highlights, report.problems, report.next_plan = highlights, problems, next_plan
     report.save(update_fields=["highlights", "problems", "next_plan"])
-    files.queue_store_all(report.pk)
+    queue_files(report.pk)
 
 
 def publish(report: SemesterReport, by) -> None:
@@ -249,4 +269,4 @@ def publish(report: SemesterReport, by) -> None:
         status=ReportStatus.PUBLISHED, published_at=timezone.now(), published_by=by
     )
     report.refresh_from_db()
-    files.queue_store_all(report.pk)
+    queue_files(report.pk)

@@ -37,4 +37,6 @@ def draft_at_term_end_task() -> None:
 
 @shared_task(name="reports.store_files", ignore_result=True, acks_late=True)
 def store_files_task(report_id: int) -> None:
+    """Render a ready version's PDF and spreadsheet into the storage (queued after a build, a
+    narrative edit or a publication); a failure leaves the rendering to the first download."""
     files.store_all(report_id)

@@ -235,6 +235,8 @@ def test_the_report_built_by_the_worker_is_in_the_bucket_and_streams_from_it(
     build_report_task.apply(args=[report.pk])  # what the worker does with the queued message
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
+    assert _keys(s3, f"{PREFIX}/reports/") == []
+    store_files_task.apply(args=[report.pk])  # queued by the build, run by the worker
     stored = _keys(s3, f"{PREFIX}/reports/")
     assert [key.rsplit(".", 1)[1] for key in stored] == ["pdf", "xlsx"]
     assert all(f"/v1-{report.pk}-zh-hans-" in key for key in stored)

@@ -706,6 +706,8 @@ async def student(http, load: Load, index: int, session: str, earliest: datetime
         confirm = random.choice(free)
         form = await me.get(f"{LB}{confirm}")
         load.note("page", form.status == 200, form)
+        if form.status != 200:  # no form to send (a person would open the booking page again)
+            continue
         booked = await me.post(
             f"{LB}{confirm}", {"csrfmiddlewaretoken": csrf_token(form), "channel": "face_to_face", "topic": ""}
         )

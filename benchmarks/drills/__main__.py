@@ -1,6 +1,6 @@
 """Run every fault drill, one after another, and print a PASS/FAIL line for each.
 
-.venv/bin/python -m benchmarks.drills            # all five, about 20 minutes
+.venv/bin/python -m benchmarks.drills            # all six, about 25 minutes
 .venv/bin/python -m benchmarks.drills.two_beats  # or one of them
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-DRILLS = ["redis_down", "pg_restart", "worker_killed", "two_beats", "risk_signals"]
+DRILLS = ["redis_down", "pg_restart", "worker_killed", "two_beats", "risk_signals", "hosts"]
 
 
 def main() -> int:

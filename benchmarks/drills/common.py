@@ -185,10 +185,10 @@ class Processes:
         self.logdir = logdir
         self.running: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, args: list[str]) -> subprocess.Popen:
+    def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         log = (self.logdir / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            args, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args, env=env or self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.running[name] = process
         return process

@@ -566,11 +566,6 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild both databases")
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per page, install and round")
     parser.add_argument("--connections", type=int, default=10)
-    parser.add_argument(
-        "--limit-set-calls",
-        action="store_true",
-        help="serve the district with django-tenants' TENANT_LIMIT_SET_CALLS on (one SET search_path a request)",
-    )
     parser.add_argument("--rounds", type=int, default=2, help="rounds per page and install, alternating")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2), help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8139, help="the one-school install's; the district's is the next")
@@ -603,8 +598,6 @@ def main() -> int:
     how = saved_build(args.db)[1]
 
     one_env, dis_env = env_for(args.one_db, False), env_for(args.db, True)
-    if args.limit_set_calls:
-        dis_env["BENCH_TENANT_LIMIT_SET_CALLS"] = "1"
     for env in (one_env, dis_env):
         load.run([load.PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     schools = int(load.psql("SELECT count(*) FROM district_school WHERE schema_name <> 'public'", args.db) or 0)
@@ -683,14 +676,9 @@ def main() -> int:
         cost = (
             f"{diffs[0] if len(diffs) == 1 else f'{diffs[0]} to {diffs[-1]}'} SQL statements more than in the one-school install (counted as Django"
             " counts them): each request starts with django-tenants' look-up of the school by its host name"
-            " (`SET search_path` to the shared schema and one `SELECT`), and django-tenants sends"
-            " `SET search_path` to the school's schema each time the page opens a cursor — nearly every query."
-            " Its setting `TENANT_LIMIT_SET_CALLS` sends it once per request instead"
-            + (
-                " and is on in this run (`--limit-set-calls`, benchmarks/settings.py only)"
-                if args.limit_set_calls
-                else " (`--limit-set-calls` measures it; the product leaves it off)"
-            )
+            " (`SET search_path` to the shared schema and one `SELECT`) and sets the school's schema"
+            " (`SET search_path`) once for the request (`TENANT_LIMIT_SET_CALLS`, on in a district's settings;"
+            " without it django-tenants sets it before every cursor, nearly every query)"
         )
     same_mid_first = all(q_mid[n]["queries"] == q_first[n]["queries"] for n in q_mid if n in q_first)
     build = ""

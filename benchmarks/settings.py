@@ -28,7 +28,3 @@ INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405 - for the yardsti
 STATIC_ROOT = os.environ.get("STATIC_ROOT", "/tmp/counseling-bench-static")
 # The load client signs in once per user; lockouts would only measure django-axes.
 AXES_ENABLED = False
-# benchmarks/district.py --limit-set-calls: django-tenants sends SET search_path once a request
-# instead of at every cursor, to measure what that setting would save.
-if os.environ.get("BENCH_TENANT_LIMIT_SET_CALLS"):
-    TENANT_LIMIT_SET_CALLS = True

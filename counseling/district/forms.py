@@ -15,6 +15,17 @@ hostname_validator = RegexValidator(
 username_validator = RegexValidator(r"^[A-Za-z0-9_.-]{3,40}$", _("Use 3–40 letters, digits, dots, hyphens or underscores."))
 
 
+class AdministratorForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=40, validators=[username_validator])
+    name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Add the administrator")))
+
+
 class SchoolForm(forms.Form):
     name = forms.CharField(label=_("School name"), max_length=100)
     schema_name = forms.CharField(

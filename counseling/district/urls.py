@@ -13,6 +13,8 @@ from counseling.views import notifications, privacy, signin, twofactor
 urlpatterns = [
     path("", views.home, name="home"),
     path("schools/new/", views.school_add, name="district_school_add"),
+    path("schools/<int:pk>/", views.school_detail, name="district_school"),
+    path("schools/<int:pk>/administrators/<int:user>/link/", views.administrator_link, name="district_admin_link"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", signin.PasswordChangeView.as_view(), name="password_change"),

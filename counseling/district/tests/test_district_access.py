@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 OFFICER, OTHER, ANONYMOUS = "officer", "other", "anonymous"
 
 
-def _rows(campaign: DistrictCampaign, template: ScreeningTemplate) -> dict[str, tuple[str, str, dict[str, int]]]:
+def _rows(campaign: DistrictCampaign, template: ScreeningTemplate, school) -> dict[str, tuple[str, str, dict[str, int]]]:
     def office(allowed: int = 200) -> dict[str, int]:
         return {OFFICER: allowed, OTHER: 403, ANONYMOUS: 302}
 
@@ -36,6 +36,8 @@ def _rows(campaign: DistrictCampaign, template: ScreeningTemplate) -> dict[str, 
     return {
         "home": ("get", "/", office()),
         "district_school_add": ("get", "/schools/new/", office()),
+        "district_school": ("get", f"/schools/{school.pk}/", office()),
+        "district_admin_link": ("get", f"/schools/{school.pk}/administrators/1/link/", office(405)),
         "login": ("get", "/accounts/login/", {OFFICER: 302, OTHER: 302, ANONYMOUS: 200}),
         "logout": ("get", "/accounts/logout/", {OFFICER: 405, OTHER: 405, ANONYMOUS: 405}),
         "password_change": ("get", "/accounts/password/", signed_in()),
@@ -92,12 +94,12 @@ def _client(user=None, host: str = "district.test") -> Client:
     return client
 
 
-def test_every_url_of_the_district_site_is_in_the_matrix(world):
+def test_every_url_of_the_district_site_is_in_the_matrix(world, district):
     _officer, campaign, template = world
-    assert _names() - {"i18n:set_language"} == set(_rows(campaign, template))
+    assert _names() - {"i18n:set_language"} == set(_rows(campaign, template, district.a))
 
 
-def test_every_role_gets_the_expected_status_on_the_district_site(world, school_a):
+def test_every_role_gets_the_expected_status_on_the_district_site(world, district, school_a):
     officer, campaign, template = world
     other = UserFactory(username="notdistrict", role=Role.ADMINISTRATOR)
     with schema_context(school_a.schema_name):
@@ -108,7 +110,7 @@ def test_every_role_gets_the_expected_status_on_the_district_site(world, school_
     school_session.defaults["HTTP_HOST"] = "district.test"
     clients = {OFFICER: _client(officer), OTHER: _client(other), ANONYMOUS: _client()}
     mismatches = []
-    for name, (method, url, expected) in sorted(_rows(campaign, template).items()):
+    for name, (method, url, expected) in sorted(_rows(campaign, template, district.a).items()):
         for role, client in clients.items():
             got = getattr(client, method)(url).status_code
             if got != expected[role]:

@@ -29,8 +29,8 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Counted from"), validators=school_date(), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Counted until"), validators=school_date(), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Period starts"), validators=school_date(), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Period ends"), validators=school_date(), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,42 +1,22 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from counseling.decorators import sms_link_safe
 from counseling.views import (
+    account_urls,
     directory,
     family,
     family_staff,
     health,
     home,
-    notifications,
-    privacy,
     roster,
     signin,
     staff,
     staff_requests,
-    twofactor,
 )
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", signin.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("accounts/two-factor/", twofactor.two_factor, name="two_factor"),
-    path("accounts/recovery-codes/", twofactor.recovery_codes, name="recovery_codes"),
-    path(
-        "accounts/set-password/<uidb64>/<token>/",
-        # A one-time set-password link: safe in a text message (a new guardian's first sign-in).
-        sms_link_safe(auth_views.PasswordResetConfirmView.as_view()),
-        name="password_reset_confirm",
-    ),
-    path("accounts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("notifications/", notifications.notification_list, name="notifications"),
-    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
-    path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
+    *account_urls.urlpatterns,
     path("directory/roster/", roster.roster_import, name="roster_import"),
     path("directory/sign-in-sheets/", signin.signin_sheets, name="signin_sheets"),
     path("directory/staff/", staff.staff_list, name="staff_list"),
@@ -74,7 +54,5 @@ urlpatterns = [
     path("reports/", include("counseling.reports.urls")),
     path("schoolyear/", include("counseling.schoolyear.urls")),
     path("health/", health.health, name="health"),
-    path("help/", privacy.help_page, name="help"),
-    path("privacy/", privacy.privacy, name="privacy"),
     path("admin/", admin.site.urls),
 ]

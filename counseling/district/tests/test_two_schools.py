@@ -140,3 +140,32 @@ def test_no_role_of_school_a_is_served_what_school_b_keeps(school_a, school_b):
     # The marks are there to be found: B's counselor reads the marked session note at B's address.
     note_page = _client(school_b, users_b["counselor1"]).get(marked_b[2])
     assert note_page.status_code == 200 and test_crawl.NOTE in note_page.content.decode()
+
+
+def test_a_feed_a_file_and_a_report_of_school_a_reach_no_role_of_school_b(in_school_a, school_b, counselor, head, term):
+    """Every role of school B (and a visitor) asks B's site for A's feed, A's photo and A's report:
+    none is served (B has no such rows; its own rows under those numbers do not exist either)."""
+    from django.core.files.base import ContentFile
+
+    from appointments.models import CalendarFeed
+    from campaigns.models import Summary, SummaryPhoto
+    from campaigns.tests.factories import CampaignFactory, png_bytes
+    from counseling.enums import Role
+    from counseling.reports.services import request_report
+    from counseling.tests.factories import UserFactory
+
+    feed = CalendarFeed.objects.create(counselor=counselor)
+    summary = Summary.objects.create(campaign=CampaignFactory(), highlights="A 校的活动")
+    photo = SummaryPhoto(summary=summary, original_name="a.png", content_type="image/png", size=100, uploaded_by=counselor)
+    photo.file.save("a.png", ContentFile(png_bytes()), save=True)
+    report = request_report(term, by=head)
+    urls = [f"/appointments/feed/{feed.token}.ics", f"/campaigns/photos/{photo.pk}/", f"/reports/{report.pk}/", f"/reports/{report.pk}/pdf/"]
+    with schema_context(school_b.schema_name):
+        people = [UserFactory(username=f"b_{role}", role=role) for role in Role if role != Role.DISTRICT]
+    served = [
+        f"{url} to {person.role if person else 'a visitor'} of B: {status}"
+        for person in [None, *people]
+        for url in urls
+        if (status := _client(school_b, person).get(url).status_code) not in (302, 403, 404)
+    ]
+    assert not served, "\n".join(served)

@@ -658,6 +658,13 @@ async def upload_on_a_download_on_b(cookies: dict[str, str]) -> tuple[list[tuple
 
 
 async def report_from_worker(cookies: dict[str, str], worker_log: Path, env: dict[str, str]) -> list[tuple[str, bool]]:
+    # The coroutine has a database connection of its own (Django's connections follow the context):
+    # the school is picked in it.
+    with in_school(home_school()):
+        return await report_in_school(cookies, worker_log, env)
+
+
+async def report_in_school(cookies: dict[str, str], worker_log: Path, env: dict[str, str]) -> list[tuple[str, bool]]:
     from counseling.models import Term
     from counseling.reports.models import SemesterReport
 
@@ -1164,10 +1171,9 @@ def drill() -> int:
                     cookies["head-no2"] = session_for(User.objects.get(username="head"))
             connections.close_all()
 
-            with in_school(home_school()):
-                found, entry_key = asyncio.run(upload_on_a_download_on_b(cookies))
-                checks += found
-                checks += asyncio.run(report_from_worker(cookies, procs.logdir / "worker.log", env))
+            found, entry_key = asyncio.run(upload_on_a_download_on_b(cookies))
+            checks += found
+            checks += asyncio.run(report_from_worker(cookies, procs.logdir / "worker.log", env))
 
             # 3. web-a stopped under load: gracefully (must lose nothing), then killed (reported).
             checks += stop_under_load(procs, pupils)

@@ -1,6 +1,7 @@
 """Drill: the product on several hosts, one machine; a host stopped under load loses no booking.
 
-    .venv/bin/python -m benchmarks.drills.hosts
+    .venv/bin/python -m benchmarks.drills.hosts                   # a district: two schools
+    .venv/bin/python -m benchmarks.drills.hosts --single-school   # one school, reached by address
 
 The deployment a district runs (docs/operations.md, "Several machines"), made on one machine with
 network namespaces: a switch namespace with a Linux bridge, and one namespace per host joined to it
@@ -17,20 +18,32 @@ by a veth pair on 10.88.0.0/24. Traffic runs only inside those namespaces and on
 Every host runs the product (``counseling.settings``) configured only by the environment: the same
 SECRET_KEY, FIELD_ENCRYPTION_KEYS and AUDIT_KEY everywhere (made for this run), DATABASE_URL to db,
 CACHE_URL and CELERY_BROKER_URL to redis, S3_* to s3, and a MEDIA_ROOT of its own that must stay
-empty. The worker host migrates and seeds the demo school. Then:
+empty. By default every host runs a district (``DISTRICT=1``, django-tenants: each school a
+PostgreSQL schema picked by the request's host name, ``ALLOWED_HOSTS=.district.drill``): the worker
+host runs ``migrate_schemas --shared``, ``setup_district district.drill`` (the officer dist1),
+``add_school`` for no1 and no2 (``no1.district.drill``, ``no2.district.drill``) and ``seed_demo`` in
+each school (``seed_district_demo`` would, but refuses DEBUG=0). haproxy passes the Host header on
+unchanged; every request of the drill names its school's host. With ``--single-school`` the hosts
+run one school (DISTRICT off) reached by address, and the worker host migrates and seeds it. Then
+(in a district the school is no1 unless said otherwise):
 
 1. a class teacher signs in on web-a and hands in a contest entry through the real page; the head
    counselor downloads it from web-b through the access-checked view, byte for byte (and the
-   teacher's own session, made on web-a, works on web-b; a student gets 404);
+   teacher's own session, made on web-a, works on web-b; a student gets 404); in a district the
+   same address at no2's host name is 404 to no2's head counselor, and the object's key in the
+   bucket starts with ``no1/``;
 2. the head counselor asks for the semester report on web-b; the worker host builds it; its PDF
    downloads from web-a;
-3. ten students book and cancel through the real booking form and read pages through haproxy for
-   30 s; at second 10 web-a's gunicorn gets SIGTERM (a graceful stop) and then its link is taken
-   down. Every request must succeed (every booking its redirect), the database must hold exactly
-   one appointment per successful booking, and web-b must keep serving. The p95 is reported. Then
-   web-a is started again and the same load runs 20 s with web-a killed by SIGKILL mid-request at
-   second 8: what that costs is reported, not required;
-4. no web host holds an uploaded file on its disk.
+3. ten students (in a district five of each school, at their school's host name) book and cancel
+   through the real booking form and read pages through haproxy for 30 s; at second 10 web-a's
+   gunicorn gets SIGTERM (a graceful stop) and then its link is taken down. Every request must
+   succeed (every booking its redirect), the database must hold exactly one appointment per
+   successful booking (in a district, in each school's own schema), and web-b must keep serving.
+   The p95 is reported. Then web-a is started again and the same load runs 20 s with web-a killed
+   by SIGKILL mid-request at second 8: what that costs is reported, not required;
+4. no web host holds an uploaded file on its disk;
+5. in a district, the district officer signs in at ``district.drill`` and the counts page lists both
+   schools; beat (the tenant-aware scheduler) runs its heartbeat task in each school's schema.
 
 Everything is torn down at the end, also after a failure or Ctrl-C; a set left by an aborted run
 is removed first. Needs root (namespaces, the PostgreSQL cluster) and installs haproxy from Debian

@@ -1,6 +1,7 @@
 """Drill: the product on several hosts, one machine; a host stopped under load loses no booking.
 
-    .venv/bin/python -m benchmarks.drills.hosts
+    .venv/bin/python -m benchmarks.drills.hosts                   # a district: two schools
+    .venv/bin/python -m benchmarks.drills.hosts --single-school   # one school, reached by address
 
 The deployment a district runs (docs/operations.md, "Several machines"), made on one machine with
 network namespaces: a switch namespace with a Linux bridge, and one namespace per host joined to it
@@ -17,20 +18,32 @@ by a veth pair on 10.88.0.0/24. Traffic runs only inside those namespaces and on
 Every host runs the product (``counseling.settings``) configured only by the environment: the same
 SECRET_KEY, FIELD_ENCRYPTION_KEYS and AUDIT_KEY everywhere (made for this run), DATABASE_URL to db,
 CACHE_URL and CELERY_BROKER_URL to redis, S3_* to s3, and a MEDIA_ROOT of its own that must stay
-empty. The worker host migrates and seeds the demo school. Then:
+empty. By default every host runs a district (``DISTRICT=1``, django-tenants: each school a
+PostgreSQL schema picked by the request's host name, ``ALLOWED_HOSTS=.district.drill``): the worker
+host runs ``migrate_schemas --shared``, ``setup_district district.drill`` (the officer dist1),
+``add_school`` for no1 and no2 (``no1.district.drill``, ``no2.district.drill``) and ``seed_demo`` in
+each school (``seed_district_demo`` would, but refuses DEBUG=0). haproxy passes the Host header on
+unchanged; every request of the drill names its school's host. With ``--single-school`` the hosts
+run one school (DISTRICT off) reached by address, and the worker host migrates and seeds it. Then
+(in a district the school is no1 unless said otherwise):
 
 1. a class teacher signs in on web-a and hands in a contest entry through the real page; the head
    counselor downloads it from web-b through the access-checked view, byte for byte (and the
-   teacher's own session, made on web-a, works on web-b; a student gets 404);
+   teacher's own session, made on web-a, works on web-b; a student gets 404); in a district the
+   same address at no2's host name is 404 to no2's head counselor, and the object's key in the
+   bucket starts with ``no1/``;
 2. the head counselor asks for the semester report on web-b; the worker host builds it; its PDF
    downloads from web-a;
-3. ten students book and cancel through the real booking form and read pages through haproxy for
-   30 s; at second 10 web-a's gunicorn gets SIGTERM (a graceful stop) and then its link is taken
-   down. Every request must succeed (every booking its redirect), the database must hold exactly
-   one appointment per successful booking, and web-b must keep serving. The p95 is reported. Then
-   web-a is started again and the same load runs 20 s with web-a killed by SIGKILL mid-request at
-   second 8: what that costs is reported, not required;
-4. no web host holds an uploaded file on its disk.
+3. ten students (in a district five of each school, at their school's host name) book and cancel
+   through the real booking form and read pages through haproxy for 30 s; at second 10 web-a's
+   gunicorn gets SIGTERM (a graceful stop) and then its link is taken down. Every request must
+   succeed (every booking its redirect), the database must hold exactly one appointment per
+   successful booking (in a district, in each school's own schema), and web-b must keep serving.
+   The p95 is reported. Then web-a is started again and the same load runs 20 s with web-a killed
+   by SIGKILL mid-request at second 8: what that costs is reported, not required;
+4. no web host holds an uploaded file on its disk;
+5. in a district, the district officer signs in at ``district.drill`` and the counts page lists both
+   schools; beat (the tenant-aware scheduler) runs its heartbeat task in each school's schema.
 
 Everything is torn down at the end, also after a failure or Ctrl-C; a set left by an aborted run
 is removed first. Needs root (namespaces, the PostgreSQL cluster) and installs haproxy from Debian
@@ -98,6 +111,42 @@ CLONE_NEWNET = 0x40000000
 LB = f"http://{ADDRESSES['lb']}"
 WEB_A = f"http://{ADDRESSES['web-a']}:{APP_PORT}"
 WEB_B = f"http://{ADDRESSES['web-b']}:{APP_PORT}"
+# The district (the default): every host runs DISTRICT=1; each school is a PostgreSQL schema picked
+# by the request's host name, and the district office's site is on its own host name.
+DOMAIN = "district.drill"
+SCHOOLS = {"no1": "第一中学", "no2": "第二中学"}
+PASSWORD = "demo-pass-2026"  # seed_demo's published demo password
+
+
+@dataclass
+class Mode:
+    """A district (the default) or the single school of ``--single-school``."""
+
+    district: bool = True
+
+
+MODE = Mode()
+
+
+def site(school: str | None) -> str | None:
+    """The Host header that reaches a school's site ("" is the district office); None for the one school."""
+    if not MODE.district:
+        return None
+    return f"{school}.{DOMAIN}" if school else DOMAIN
+
+
+def in_school(school: str | None):
+    """The drill's own database reads inside one school's schema (nothing to pick for the one school)."""
+    if not MODE.district or school is None:
+        return contextlib.nullcontext()
+    from django_tenants.utils import schema_context
+
+    return schema_context(school)
+
+
+def home_school() -> str | None:
+    """The school the checks on one school use: no1 in a district."""
+    return "no1" if MODE.district else None
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -267,7 +316,7 @@ frontend www
 backend app
     balance roundrobin
     option httpchk
-    http-check send meth GET uri /accounts/login/ ver HTTP/1.1 hdr Host {lb}
+    http-check send meth GET uri /accounts/login/ ver HTTP/1.1 hdr Host {check_host}
     http-check expect status 200
     # One request per gunicorn worker at a time: the rest wait in haproxy's queue, which a stopping
     # host never holds, rather than in the host's accept queue.
@@ -288,6 +337,7 @@ def haproxy_config(workdir: Path) -> Path:
         HAPROXY_CONFIG.format(
             socket=workdir / "haproxy.sock",
             lb=ADDRESSES["lb"],
+            check_host=site(home_school()) or ADDRESSES["lb"],
             web_a=ADDRESSES["web-a"],
             web_b=ADDRESSES["web-b"],
             port=APP_PORT,
@@ -366,7 +416,8 @@ def shared_env(database_url: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "AUDIT_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": ",".join(ADDRESSES[h] for h in ("lb", "web-a", "web-b")),
+        "ALLOWED_HOSTS": ",".join([*(ADDRESSES[h] for h in ("lb", "web-a", "web-b")), f".{DOMAIN}"]),
+        "DISTRICT": "1" if MODE.district else "0",
         "DATABASE_URL": database_url,
         "CACHE_URL": f"{redis}/1",
         "CELERY_BROKER_URL": f"{redis}/0",
@@ -429,9 +480,10 @@ class Hosts(common.Processes):
         for host in web_hosts:
 
             def up(host: str = host) -> bool:
-                with urllib.request.urlopen(
-                    f"http://{ADDRESSES[host]}:{APP_PORT}/accounts/login/", timeout=2
-                ) as answer:
+                login = urllib.request.Request(f"http://{ADDRESSES[host]}:{APP_PORT}/accounts/login/")
+                if site(home_school()):
+                    login.add_header("Host", site(home_school()))
+                with urllib.request.urlopen(login, timeout=2) as answer:
                     return answer.status == 200
 
             if not common.wait_until(up, 60, 0.3):
@@ -473,9 +525,10 @@ REQUEST_NUMBERS = itertools.count(1)
 class Browser:
     """One user's cookies (sent to whichever host is asked: sessions live in Redis and PostgreSQL)."""
 
-    def __init__(self, http, cookies: dict[str, str] | None = None) -> None:
+    def __init__(self, http, cookies: dict[str, str] | None = None, host: str | None = None) -> None:
         self.http = http
         self.cookies = dict(cookies or {})
+        self.host = host  # the site asked for (a school's host name in a district), whichever address
 
     async def request(self, method: str, url: str, data=None) -> Response:
         """One request, sent again once when the connection closes before any answer, as browsers do.
@@ -491,6 +544,8 @@ class Browser:
         for attempt in range(2):
             number = str(next(REQUEST_NUMBERS))
             headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "X-Drill-Request": number}
+            if self.host:
+                headers["Host"] = self.host
             try:
                 async with self.http.request(method, url, data=data, headers=headers, allow_redirects=False) as answer:
                     body = await answer.read()
@@ -552,12 +607,13 @@ async def upload_on_a_download_on_b(cookies: dict[str, str]) -> tuple[list[tuple
     checks: list[tuple[str, bool]] = []
     content = random_png()
     title = f"Drill poster {secrets.token_hex(4)}"
+    school = site(home_school())
     async with http_session() as http:
-        teacher = Browser(http)
+        teacher = Browser(http, host=school)
         page = await teacher.get(f"{WEB_A}/accounts/login/")
         signed_in = await teacher.post(
             f"{WEB_A}/accounts/login/",
-            {"csrfmiddlewaretoken": csrf_token(page), "username": "teacher1", "password": "demo-pass-2026"},
+            {"csrfmiddlewaretoken": csrf_token(page), "username": "teacher1", "password": PASSWORD},
         )
         say(f"teacher1 signed in on web-a: {signed_in.status} -> {signed_in.location}")
         work = await teacher.get(f"{WEB_A}/campaigns/class/")
@@ -576,23 +632,38 @@ async def upload_on_a_download_on_b(cookies: dict[str, str]) -> tuple[list[tuple
         handed_in = await teacher.post(f"{WEB_A}{submit.group(1)}", data)
         say(f"entry handed in on web-a: {handed_in.status} -> {handed_in.location} ({len(content):,} bytes)")
         checks.append(("a class teacher handed in a contest entry on web-a (the real page)", handed_in.status == 302))
-        entry = Entry.objects.filter(title=title).first()
+        with in_school(home_school()):
+            entry = Entry.objects.filter(title=title).first()
         if entry is None:
             return [*checks, ("the entry was saved", False)], ""
         url = f"/campaigns/entries/{entry.pk}/file/"
-        head = Browser(http, {"sessionid": cookies["head"]})
+        head = Browser(http, {"sessionid": cookies["head"]}, school)
         by_head = await head.get(f"{WEB_B}{url}")
         by_teacher = await teacher.get(f"{WEB_B}{url}")
-        by_student = await Browser(http, {"sessionid": cookies["student"]}).get(f"{WEB_B}{url}")
+        by_student = await Browser(http, {"sessionid": cookies["student"]}, school).get(f"{WEB_B}{url}")
+        if MODE.district:  # the same address at the other school's host name, by that school's head counselor
+            by_other = await Browser(http, {"sessionid": cookies["head-no2"]}, site("no2")).get(f"{WEB_B}{url}")
+    where = f" at {school}" if school else ""
     say(
-        f"from web-b: head counselor {by_head.status} ({len(by_head.body):,} bytes), the teacher's web-a session "
-        f"{by_teacher.status}, a student {by_student.status}"
+        f"from web-b{where}: head counselor {by_head.status} ({len(by_head.body):,} bytes), the teacher's web-a "
+        f"session {by_teacher.status}, a student {by_student.status}"
     )
     checks += [
-        ("the head counselor downloads it from web-b byte for byte", by_head.status == 200 and by_head.body == content),
+        (
+            f"the head counselor downloads it from web-b{where} byte for byte",
+            by_head.status == 200 and by_head.body == content,
+        ),
         ("the teacher's session made on web-a works on web-b (same bytes)", by_teacher.body == content),
         (f"a student asking web-b for it is refused ({by_student.status})", by_student.status in {403, 404}),
     ]
+    if MODE.district:
+        say(f"the same address at {site('no2')}, by no2's head counselor: {by_other.status}")
+        checks.append(
+            (
+                f"the same file's address at {site('no2')} is 404 to no2's head counselor ({by_other.status})",
+                by_other.status == 404 and content not in by_other.body,
+            )
+        )
     return checks, entry.file.name
 
 
@@ -600,12 +671,20 @@ async def upload_on_a_download_on_b(cookies: dict[str, str]) -> tuple[list[tuple
 
 
 async def report_from_worker(cookies: dict[str, str], worker_log: Path, env: dict[str, str]) -> list[tuple[str, bool]]:
+    # The coroutine has a database connection of its own (Django's connections follow the context):
+    # the school is picked in it.
+    with in_school(home_school()):
+        return await report_in_school(cookies, worker_log, env)
+
+
+async def report_in_school(cookies: dict[str, str], worker_log: Path, env: dict[str, str]) -> list[tuple[str, bool]]:
     from counseling.models import Term
     from counseling.reports.models import SemesterReport
 
     term = Term.objects.current()
+    prefix = f"{home_school()}/" if MODE.district else ""
     async with http_session() as http:
-        head = Browser(http, {"sessionid": cookies["head"]})
+        head = Browser(http, {"sessionid": cookies["head"]}, site(home_school()))
         page = await head.get(f"{WEB_B}/reports/")
         asked = await head.post(
             f"{WEB_B}/reports/generate/", {"csrfmiddlewaretoken": csrf_token(page), "term": term.pk}
@@ -625,7 +704,8 @@ async def report_from_worker(cookies: dict[str, str], worker_log: Path, env: dic
         pdfs: list[str] = []
         common.wait_until(
             lambda: bool(
-                pdfs.extend(k for k in bucket_keys(env) if k.startswith("reports/") and k.endswith(".pdf")) or pdfs
+                pdfs.extend(k for k in bucket_keys(env) if k.startswith(f"{prefix}reports/") and k.endswith(".pdf"))
+                or pdfs
             ),
             60,
             1,
@@ -640,11 +720,63 @@ async def report_from_worker(cookies: dict[str, str], worker_log: Path, env: dic
     say(f"its PDF from web-a: {pdf.status}, {len(pdf.body):,} bytes")
     return [
         ("the head counselor asked for the semester report on web-b", asked.status == 302),
-        ("the worker host built it and put its PDF in the bucket", built and on_worker and bool(rendered)),
         (
-            "that PDF downloads from web-a, the same bytes",
+            f"the worker host built it and put its PDF in the bucket (under {prefix or '/'})",
+            built and on_worker and bool(rendered),
+        ),
+        (
+            f"that PDF downloads from web-a{' at ' + site(home_school()) if MODE.district else ''}, the same bytes",
             pdf.status == 200 and pdf.body.startswith(b"%PDF") and pdf.body == rendered,
         ),
+    ]
+
+
+# --- Check 5: the district office sees both schools; beat sends to each school ----------------
+
+
+async def district_counts() -> tuple[str, bool]:
+    """The district officer signs in on the district's host name (through haproxy) and opens the counts page."""
+    async with http_session() as http:
+        officer = Browser(http, host=site(""))
+        page = await officer.get(f"{LB}/accounts/login/")
+        signed_in = await officer.post(
+            f"{LB}/accounts/login/",
+            {"csrfmiddlewaretoken": csrf_token(page), "username": "dist1", "password": PASSWORD},
+        )
+        counts = await officer.get(f"{LB}/counts/")
+    listed = [name for name in SCHOOLS.values() if name in counts.text]
+    say(
+        f"dist1 signed in at {site('')}: {signed_in.status} -> {signed_in.location}; counts page {counts.status} "
+        f"via {counts.served_by}, lists {', '.join(listed) or 'no school'}"
+    )
+    return (
+        f"the district office's counts page at {site('')} lists both schools ({', '.join(listed)})",
+        counts.status == 200 and len(listed) == len(SCHOOLS),
+    )
+
+
+def beat_per_school(started: datetime.datetime, beat_log: Path) -> list[tuple[str, bool]]:
+    """Beat (the tenant-aware scheduler) sent its minute's heartbeat task to each school, run in its schema."""
+    from counseling.models import Heartbeat
+
+    def beaten() -> dict[str, bool]:
+        found = {}
+        for school in SCHOOLS:
+            with in_school(school):
+                found[school] = Heartbeat.objects.filter(name="beat", at__gte=started).exists()
+        return found
+
+    common.wait_until(lambda: all(beaten().values()), 70, 2)  # the heartbeat is due once a minute
+    found = beaten()
+    log = beat_log.read_text(errors="replace")
+    scheduler = "TenantAwarePersistentScheduler" in log or "TenantAwareScheduler" in log
+    say(f"beat's heartbeat in each school's schema: {found}; the tenant-aware scheduler in beat's log: {scheduler}")
+    return [
+        (
+            f"beat (tenant-aware scheduler) sent its heartbeat to each school, run in that school's schema "
+            f"({', '.join(s for s, ok in found.items() if ok) or 'none'})",
+            all(found.values()),
+        )
     ]
 
 
@@ -657,7 +789,7 @@ class Load:
     seconds: float
     # (second of the run, what, ok, seconds taken, host that served it, status)
     samples: list[tuple[float, str, bool, float, str, int]] = field(default_factory=list)
-    booked: set[int] = field(default_factory=set)
+    booked: set[tuple[str | None, int]] = field(default_factory=set)  # (school, appointment)
     failed_bookings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     resent: list[str] = field(default_factory=list)
@@ -684,9 +816,18 @@ def local_start(href: str) -> datetime.datetime | None:
         return None
 
 
-async def student(http, load: Load, index: int, session: str, earliest: datetime.datetime) -> None:
+@dataclass(frozen=True)
+class Pupil:
+    """A student of the load: their school (None for the one school), their id and a signed-in session."""
+
+    school: str | None
+    pk: int
+    session: str
+
+
+async def student(http, load: Load, index: int, pupil: Pupil, earliest: datetime.datetime) -> None:
     """Book a free time (one this client alone picks from), read the pages, cancel it; again until the end."""
-    me = Browser(http, {"sessionid": session})
+    me = Browser(http, {"sessionid": pupil.session}, site(pupil.school))
     while time.monotonic() - load.started < load.seconds:
         page = await me.get(f"{LB}/appointments/book/")
         load.note("page", page.status == 200, page)
@@ -716,7 +857,7 @@ async def student(http, load: Load, index: int, session: str, earliest: datetime
         if done is None:
             load.failed_bookings.append(f"{booked.status} {booked.served_by or '-'} {booked.text[:120]!r}")
             continue
-        load.booked.add(int(done.group(1)))
+        load.booked.add((pupil.school, int(done.group(1))))
         detail = await me.get(f"{LB}{booked.location}")
         load.note("page", detail.status == 200, detail)
         home = await me.get(f"{LB}/")
@@ -725,14 +866,14 @@ async def student(http, load: Load, index: int, session: str, earliest: datetime
         load.note("cancel", cancelled.status == 302 and cancelled.location == "/appointments/", cancelled)
 
 
-async def drive(sessions: list[str], seconds: float, at: float, action) -> tuple[Load, float]:
+async def drive(pupils: list[Pupil], seconds: float, at: float, action) -> tuple[Load, float]:
     """Run the students for ``seconds``; at second ``at`` run ``action`` (in a thread); its end time."""
     from zoneinfo import ZoneInfo
 
     earliest = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None) + datetime.timedelta(hours=6)
     load = Load(time.monotonic(), seconds)
     async with http_session() as http:
-        clients = asyncio.gather(*(student(http, load, i, s, earliest) for i, s in enumerate(sessions)))
+        clients = asyncio.gather(*(student(http, load, i, p, earliest) for i, p in enumerate(pupils)))
         await asyncio.sleep(at)
         await asyncio.to_thread(action)
         done_at = time.monotonic() - load.started
@@ -740,12 +881,22 @@ async def drive(sessions: list[str], seconds: float, at: float, action) -> tuple
     return load, done_at
 
 
-def bookings_in_database(students: list[int], load: Load, since: datetime.datetime) -> tuple[int, bool]:
-    """(appointments the load's students made since ``since``, whether they are exactly the booked ones)."""
+def bookings_in_database(pupils: list[Pupil], load: Load, since: datetime.datetime) -> tuple[Counter, bool]:
+    """(appointments the load's students made since ``since``, per school, read in each school's own schema;
+    whether they are exactly the booked ones)."""
     from appointments.models import Appointment
 
-    made = list(Appointment.objects.filter(student_id__in=students, created_at__gte=since).values_list("pk", flat=True))
-    return len(made), Counter(made) == Counter(load.booked)
+    made: list[tuple[str | None, int]] = []
+    for school in dict.fromkeys(p.school for p in pupils):
+        with in_school(school):
+            ids = [p.pk for p in pupils if p.school == school]
+            found = Appointment.objects.filter(student_id__in=ids, created_at__gte=since).values_list("pk", flat=True)
+            made += [(school, pk) for pk in found]
+    return Counter(school for school, _ in made), Counter(made) == Counter(load.booked)
+
+
+def counted(made: Counter) -> str:
+    return ", ".join(f"{school} {n}" for school, n in made.items()) if MODE.district else str(sum(made.values()))
 
 
 def served_after(load: Load, moment: float) -> Counter:
@@ -757,7 +908,9 @@ def describe(load: Load, label: str) -> None:
     by_host = Counter(host or "-" for *_, host, _ in load.samples)
     say(
         f"{label}: {len(load.samples)} requests ({', '.join(f'{h} {n}' for h, n in sorted(by_host.items()))}), "
-        f"{len(failed)} failed; {len(load.booked)} bookings, {len(load.failed_bookings)} failed; "
+        f"{len(failed)} failed; {len(load.booked)} bookings"
+        f"{' (' + counted(Counter(school for school, _ in load.booked)) + ')' if MODE.district else ''}, "
+        f"{len(load.failed_bookings)} failed; "
         f"p95 {load.p95() * 1000:.0f} ms (bookings {load.p95('book') * 1000:.0f} ms), "
         f"max {max((s[3] for s in load.samples), default=0) * 1000:.0f} ms"
     )
@@ -815,7 +968,7 @@ def make_bucket(env: dict[str, str]) -> None:
     client.create_bucket(Bucket=BUCKET)
 
 
-def load_students(count: int):
+def load_students(count: int, school: str | None):
     from django.utils import timezone
 
     from appointments.enums import OPEN_STATUSES
@@ -823,11 +976,22 @@ def load_students(count: int):
     from counseling.enums import Role
     from counseling.models import User
 
-    busy = Appointment.objects.filter(status__in=OPEN_STATUSES, ends_at__gt=timezone.now()).values("student_id")
-    return list(User.objects.filter(role=Role.STUDENT, is_active=True).exclude(pk__in=busy).order_by("pk")[:count])
+    with in_school(school):
+        busy = Appointment.objects.filter(status__in=OPEN_STATUSES, ends_at__gt=timezone.now()).values("student_id")
+        found = User.objects.filter(role=Role.STUDENT, is_active=True).exclude(pk__in=busy).order_by("pk")[:count]
+        return list(found)
 
 
-def stop_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -> list[tuple[str, bool]]:
+def pupils_of(school: str | None, count: int) -> tuple[list[Pupil], object]:
+    """``count`` students of a school signed in for the load, and one more (for the refused download)."""
+    from benchmarks.targets import session_for
+
+    students = load_students(count + 1, school)
+    with in_school(school):
+        return [Pupil(school, s.pk, session_for(s)) for s in students[:count]], students[count]
+
+
+def stop_under_load(procs: Hosts, pupils: list[Pupil]) -> list[tuple[str, bool]]:
     """The students' load through haproxy; at STOP_AT web-a's gunicorn gets SIGTERM, then its link goes down."""
     from django.utils import timezone
 
@@ -845,10 +1009,11 @@ def stop_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -
     say(
         f"{CLIENTS} students book, read and cancel through haproxy for {LOAD_SECONDS:.0f}s; web-a stops at {STOP_AT:.0f}s"
     )
-    load, down_at = asyncio.run(drive(sessions, LOAD_SECONDS, STOP_AT, stop_a))
+    load, down_at = asyncio.run(drive(pupils, LOAD_SECONDS, STOP_AT, stop_a))
     procs.running.pop("web-a", None)
     describe(load, "graceful stop")
-    made, exact = bookings_in_database(student_ids, load, since)
+    made, exact = bookings_in_database(pupils, load, since)
+    booked = Counter(school for school, _ in load.booked)
     after = served_after(load, down_at)
     return [
         (
@@ -860,7 +1025,11 @@ def stop_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -
             f"by the client as a browser does: {len(load.resent)})",
             bool(load.booked) and not load.failed_bookings,
         ),
-        (f"the database holds exactly one appointment per successful booking ({made})", exact),
+        (
+            f"the database holds exactly one appointment per successful booking ({counted(made)}"
+            f"{', each in its own schema' if MODE.district else ''})",
+            exact and (not MODE.district or all(booked[school] > 0 for school in SCHOOLS)),
+        ),
         (
             f"web-b kept serving after web-a was gone ({after.get('web-b', 0)} requests, web-a {after.get('web-a', 0)})",
             after.get("web-b", 0) > 0 and after.get("web-a", 0) == 0,
@@ -868,7 +1037,7 @@ def stop_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -
     ]
 
 
-def kill_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -> tuple[str, bool]:
+def kill_under_load(procs: Hosts, pupils: list[Pupil]) -> tuple[str, bool]:
     """web-a started again, the same load, and web-a's gunicorn killed (SIGKILL) while it answers requests."""
     from django.utils import timezone
 
@@ -894,20 +1063,48 @@ def kill_under_load(procs: Hosts, sessions: list[str], student_ids: list[int]) -
         say(f"web-a: SIGKILL to gunicorn and its workers while they answered {in_flight} requests")
 
     say(f"web-a is back; the load again for {KILL_LOAD_SECONDS:.0f}s, web-a killed at {KILL_AT:.0f}s")
-    load, _ = asyncio.run(drive(sessions, KILL_LOAD_SECONDS, KILL_AT, kill_a))
+    load, _ = asyncio.run(drive(pupils, KILL_LOAD_SECONDS, KILL_AT, kill_a))
     procs.running.pop("web-a", None)
     describe(load, "hard kill")
-    made, exact = bookings_in_database(student_ids, load, since)
+    made, exact = bookings_in_database(pupils, load, since)
     failed = [s for s in load.samples if not s[2]]
     cut = cut_off(procs.logdir / "haproxy.log", log_from)
     say(f"haproxy's log of the kill: {', '.join(cut) or 'no request ended in an error (it closes silently)'}")
     return (
         f"(reported) SIGKILL mid-request ({in_flight} being answered): "
         f"{len(failed)} of {len(load.samples)} requests failed ({len(load.resent)} sent again), "
-        f"{len(load.failed_bookings)} bookings failed; database {made} appointments for "
+        f"{len(load.failed_bookings)} bookings failed; database {counted(made)} appointments for "
         f"{len(load.booked)} success redirects{'' if exact else ' (a booking saved whose answer was lost)'}",
         not failed and exact,
     )
+
+
+def set_up_site(procs: Hosts) -> None:
+    """On the worker host: the schema(s), and the demo school, or the district office and two demo schools."""
+    if not MODE.district:
+        procs.manage("worker", "migrate", "--noinput", "-v0")
+        procs.manage("worker", "seed_demo", "--force")
+        return
+    # seed_district_demo refuses DEBUG=0 (the drill's setting): its steps, one by one.
+    procs.manage("worker", "migrate_schemas", "--shared", "--noinput", "-v0")
+    procs.manage(
+        "worker", "setup_district", DOMAIN, "--name", "区教育局", "--officer", "dist1", "--officer-name", "区德育科",
+        "--password", PASSWORD,
+    )  # fmt: skip
+    for schema, name in SCHOOLS.items():
+        procs.manage(
+            "worker",
+            "add_school",
+            schema,
+            name,
+            f"{schema}.{DOMAIN}",
+            "--admin",
+            f"{schema}-admin",
+            "--admin-name",
+            "管理员",
+        )
+        procs.manage("worker", "tenant_command", "seed_demo", "--force", f"--schema={schema}")
+    say(f"the district office at {site('')} and the schools {', '.join(site(s) for s in SCHOOLS)} are ready")
 
 
 def drill() -> int:
@@ -932,10 +1129,11 @@ def drill() -> int:
                 raise RuntimeError("the drill's Redis did not start")
             make_bucket(env)
             say(
-                "PostgreSQL, Redis and the object store are up; migrating and seeding the demo school on the worker host"
+                "PostgreSQL, Redis and the object store are up; migrating and seeding "
+                + ("the district and its two schools" if MODE.district else "the demo school")
+                + " on the worker host"
             )
-            procs.manage("worker", "migrate", "--noinput", "-v0")
-            procs.manage("worker", "seed_demo", "--force")
+            set_up_site(procs)
             procs.manage("worker", "collectstatic", "--noinput", "-v0")
             procs.on(
                 "worker",
@@ -974,9 +1172,16 @@ def drill() -> int:
             from benchmarks.targets import session_for
             from counseling.models import User
 
-            students = load_students(CLIENTS + 1)
-            cookies = {"head": session_for(User.objects.get(username="head")), "student": session_for(students[-1])}
-            sessions = [session_for(s) for s in students[:CLIENTS]]
+            started = datetime.datetime.now(datetime.UTC)
+            # The load's students: in a district half of them at each school.
+            pupils, other = pupils_of(home_school(), CLIENTS // 2 if MODE.district else CLIENTS)
+            if MODE.district:
+                pupils += pupils_of("no2", CLIENTS - len(pupils))[0]
+            with in_school(home_school()):
+                cookies = {"head": session_for(User.objects.get(username="head")), "student": session_for(other)}
+            if MODE.district:
+                with in_school("no2"):
+                    cookies["head-no2"] = session_for(User.objects.get(username="head"))
             connections.close_all()
 
             found, entry_key = asyncio.run(upload_on_a_download_on_b(cookies))
@@ -984,9 +1189,8 @@ def drill() -> int:
             checks += asyncio.run(report_from_worker(cookies, procs.logdir / "worker.log", env))
 
             # 3. web-a stopped under load: gracefully (must lose nothing), then killed (reported).
-            student_ids = [s.pk for s in students[:CLIENTS]]
-            checks += stop_under_load(procs, sessions, student_ids)
-            checks.append(kill_under_load(procs, sessions, student_ids))
+            checks += stop_under_load(procs, pupils)
+            checks.append(kill_under_load(procs, pupils))
 
             # 4. Nothing uploaded sits on a host's disk; the entry is in the bucket.
             files = media_files(procs.workdir)
@@ -997,8 +1201,20 @@ def drill() -> int:
                     "no uploaded file on web-a's or web-b's disk (MEDIA_ROOT empty)",
                     files["web-a"] == 0 and files["web-b"] == 0,
                 ),
-                ("the entry is an object in the bucket", bool(entry_key) and any(k.endswith(entry_key) for k in keys)),
             ]
+            if MODE.district:
+                key = f"{home_school()}/{entry_key}"
+                checks.append((f"the entry is an object in the bucket under its school's schema ({key})", key in keys))
+                # 5. The district office's counts page, on the district's own host name.
+                checks.append(asyncio.run(district_counts()))
+                checks += beat_per_school(started, procs.logdir / "beat.log")
+            else:
+                checks.append(
+                    (
+                        "the entry is an object in the bucket",
+                        bool(entry_key) and any(k.endswith(entry_key) for k in keys),
+                    )
+                )
     return report(checks)
 
 
@@ -1025,7 +1241,13 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     parser.add_argument("--clean", action="store_true", help="only remove a set of namespaces left by an aborted run")
+    parser.add_argument(
+        "--single-school",
+        action="store_true",
+        help="run one school (DISTRICT off), reached by address, instead of a district of two schools",
+    )
     args = parser.parse_args(argv)
+    MODE.district = not args.single_school
     if args.clean:
         teardown_network()
         return 0

@@ -598,6 +598,9 @@ def main() -> int:
     how = saved_build(args.db)[1]
 
     one_env, dis_env = env_for(args.one_db, False), env_for(args.db, True)
+    # A dataset built by an older tree is brought up to this tree's migrations (every school's schema).
+    load.run([load.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], one_env)
+    load.run([load.PYTHON, "manage.py", "migrate_schemas", "--noinput", "-v0"], dis_env)
     for env in (one_env, dis_env):
         load.run([load.PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     schools = int(load.psql("SELECT count(*) FROM district_school WHERE schema_name <> 'public'", args.db) or 0)

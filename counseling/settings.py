@@ -532,7 +532,7 @@ if DISTRICT:
     TENANT_APPS = [app for app in INSTALLED_APPS if app not in ("whitenoise.runserver_nostatic",)]
     INSTALLED_APPS = [*SHARED_APPS, *(app for app in TENANT_APPS if app not in SHARED_APPS)]
     # The school is chosen before anything else reads the database (sessions, the signed-in user).
-    MIDDLEWARE = ["django_tenants.middleware.main.TenantMainMiddleware", *MIDDLEWARE]
+    MIDDLEWARE = ["counseling.district.middleware.SchoolByHostMiddleware", *MIDDLEWARE]
     # The schema is set once per request (and again after a rolled-back transaction), not before
     # every cursor: a school's page then runs the same statements as in a one-school install plus
     # a constant three (the school looked up by host name), benchmarks/district.py.

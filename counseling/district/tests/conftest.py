@@ -57,6 +57,10 @@ def _public_between_tests():
     """Each test starts and ends in the shared schema: a request leaves the connection in its school's."""
     from django.db import connection
 
+    from counseling.district.middleware import forget_hosts
+
     connection.set_schema_to_public()
+    forget_hosts()
     yield
     connection.set_schema_to_public()
+    forget_hosts()

@@ -79,3 +79,18 @@ def test_a_schools_pages_cost_the_same_with_one_school_and_with_three(school_a, 
 
     assert alone == three
     assert all(count > 0 for count in alone.values())
+
+
+def test_a_known_host_is_not_looked_up_again(school_a, school_a_pages):
+    """The school a host name means is remembered: a page's queries after the first request carry no
+    look-up of the host in the shared schema, only the school's own (one SET of its schema more)."""
+    client = school_a_pages["/cases/"]
+    assert client.get("/cases/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/cases/").status_code == 200
+    connection.set_schema_to_public()
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not any("district_domain" in sql for sql in statements)
+    assert sum(sql.upper().startswith("SET SEARCH_PATH") for sql in statements) == 1
+    # An unknown host is looked up each time and never served.
+    assert Client(HTTP_HOST="nowhere.district.test").get("/cases/").status_code == 404

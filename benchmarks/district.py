@@ -677,11 +677,12 @@ def main() -> int:
         cost = "the same number of SQL statements as in the one-school install"
     else:
         cost = (
-            f"{diffs[0] if len(diffs) == 1 else f'{diffs[0]} to {diffs[-1]}'} SQL statements more than in the one-school install (counted as Django"
-            " counts them): each request starts with django-tenants' look-up of the school by its host name"
-            " (`SET search_path` to the shared schema and one `SELECT`) and sets the school's schema"
-            " (`SET search_path`) once for the request (`TENANT_LIMIT_SET_CALLS`, on in a district's settings;"
-            " without it django-tenants sets it before every cursor, nearly every query)"
+            f"{diffs[0] if len(diffs) == 1 else f'{diffs[0]} to {diffs[-1]}'}"
+            f" SQL statement{'' if diffs == [1] else 's'} more than in the one-school install (counted as Django"
+            " counts them): the request sets the school's schema (`SET search_path`) once"
+            " (`TENANT_LIMIT_SET_CALLS`, on in a district's settings; without it django-tenants sets it before every"
+            " cursor, nearly every query), and which school a host name means is remembered for a minute by each"
+            " process (counseling/district/middleware.py; otherwise a look-up in the shared schema, two statements more)"
         )
     same_mid_first = all(q_mid[n]["queries"] == q_first[n]["queries"] for n in q_mid if n in q_first)
     build = ""

@@ -72,6 +72,15 @@ def _in_public():
         yield school_schema
 
 
+def _delete_in_public(storage, name: str) -> None:
+    """Delete a file of the district's after commit, when the connection is back in the school's schema:
+    the district's files are under the shared schema's part of the storage, so the delete must be too."""
+    from django_tenants.utils import schema_context
+
+    with schema_context(PUBLIC):
+        storage.delete(name)
+
+
 def _model(name: str):
     return apps.get_model("district", name)
 
@@ -174,7 +183,7 @@ def submit(
         for old in old_files:
             name, storage = old.file.name, old.file.storage
             old.delete()
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(lambda name=name, storage=storage: _delete_in_public(storage, name))
         saved = []
         for outgoing in files:
             item = submission_files(

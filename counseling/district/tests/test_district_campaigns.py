@@ -249,3 +249,33 @@ def test_a_draft_is_not_shown_to_schools_and_a_published_one_cannot_be_changed(o
     connection.set_schema_to_public()
     draft.refresh_from_db()
     assert draft.title == "草稿活动" and draft.status == "published"
+
+
+def test_sending_again_removes_the_earlier_files_from_the_districts_storage(
+    officer, school_a, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    district_campaign = _publish(officer)
+    district_campaign.status = "published"
+    district_campaign.save(update_fields=["status"])
+    outgoing = district_campaigns.OutgoingFile(kind="pdf", name="summary.pdf", content_type="application/pdf", content=b"%PDF-1")
+    with days_on(10), schema_context(school_a.schema_name):
+        kwargs = {
+            "school_campaign_id": 1,
+            "school_campaign_title": "活动月",
+            "highlights": "讲座三场",
+            "participant_count": 300,
+            "by_name": "李娜",
+            "files": [outgoing],
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            district_campaigns.submit(district_campaign.pk, **kwargs)
+        with schema_context("public"):
+            first = SubmissionFile.objects.get().file.name
+            assert default_storage.exists(first)
+        with django_capture_on_commit_callbacks(execute=True):
+            district_campaigns.submit(district_campaign.pk, **kwargs)
+    with schema_context("public"):
+        assert not default_storage.exists(first)
+        assert default_storage.exists(SubmissionFile.objects.get().file.name)

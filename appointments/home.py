@@ -13,6 +13,7 @@ from appointments.models import Appointment, MailboxItem, WaitlistOffer
 from appointments.services.mailbox import OVERDUE_AFTER, duty_counselor
 from appointments.services.slots import day_bounds
 from appointments.templatetags.appointments_tags import status_badge
+from counseling import prepared
 from counseling.hooks import Panel
 from counseling.rows import Address
 
@@ -26,17 +27,25 @@ def _student_panel(user) -> Panel:
     Each row's link, day, time and badge are worked out here rather than in the template: the
     panel is on every student's home page. Rows are read as values, not as appointments.
     """
-    upcoming = list(
-        Appointment.objects.visible_to(user)
-        .upcoming()
+    now = timezone.now()
+    upcoming = prepared.rows(
+        "appointments.home.upcoming",
+        lambda user, now: Appointment.objects.visible_to(user)
+        .upcoming(now)
         .order_by("starts_at")
-        .values_list("pk", "starts_at", "status", *COUNSELOR_NAME)[:3]
+        .values_list("pk", "starts_at", "status", *COUNSELOR_NAME)[:3],
+        shape=(Appointment.objects.scope_of(user),),
+        user=user,
+        now=now,
     )
-    offers = list(
-        WaitlistOffer.objects.live()
+    offers = prepared.rows(
+        "appointments.home.offer",
+        lambda user, now: WaitlistOffer.objects.live(now)
         .filter(entry__student=user)
         .order_by("created_at", "id")
-        .values_list("starts_at", "expires_at", *COUNSELOR_NAME)[:1]
+        .values_list("starts_at", "expires_at", *COUNSELOR_NAME)[:1],
+        user=user,
+        now=now,
     )
     offer = None
     if offers:

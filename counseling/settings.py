@@ -164,6 +164,9 @@ CACHES = {
 # another (a gunicorn worker, the Celery worker, another web host), and a deactivated account or
 # an ended session would live on there. Set it without CACHE_URL only for a single process.
 SIGNED_IN_CACHE = env_bool("SIGNED_IN_CACHE", bool(CACHE_URL))
+# Hot read queries are compiled once per process (counseling/prepared.py). With the check on, every
+# call also compiles the query afresh and fails loudly if the kept form differs (tests, DEBUG).
+PREPARED_QUERIES_CHECK = env_bool("PREPARED_QUERIES_CHECK", DEBUG)
 # The cached_db store, noting activity in the cache alone (counseling.sessions).
 SESSION_ENGINE = "counseling.sessions" if SIGNED_IN_CACHE else "django.contrib.sessions.backends.db"
 

@@ -20,6 +20,8 @@ os.environ.setdefault(
 
 # One process: the signed-in state is cached in its own memory, so the tests exercise every invalidation.
 os.environ.setdefault("SIGNED_IN_CACHE", "1")
+# Every prepared query is also compiled afresh and compared with its kept form (counseling/prepared.py).
+os.environ.setdefault("PREPARED_QUERIES_CHECK", "1")
 # A fixed audit HMAC key for the tests only.
 os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-0123456789-abcdefghijklmnop")
 

@@ -21,15 +21,28 @@ BLOCKING = Q(status__in=BLOCKING_STATUSES)
 
 
 class AppointmentQuerySet(models.QuerySet):
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "all", "counselor", "client" or "none" (the
+        form of ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if not (user and user.is_authenticated):
+            return "none"
+        if user.has_perm("appointments.view_all_agendas"):
+            return "all"
+        if user.has_perm("appointments.view_agenda"):
+            return "counselor"
+        if user.has_perm("appointments.book"):
+            return "client"
+        return "none"
+
     def visible_to(self, user) -> AppointmentQuerySet:
         """The one door: students see their own, counselors theirs, the head counselor everyone's."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.has_perm("appointments.view_all_agendas"):
+        scope = self.scope_of(user)
+        if scope == "all":
             return self.all()
-        if user.has_perm("appointments.view_agenda"):
+        if scope == "counselor":
             return self.filter(counselor=user)
-        if user.has_perm("appointments.book"):
+        if scope == "client":
             return self.filter(student=user)
         return self.none()
 
@@ -39,8 +52,8 @@ class AppointmentQuerySet(models.QuerySet):
     def open(self) -> AppointmentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def upcoming(self) -> AppointmentQuerySet:
-        return self.open().filter(starts_at__gt=timezone.now())
+    def upcoming(self, now=None) -> AppointmentQuerySet:
+        return self.open().filter(starts_at__gt=now or timezone.now())
 
     def overlapping(self, starts_at, ends_at) -> AppointmentQuerySet:
         return self.blocking().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)

@@ -54,8 +54,8 @@ class WaitlistEntry(models.Model):
 
 
 class WaitlistOfferQuerySet(models.QuerySet):
-    def live(self) -> WaitlistOfferQuerySet:
-        return self.filter(status=OfferStatus.OPEN, expires_at__gt=timezone.now())
+    def live(self, now=None) -> WaitlistOfferQuerySet:
+        return self.filter(status=OfferStatus.OPEN, expires_at__gt=now or timezone.now())
 
 
 class WaitlistOffer(models.Model):

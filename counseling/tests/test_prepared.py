@@ -1,0 +1,150 @@
+"""counseling.prepared: a kept query gives each caller exactly what a fresh queryset would, and
+refuses to keep what would carry one caller's data to the next."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from appointments.models import Appointment
+from appointments.tests.factories import AppointmentFactory
+from counseling import prepared
+from counseling.enums import Role
+from counseling.models import Notification, User
+from counseling.prepared import PreparedQueryError
+from counseling.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    prepared.forget()
+    yield
+    prepared.forget()
+
+
+def _unread(user, since):
+    return Notification.objects.filter(user=user, read_at=None, created_at__gte=since).order_by("id")
+
+
+def test_each_caller_gets_their_own_rows_from_the_kept_query():
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    for user, title in ((ann, "for ann"), (bob, "for bob"), (bob, "bob again")):
+        Notification.objects.create(user=user, title=title)
+    since = timezone.now() - datetime.timedelta(hours=1)
+
+    def build(user, since):
+        return _unread(user, since).values_list("title", flat=True)
+
+    assert prepared.rows("t.unread", build, user=ann, since=since) == ["for ann"]
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows("t.unread", build, user=bob, since=since) == ["for bob", "bob again"]
+    assert len(queries.captured_queries) == 1
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert prepared.rows("t.unread", build, user=bob, since=later) == []
+
+
+def test_values_dicts_tuples_and_datetimes_come_back_as_the_queryset_gives_them():
+    ann = UserFactory(username="ann")
+    Notification.objects.create(user=ann, title="one")
+    since = timezone.now() - datetime.timedelta(hours=1)
+    fresh_dicts = list(_unread(ann, since).values("title", "created_at"))
+    kept = prepared.rows("t.dicts", lambda user, since: _unread(user, since).values("title", "created_at"), user=ann, since=since)
+    assert kept == fresh_dicts
+    assert kept[0]["created_at"].tzinfo is not None
+    tuples = prepared.rows(
+        "t.tuples", lambda user, since: _unread(user, since).values_list("pk", "title"), user=ann, since=since
+    )
+    assert tuples == list(_unread(ann, since).values_list("pk", "title"))
+
+
+def test_a_list_of_ids_of_any_length():
+    users = [UserFactory(username=f"u{n}") for n in range(4)]
+
+    def build(ids):
+        return User.objects.filter(pk__in=ids).order_by("username").values_list("username", flat=True)
+
+    assert prepared.rows("t.ids", build, ids=[users[0].pk]) == ["u0"]
+    assert prepared.rows("t.ids", build, ids=[users[1].pk, users[3].pk]) == ["u1", "u3"]
+    assert prepared.rows("t.ids", build, ids=[users[2].pk]) == ["u2"]
+
+
+def test_a_value_worked_out_inside_build_is_refused():
+    ann = UserFactory(username="ann")
+    now = timezone.now()
+
+    def build(user, now):
+        return _unread(user, now - datetime.timedelta(days=7)).values_list("title")
+
+    with pytest.raises(PreparedQueryError, match="computed from a value"):
+        prepared.rows("t.derived", build, user=ann, now=now)
+
+    def reads_the_clock(user):
+        return _unread(user, timezone.now()).values_list("title")
+
+    with pytest.raises(PreparedQueryError):
+        prepared.rows("t.clock", reads_the_clock, user=ann)
+
+
+def test_another_field_of_an_instance_is_never_built_into_the_kept_sql():
+    """Only an instance's pk travels as a value; its other fields in the SQL would be kept for everyone."""
+    ann = UserFactory(username="ann", name="安")
+
+    def build(user):
+        return User.objects.filter(name=user.name).values_list("username", flat=True)
+
+    with pytest.raises(PreparedQueryError, match="field of an instance"):
+        prepared.rows("t.field", build, user=ann)
+
+
+def test_a_bool_or_none_must_be_shape_not_a_value():
+    with pytest.raises(PreparedQueryError, match="shape"):
+        prepared.rows("t.bool", lambda flag: User.objects.filter(is_active=flag).values_list("pk"), flag=True)
+    with pytest.raises(PreparedQueryError, match="shape"):
+        prepared.rows("t.none", lambda at: Notification.objects.filter(read_at=at).values_list("pk"), at=None)
+
+
+def test_model_instances_are_refused():
+    ann = UserFactory(username="ann")
+    with pytest.raises(PreparedQueryError, match="values"):
+        prepared.rows("t.models", lambda user: User.objects.filter(pk=user.pk), user=ann)
+
+
+def test_a_shape_that_leaves_out_the_door_taken_fails_the_check():
+    """The agenda door: a counselor's own rows, a student's own rows. Without the scope in ``shape``
+    the second caller would reuse the first one's form; the check on in tests catches it."""
+    counselor = UserFactory(username="c1", role=Role.COUNSELOR)
+    student = UserFactory(username="s1", role=Role.STUDENT)
+    AppointmentFactory(student=student, counselor=counselor)
+
+    def build(user):
+        return Appointment.objects.visible_to(user).values_list("pk", flat=True)
+
+    assert len(prepared.rows("t.door", build, user=counselor)) == 1
+    with pytest.raises(PreparedQueryError, match="differs from a fresh build"):
+        prepared.rows("t.door", build, user=student)
+    # With the scope in shape each way through the door is kept on its own.
+    for user in (counselor, student):
+        shape = (Appointment.objects.scope_of(user),)
+        assert prepared.rows("t.door.scoped", build, shape=shape, user=user) == list(build(user))
+
+
+def test_without_the_check_a_kept_query_still_takes_each_callers_id(settings):
+    """Production runs without the per-call check: what it relies on is that every id is a slot."""
+    settings.PREPARED_QUERIES_CHECK = False
+    counselor = UserFactory(username="c1", role=Role.COUNSELOR)
+    other = UserFactory(username="c2", role=Role.COUNSELOR)
+    student = UserFactory(username="s1")
+    mine = AppointmentFactory(student=student, counselor=counselor)
+
+    def build(user):
+        return Appointment.objects.visible_to(user).values_list("pk", flat=True)
+
+    shape = (Appointment.objects.scope_of(counselor),)
+    assert prepared.rows("t.ids", build, shape=shape, user=counselor) == [mine.pk]
+    assert prepared.rows("t.ids", build, shape=shape, user=other) == []

@@ -12,6 +12,7 @@ from django.utils.formats import date_format, time_format
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Contest, Registration, RequiredReport, Task
 from campaigns.services import families
+from counseling import prepared
 from counseling.hooks import Panel
 
 TASK_HORIZON = datetime.timedelta(days=7)
@@ -97,10 +98,13 @@ def _judging_panel(user, now: datetime.datetime) -> Panel | None:
 def _registrations_panel(user, now: datetime.datetime) -> Panel | None:
     """The student's next five events: title, local day and time, venue (one narrow query; the
     row values are formatted here, as the panel is on every student's home page)."""
-    rows = (
-        Registration.objects.filter(student=user, event__ends_at__gte=now)
+    rows = prepared.rows(
+        "campaigns.home.registrations",
+        lambda user, now: Registration.objects.filter(student=user, event__ends_at__gte=now)
         .order_by("event__starts_at")
-        .values_list("event__title", "event__starts_at", "event__venue__name")[:5]
+        .values_list("event__title", "event__starts_at", "event__venue__name")[:5],
+        user=user,
+        now=now,
     )
     registrations = []
     for title, starts_at, venue in rows:

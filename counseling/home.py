@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from counseling.hooks import Panel
-from counseling.services import consent_requests, family_notices, invitations
+from counseling.services import consent_requests, family_notices, invitations, signedin
 from counseling.services.family import children_of
 
 # The newest notices a guardian's home lists; older ones stay in their notifications.
@@ -17,7 +17,8 @@ def panels(request: HttpRequest) -> list[Panel]:
     found = []
     if user.has_perm("counseling.answer_consent"):
         found.append(_family_panel(user))
-    unread = list(user.notifications.unread()[:5])
+    # The menu's unread count is at hand (cached with the signed-in user): with none unread, no query.
+    unread = list(user.notifications.unread()[:5]) if signedin.unread_count(user, peek=True) else []
     if unread:
         found.append(Panel("counseling/panels/unread.html", {"unread": unread}, order=10))
     return found

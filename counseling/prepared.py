@@ -14,25 +14,29 @@ work once for each form of a query and afterwards only puts the new values into 
 
 ``build`` is called with stand-ins, never with the caller's values: each value (an int, a
 datetime, a date, a string, a model instance or a list of ints) is replaced by a marker of the
-same type, and the compiled SQL's parameters are matched back to the markers. Everything that
+same type, and the compiled SQL's parameters are matched back to the markers. A model instance's
+stand-in is a copy with nothing related loaded whose pk and every id, date and time field is a
+marker, so whichever of them the query uses is put in afresh at each call. Everything that
 changes the *form* of the query rather than a value in it — which branch of a scoped door a user
 takes, whether a filter applies at all, a ``None`` — goes into ``shape``; a list's length is added
-to it here. A model instance passes only its ``pk`` to the SQL (its stand-in is a copy with a marker
-``pk`` and nothing related loaded).
+to it here.
 
 Safe by construction, and checked:
 
 - The query is built and compiled twice, with two sets of markers. The SQL must come out the
   same, and every parameter must be either the same in both (a constant of the query) or the
   marker of one value in each; anything else — a value computed from a marker inside ``build``,
-  a constant taken from an instance's other fields — raises ``PreparedQueryError``, and the query is
-  not kept.
-- A constant equal to any field of a model instance passed in raises too: it would be that
-  instance's data built into SQL that every later caller reuses.
+  the clock read inside it — is refused.
+- A constant equal to a text field of an instance passed in (a name, a user name) is refused: it
+  would be that person's data built into SQL that every later caller reuses.
+- The first caller's own build is compiled too, once, and must give the kept SQL and the same
+  parameters: a stand-in that took another way through a door than the caller is refused.
 - With ``settings.PREPARED_QUERIES_CHECK`` (on in the tests and with DEBUG) every call also builds
   and compiles the query from the real values and raises when that differs from what was kept: a
   ``shape`` that leaves out something the query depends on (a role, a flag) fails the first test
   that meets both forms.
+- A refused query raises ``PreparedQueryError`` in the tests; in production it is logged (its
+  name only) and runs as the plain queryset it is, never kept: slower, never wrong.
 
 Only ``values()`` and ``values_list()`` querysets (rows, not model instances) are kept. Each query
 still goes through ``connection.cursor()``: it is logged, counted and run in the caller's
@@ -47,6 +51,7 @@ from __future__ import annotations
 import copy
 import datetime
 import itertools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +61,7 @@ from django.db import connections, models
 from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 
 MAX_KEPT = 512
+logger = logging.getLogger(__name__)
 
 
 class PreparedQueryError(RuntimeError):
@@ -64,11 +70,12 @@ class PreparedQueryError(RuntimeError):
 
 @dataclass(frozen=True)
 class _Slot:
-    """Where a parameter's value comes from: a value, an item of a list value, or an instance's pk;
-    ``adapt``: the database's conversion Django applied to it (None: passed as it is)."""
+    """Where a parameter's value comes from: a value, an item of a list value (``index`` an int), an
+    instance's pk (None) or another of its fields (``index`` its attname); ``adapt``: the database's
+    conversion Django applied to it (None: passed as it is)."""
 
     name: str
-    index: int | None
+    index: int | str | None
     adapt: Callable[[Any], Any] | None
 
 
@@ -85,11 +92,14 @@ class _Kept:
 
 
 _kept: dict[tuple, _Kept] = {}
+# Forms that could not be kept (production only: the tests raise): they run as plain querysets.
+_refused: set[tuple] = set()
 
 
 def forget() -> None:
     """Drop every kept query (tests; a migration that changes a table's columns restarts the processes anyway)."""
     _kept.clear()
+    _refused.clear()
 
 
 # Two sets of stand-ins, far from any real value: ids above two billion, instants in 1901 and 1902.
@@ -103,9 +113,9 @@ class _Markers:
     def __init__(self, base: dict) -> None:
         self.base = base
         self.count = itertools.count()
-        self.found: dict[Any, tuple[str, int | None]] = {}
+        self.found: dict[Any, tuple[str, int | str | None]] = {}
 
-    def _next(self, name: str, index: int | None, value: Any) -> Any:
+    def _next(self, name: str, index: int | str | None, value: Any) -> Any:
         n = next(self.count)
         if isinstance(value, bool) or value is None:
             raise PreparedQueryError(f"{name}: a bool or None changes the query's form; put it in shape")
@@ -126,9 +136,17 @@ class _Markers:
         if isinstance(value, models.Model):
             if value.pk is None:
                 raise PreparedQueryError(f"{name}: an unsaved instance")
+            # A copy with nothing related loaded, whose pk and every id, date and time field is a
+            # marker: whatever of them the query uses becomes a value put in at each call.
             double = copy.copy(value)
             double._state.fields_cache = {}
             double.pk = self._next(name, None, value.pk)
+            for field in value._meta.concrete_fields:
+                item = getattr(value, field.attname, None)
+                if field.primary_key or isinstance(item, bool) or item is None:
+                    continue
+                if isinstance(item, (int, datetime.date)):
+                    setattr(double, field.attname, self._next(name, field.attname, item))
             return double
         if isinstance(value, (list, tuple)):
             return [self._next(name, i, item) for i, item in enumerate(value)]
@@ -168,23 +186,17 @@ def _match(param: Any, markers: _Markers, connection) -> tuple[tuple[str, int | 
     return None
 
 
-def _instance_fields(values: dict) -> set:
-    """Every non-trivial field value of the model instances among ``values`` (but their pks)."""
+def _instance_texts(values: dict) -> set:
+    """The text fields of the model instances among ``values`` (a name, a user name), but those
+    holding one of a few choices (a role): their other fields are markers in the stand-ins."""
     seen = set()
     for value in values.values():
         if not isinstance(value, models.Model):
             continue
         for field in value._meta.concrete_fields:
-            if field.primary_key:
-                continue
             item = getattr(value, field.attname, None)
-            if isinstance(item, bool) or item in (None, "", 0):
-                continue
-            try:
-                hash(item)
-            except TypeError:
-                continue
-            seen.add(item)
+            if isinstance(item, str) and item and not field.choices:
+                seen.add(item)
     return seen
 
 
@@ -199,7 +211,7 @@ def _prepare(build: Callable[..., models.QuerySet], values: dict) -> _Kept:
     if sql_a != sql_b or len(params_a) != len(params_b):
         raise PreparedQueryError("the query's form depends on a value: put what decides it in shape")
     connection = connections[compiler.using]
-    private = _instance_fields(values)
+    private = _instance_texts(values)
     constants, slots = [], []
     for position, (a, b) in enumerate(zip(params_a, params_b, strict=True)):
         found_a, found_b = _match(a, markers_a, connection), _match(b, markers_b, connection)
@@ -240,7 +252,7 @@ def _prepare(build: Callable[..., models.QuerySet], values: dict) -> _Kept:
 def _value(slot: _Slot, values: dict) -> Any:
     value = values[slot.name]
     if isinstance(value, models.Model):
-        value = value.pk
+        value = value.pk if slot.index is None else getattr(value, slot.index)
     elif slot.index is not None:
         value = value[slot.index]
     return value if slot.adapt is None else slot.adapt(value)
@@ -253,6 +265,12 @@ def _params(kept: _Kept, values: dict) -> list:
     return params
 
 
+def _verify(name: str, kept: _Kept, build: Callable[..., models.QuerySet], values: dict) -> None:
+    sql, fresh, _compiler = _compile(build(**values))
+    if sql != kept.sql or fresh != _params(kept, values):
+        raise PreparedQueryError(f"{name}: the kept query differs from a fresh build; is shape complete?")
+
+
 def rows(name: str, build: Callable[..., models.QuerySet], *, shape: tuple = (), **values: Any) -> list:
     """The rows of ``build(**values)`` as its ``values()``/``values_list()`` would give them.
 
@@ -262,16 +280,27 @@ def rows(name: str, build: Callable[..., models.QuerySet], *, shape: tuple = (),
         (key, len(value) if isinstance(value, (list, tuple)) else -1) for key, value in sorted(values.items())
     )
     key = (name, shape, lengths)
+    check = getattr(settings, "PREPARED_QUERIES_CHECK", False)
     kept = _kept.get(key)
     if kept is None:
-        kept = _prepare(build, values)
+        if key in _refused:
+            return list(build(**values))
+        try:
+            kept = _prepare(build, values)
+            # Once, with the caller's own values: the kept form must be what they would have run.
+            _verify(name, kept, build, values)
+        except PreparedQueryError:
+            if check:
+                raise
+            # Never a wrong answer: the query runs as a plain queryset, and is not kept.
+            logger.warning("prepared query %s could not be kept; it runs unprepared", name)
+            _refused.add(key)
+            return list(build(**values))
         if len(_kept) < MAX_KEPT:
             _kept[key] = kept
+    elif check:
+        _verify(name, kept, build, values)
     params = _params(kept, values)
-    if getattr(settings, "PREPARED_QUERIES_CHECK", False):
-        sql, fresh, _compiler = _compile(build(**values))
-        if sql != kept.sql or fresh != params:
-            raise PreparedQueryError(f"{name}: the kept query differs from a fresh build; is shape complete?")
     connection = connections[kept.alias]
     with connection.cursor() as cursor:
         cursor.execute(kept.sql, params)

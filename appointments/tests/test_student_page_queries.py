@@ -20,6 +20,7 @@ from appointments.enums import AppointmentStatus, OfferStatus
 from appointments.models import OfficeRules, WaitlistOffer, WeeklySchedule
 from appointments.tests.conftest import at, key
 from appointments.tests.factories import AppointmentFactory, WaitlistEntryFactory
+from counseling.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +47,17 @@ def offer_for(student, counselor, starts_at: datetime.datetime) -> WaitlistOffer
 
 
 def test_a_students_home_reads_five_queries_however_many_appointments_they_have(login, student, counselor) -> None:
-    # Of its own: the unread notifications; the next three appointments (with the counselor's name)
-    # and a live waitlist offer; the pending surveys; the events signed up for. The current term
-    # comes from the shared cache with the signed-in user (counseling.services.signedin).
+    # Of its own: the next three appointments (with the counselor's name) and a live waitlist
+    # offer; the pending surveys; the events signed up for; and the unread notifications, only when
+    # the menu's unread count (cached with the signed-in user) says there are some. The current
+    # term comes from the shared cache with the signed-in user (counseling.services.signedin).
     # A student teaches no class: their classes are not looked for.
     client = login(student)
     AppointmentFactory(student=student, counselor=counselor, starts_at=at(1, 17, 25))
+    assert len(queries(client, reverse("home"))) == 4
+    Notification.objects.create(user=student, title="A new time is offered")
     assert len(queries(client, reverse("home"))) == 5
+    assert "A new time is offered" in client.get(reverse("home")).content.decode()
     # Three more appointments and an offer: the same queries.
     for days in (2, 3, 4):
         AppointmentFactory(student=student, counselor=counselor, starts_at=at(days, 17, 25))

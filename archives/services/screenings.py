@@ -29,6 +29,7 @@ from archives.models import (
     TargetScope,
 )
 from archives.texts import localized
+from counseling import prepared
 from counseling.models import Grade, SchoolClass, StudentProfile, Term
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
@@ -254,8 +255,9 @@ def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) 
     draft's time, read as values (it is on every student's home page).
     """
     now = now or timezone.now()
-    rows = list(
-        Invitation.objects.filter(
+    rows = prepared.rows(
+        "archives.pending_for",
+        lambda student, now: Invitation.objects.filter(
             student=student,
             status=InvitationStatus.PENDING,
             screening__status=ScreeningStatus.PUBLISHED,
@@ -265,7 +267,10 @@ def pending_for(student, now: datetime.datetime | None = None, limit: int = 20) 
         .order_by("screening__closes_at")
         .values_list(
             "screening_id", "screening__title", "screening__closes_at", "draft_saved_at", "screening__is_anonymous"
-        )[:limit]
+        )[:limit],
+        shape=(limit,),
+        student=student,
+        now=now,
     )
     if not rows:
         return []

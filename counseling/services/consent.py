@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counseling import prepared
 from counseling.enums import OPTED_OUT, ConsentMethod, ConsentPurpose, ConsentState
 from counseling.models import SchoolClass, StudentProfile, User
 from counseling.models.audit import AuditAction
@@ -33,16 +34,21 @@ def consent_state(student: User, purpose: str, *, on: datetime.date | None = Non
 
     Nothing on record is ``UNKNOWN``.
     """
-    records = ConsentRecord.objects.filter(student=student, purpose=purpose)
     if on is None:
+        records = ConsentRecord.objects.filter(student=student, purpose=purpose)
         state = records.current().values_list("state", flat=True).first()
     else:
-        state = (
-            records.filter(dated__lte=on)
+        # Asked on every student's home page with a survey open (archives' participation rule).
+        found = prepared.rows(
+            "consent.state_on",
+            lambda student, purpose, on: ConsentRecord.objects.filter(student=student, purpose=purpose, dated__lte=on)
             .order_by("-dated", "-recorded_at", "-id")
-            .values_list("state", flat=True)
-            .first()
+            .values_list("state", flat=True)[:1],
+            student=student,
+            purpose=str(purpose),
+            on=on,
         )
+        state = found[0] if found else None
     return ConsentState(state) if state else ConsentState.UNKNOWN
 
 

@@ -135,7 +135,7 @@ def signed_in_user(user_id: int) -> User | None:
     return user
 
 
-def _take_prefetched(user: User | None, keys: list[str]) -> dict | None:
+def _take_prefetched(user: User | None, keys: list[str], *, peek: bool = False) -> dict | None:
     """What signed_in_user read for ``keys``, once; None if it did not (``user`` may be a lazy proxy).
 
     Taken once: a second call in the same request reads the cache again, so a change made by the
@@ -144,18 +144,21 @@ def _take_prefetched(user: User | None, keys: list[str]) -> dict | None:
     kept = getattr(user, _PREFETCHED, None) if user is not None else None
     if not kept or any(key not in kept for key in keys):
         return None
-    taken = {key: kept.pop(key) for key in keys}
+    taken = {key: kept[key] if peek else kept.pop(key) for key in keys}
     return {key: value for key, value in taken.items() if value is not None}
 
 
-def unread_count(user: User) -> int:
-    """How many of ``user``'s notifications are unread (the badge in the menu)."""
+def unread_count(user: User, *, peek: bool = False) -> int:
+    """How many of ``user``'s notifications are unread (the badge in the menu).
+
+    ``peek``: use what signed_in_user read without taking it, so the menu, drawn later in the same
+    request, does not ask the cache again (the home page asks first, to skip its unread list).
+    """
     if not settings.SIGNED_IN_CACHE:
         return user.notifications.unread().count()
     keys = [_unread_key(user.pk), _unread_stamp(user.pk)]
-    return stamped(
-        keys[0], keys[1:], lambda: user.notifications.unread().count(), UNREAD_SECONDS, _take_prefetched(user, keys)
-    )
+    found = _take_prefetched(user, keys, peek=peek)
+    return stamped(keys[0], keys[1:], lambda: user.notifications.unread().count(), UNREAD_SECONDS, found)
 
 
 def _load_term() -> dict | None:

@@ -91,8 +91,8 @@ def test_a_value_worked_out_inside_build_is_refused():
         prepared.rows("t.clock", reads_the_clock, user=ann)
 
 
-def test_another_field_of_an_instance_is_never_built_into_the_kept_sql():
-    """Only an instance's pk travels as a value; its other fields in the SQL would be kept for everyone."""
+def test_a_name_of_an_instance_is_never_built_into_the_kept_sql():
+    """A text field of an instance passed in would be one person's data kept for everyone."""
     ann = UserFactory(username="ann", name="安")
 
     def build(user):
@@ -100,6 +100,40 @@ def test_another_field_of_an_instance_is_never_built_into_the_kept_sql():
 
     with pytest.raises(PreparedQueryError, match="field of an instance"):
         prepared.rows("t.field", build, user=ann)
+
+
+def test_an_instances_id_fields_are_put_in_at_each_call():
+    """A class teacher's door reads the class id of a profile: each caller's own, never the first one's."""
+    from counseling.tests.factories import SchoolClassFactory, make_student
+
+    one, two = SchoolClassFactory(), SchoolClassFactory()
+    ann, bob = make_student("ann", one), make_student("bob", two)
+    make_student("cat", two)
+
+    def build(profile):
+        return (
+            User.objects.filter(student_profile__school_class_id=profile.school_class_id)
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+
+    assert prepared.rows("t.class", build, profile=ann.student_profile) == ["ann"]
+    assert prepared.rows("t.class", build, profile=bob.student_profile) == ["bob", "cat"]
+
+
+def test_in_production_a_query_that_cannot_be_kept_runs_as_it_is(settings, caplog):
+    settings.PREPARED_QUERIES_CHECK = False
+    ann = UserFactory(username="ann")
+    Notification.objects.create(user=ann, title="recent")
+    now = timezone.now()
+
+    def build(user, now):
+        return _unread(user, now - datetime.timedelta(days=7)).values_list("title", flat=True)
+
+    for _ in range(2):
+        assert prepared.rows("t.derived", build, user=ann, now=now) == ["recent"]
+    assert "t.derived" in caplog.text
+    assert "ann" not in caplog.text
 
 
 def test_a_bool_or_none_must_be_shape_not_a_value():

@@ -84,6 +84,7 @@ def test_a_students_home_costs_the_same_warm_whatever_they_have_read(
     client_for, student, django_assert_num_queries
 ) -> None:
     client = client_for(student)
+    Notification.objects.create(user=student, title="第一条")  # one unread: the panel lists it
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as empty:
         client.get(reverse("home"))

@@ -93,7 +93,10 @@ class CounselorFilterForm(BoundedInputMixin, forms.Form):
 
     def __init__(self, *args, counselor_choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counselor"].choices = [("", _("Any counselor"))] + [(str(c.pk), str(c)) for c in counselor_choices]
+        # counselor_choices: (id, name) pairs.
+        self.fields["counselor"].choices = [("", _("Any counselor"))] + [
+            (str(pk), label) for pk, label in counselor_choices
+        ]
         self.helper = _helper(_("Show free times"), method="get", css="btn-outline-primary")
 
     def selected(self) -> int | None:

@@ -279,6 +279,8 @@ def rows(name: str, build: Callable[..., models.QuerySet], *, shape: tuple = (),
     lengths = tuple(
         (key, len(value) if isinstance(value, (list, tuple)) else -1) for key, value in sorted(values.items())
     )
+    if any(length == 0 for _key, length in lengths):
+        return list(build(**values))  # an empty list: Django knows there is nothing to read
     key = (name, shape, lengths)
     check = getattr(settings, "PREPARED_QUERIES_CHECK", False)
     kept = _kept.get(key)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from appointments.enums import BLOCKING_STATUSES
 from appointments.models import Appointment, ClosedDay, ExtraSession, GroupSession, WaitlistOffer, WeeklySchedule
+from counseling import prepared
 
 
 @dataclass(frozen=True)
@@ -159,20 +160,20 @@ def busy_between(
     known: Window | None = None,
 ) -> Busy:
     ids = None if counselor_ids is None else list(counselor_ids)
-    offers = WaitlistOffer.objects.live().filter(starts_at__lt=end, ends_at__gt=start)
-    if ids is not None:
-        offers = offers.filter(counselor_id__in=ids)
+    # Every free-times page reads these (kept queries, counseling.prepared): the window and the
+    # counselors are values; whether counselors are chosen, and an appointment left out, its form.
+    window = {"start": start, "end": end} | ({} if ids is None else {"ids": ids})
     if known is None:
-        appointments = Appointment.objects.overlapping(start, end)
-        groups = GroupSession.objects.filter(is_cancelled=False, starts_at__lt=end, ends_at__gt=start)
-        if ids is not None:
-            appointments = appointments.filter(counselor_id__in=ids)
-            groups = groups.filter(counselor_id__in=ids)
-        if exclude_appointment:
-            appointments = appointments.exclude(pk=exclude_appointment)
+        left_out = {"exclude": exclude_appointment} if exclude_appointment else {}
         spans = [
-            *appointments.values_list("counselor_id", "starts_at", "ends_at"),
-            *groups.values_list("counselor_id", "starts_at", "ends_at"),
+            *prepared.rows(
+                "appointments.busy.appointments",
+                _busy_appointments,
+                shape=(ids is None, bool(left_out)),
+                **window,
+                **left_out,
+            ),
+            *prepared.rows("appointments.busy.groups", _busy_groups, shape=(ids is None,), **window),
         ]
     else:
         # The same rows as the two queries above, picked from what the page read.
@@ -192,9 +193,33 @@ def busy_between(
     busy = Busy(spans=defaultdict(list))
     for counselor_id, s, e in spans:
         busy.spans[counselor_id].append((s, e))
-    for counselor_id, s, student_id in offers.values_list("counselor_id", "starts_at", "entry__student_id"):
+    offers = prepared.rows("appointments.busy.offers", _live_offers, shape=(ids is None,), now=timezone.now(), **window)
+    for counselor_id, s, student_id in offers:
         busy.held[(counselor_id, s)] = student_id
     return busy
+
+
+def _busy_appointments(start, end, ids=None, exclude=None):
+    appointments = Appointment.objects.overlapping(start, end)
+    if ids is not None:
+        appointments = appointments.filter(counselor_id__in=ids)
+    if exclude is not None:
+        appointments = appointments.exclude(pk=exclude)
+    return appointments.values_list("counselor_id", "starts_at", "ends_at")
+
+
+def _busy_groups(start, end, ids=None):
+    groups = GroupSession.objects.filter(is_cancelled=False, starts_at__lt=end, ends_at__gt=start)
+    if ids is not None:
+        groups = groups.filter(counselor_id__in=ids)
+    return groups.values_list("counselor_id", "starts_at", "ends_at")
+
+
+def _live_offers(start, end, now, ids=None):
+    offers = WaitlistOffer.objects.live(now).filter(starts_at__lt=end, ends_at__gt=start)
+    if ids is not None:
+        offers = offers.filter(counselor_id__in=ids)
+    return offers.values_list("counselor_id", "starts_at", "entry__student_id")
 
 
 def free_slots(
@@ -241,8 +266,9 @@ def free_slots(
 
 def group_by_day(slots: Iterable[Slot]) -> list[tuple[datetime.date, list[Slot]]]:
     grouped: dict[datetime.date, list[Slot]] = defaultdict(list)
+    tz = timezone.get_current_timezone()  # once, not once a slot (a fortnight holds dozens)
     for slot in slots:
-        grouped[slot.local_start.date()].append(slot)
+        grouped[slot.starts_at.astimezone(tz).date()].append(slot)
     return sorted(grouped.items())
 
 

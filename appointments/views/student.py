@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -12,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +25,7 @@ from appointments.services import booking, waitlist
 from appointments.services.errors import BookingError, SlotTakenError
 from appointments.services.hours_cache import office_rules, window_hours
 from appointments.services.slots import free_slots, group_by_day, merge_any_counselor, parse_slot_key
+from counseling import prepared
 from counseling.decorators import require_perm
 from counseling.roles import counselors
 
@@ -51,32 +55,64 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/student/mine.html", context)
 
 
-def _counselors_with_hours():
-    today = timezone.localdate()
-    ids = WeeklySchedule.objects.filter(term__end__gte=today).values("counselor_id")
-    return counselors().filter(pk__in=ids)
+def _counselors_with_hours() -> list[tuple[int, str]]:
+    """(id, name) of the active counselors with opening hours this term or a later one."""
+    rows = prepared.rows(
+        "appointments.book.counselors",
+        lambda today: counselors()
+        .filter(pk__in=WeeklySchedule.objects.filter(term__end__gte=today).values("counselor_id"))
+        .values_list("pk", "name", "username"),
+        today=timezone.localdate(),
+    )
+    # As User.__str__: the name, else the user name.
+    return [(pk, name or username) for pk, name, username in rows]
+
+
+# The counselor filter as crispy-forms draws it, by language, choices and the choice made: the
+# same few forms for every student (counselors' names only, no one's data); a form with an error
+# is drawn afresh.
+_FILTER_FORMS: dict[tuple, str] = {}
+
+
+def _filter_form_html(form: CounselorFilterForm) -> str:
+    if form.is_bound and not form.is_valid():
+        return render_crispy_form(form)
+    chosen = form.cleaned_data.get("counselor", "") if form.is_bound else ""
+    key = (get_language(), tuple((value, str(label)) for value, label in form.fields["counselor"].choices), chosen)
+    html = _FILTER_FORMS.get(key)
+    if html is None:
+        html = render_crispy_form(form)
+        if len(_FILTER_FORMS) < 256:
+            _FILTER_FORMS[key] = html
+    return html
 
 
 def _day_rows(days, counselor_param: str) -> list[dict]:
-    """The booking page's days and slots with their heading, link and time already formatted.
+    """The booking page's days, each with its heading and its slots' links written out.
 
-    One ``reverse()`` for all links and one formatting per distinct time: a fortnight holds dozens
-    of slots, and this page is every student's way in.
+    One ``reverse()`` for all links, one formatting per distinct time, and each slot's local time
+    worked out once in the page's time zone: a fortnight holds dozens of slots, and this page is
+    every student's way in. The links are written by ``format_html_join`` (values escaped).
     """
     confirm = reverse("appointments:book_confirm")
+    tz = timezone.get_current_timezone()
     times: dict[datetime.time, str] = {}
     rows = []
     for number, (day, slots) in enumerate(days, start=1):
         links = []
         for slot in slots:
-            local = slot.local_start
+            local = slot.starts_at.astimezone(tz)
             label = times.get(local.time())
             if label is None:
                 label = times[local.time()] = time_format(local, "TIME_FORMAT")
-            links.append({"url": f"{confirm}?counselor={counselor_param}&start={slot.key}", "time": label})
+            url = f"{confirm}?counselor={counselor_param}&start={local:%Y-%m-%dT%H:%M}"
+            links.append((url, label))
         heading = f"{date_format(day, 'l')} · {date_format(day, 'MONTH_DAY_FORMAT')}"
-        rows.append({"number": number, "heading": heading, "slots": links})
+        rows.append({"number": number, "heading": heading, "slots": format_html_join("\n", SLOT_LINK, links)})
     return rows
+
+
+SLOT_LINK = '<a class="btn btn-outline-primary" data-testid="slot" href="{}">{}</a>'
 
 
 @require_perm("appointments.book")
@@ -88,25 +124,28 @@ def book(request: HttpRequest) -> HttpResponse:
     """
     rules = office_rules()  # for showing; booking a time reads them again (booking.book)
     user, now = request.user, timezone.now()
-    upcoming = list(
-        Appointment.objects.visible_to(user)
-        .upcoming()
-        .select_related("counselor")
-        .only("starts_at", "counselor__name", "counselor__username")[:10]
+    upcoming = prepared.rows(
+        "appointments.book.upcoming",
+        lambda user, now: Appointment.objects.visible_to(user)
+        .upcoming(now)
+        .values_list("pk", "starts_at", "counselor__name", "counselor__username")[:10],
+        shape=(Appointment.objects.scope_of(user),),
+        user=user,
+        now=now,
     )
     limit_reached = len(upcoming) >= rules.max_upcoming_per_student
     context = {"rules": rules, "limit_reached": limit_reached}
     if limit_reached:
         context["upcoming"] = [
             {
-                "url": reverse("appointments:detail", args=[appointment.pk]),
-                "when": date_format(timezone.localtime(appointment.starts_at), "SHORT_DATETIME_FORMAT"),
-                "counselor": str(appointment.counselor),
+                "url": reverse("appointments:detail", args=[pk]),
+                "when": date_format(timezone.localtime(starts_at), "SHORT_DATETIME_FORMAT"),
+                "counselor": name or username,
             }
-            for appointment in upcoming
+            for pk, starts_at, name, username in upcoming
         ]
         return render(request, "appointments/student/book.html", context)
-    form = CounselorFilterForm(request.GET or None, counselor_choices=list(_counselors_with_hours()))
+    form = CounselorFilterForm(request.GET or None, counselor_choices=_counselors_with_hours())
     counselor_id = form.selected()
     counselor_param = str(counselor_id) if counselor_id else "any"
     today = timezone.localdate()
@@ -124,7 +163,7 @@ def book(request: HttpRequest) -> HttpResponse:
         office=office,
     )
     days = group_by_day(slots if counselor_id else merge_any_counselor(slots))
-    context.update(form=form, days=_day_rows(days, counselor_param))
+    context.update(filter_form=_filter_form_html(form), days=_day_rows(days, counselor_param))
     return render(request, "appointments/student/book.html", context)
 
 

@@ -10,9 +10,24 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from counseling.enums import Role
 from counseling.roles import requires_two_factor
+
+
+def resolved(user):
+    """The user behind Django's and django-otp's lazy wrappers of ``request.user`` (two deep).
+
+    Every middleware below asks whether the user is signed in, so the wrappers are opened on every
+    request anyway; a page then reads the user's attributes a few hundred times, each through two
+    proxies. The real object behaves the same (``login``/``logout`` replace ``request.user`` whole).
+    """
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 class IdleTimeoutMiddleware:
@@ -36,6 +51,8 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if isinstance(user, LazyObject):
+            user = request.user = resolved(user)
         if user is not None and user.is_authenticated:
             timeout = (
                 settings.STUDENT_IDLE_TIMEOUT

@@ -21,6 +21,18 @@ class FocusLevel(models.TextChoices):
 
 
 class FocusEntryQuerySet(models.QuerySet):
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "all", "class_teacher" or "none" (the form of
+        ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if user is None or not user.is_authenticated:
+            return "none"
+        if user.has_perm("archives.view_archive") or user.has_perm("archives.manage_focus_list"):
+            return "all"
+        if user.has_perm("archives.view_class_focus"):
+            return "class_teacher"
+        return "none"
+
     def visible_to(self, user) -> FocusEntryQuerySet:
         """The one door to the focus list: the counseling staff see every entry, past and present;
         a class teacher the active entries of pupils in the classes they teach now (their page
@@ -29,11 +41,10 @@ class FocusEntryQuerySet(models.QuerySet):
         Every view, form and list that reads focus entries starts here (fetch one with
         ``archives.access.get_focus_entry_for``).
         """
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.has_perm("archives.view_archive") or user.has_perm("archives.manage_focus_list"):
+        scope = self.scope_of(user)
+        if scope == "all":
             return self.all()
-        if user.has_perm("archives.view_class_focus"):
+        if scope == "class_teacher":
             return self.for_class_teacher(user)
         return self.none()
 
@@ -122,14 +133,25 @@ class FocusReview(models.Model):
 
 
 class ClassLogEntryQuerySet(models.QuerySet):
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "all", "teacher" or "none" (the form of
+        ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if user is None or not user.is_authenticated:
+            return "none"
+        if user.has_perm("archives.view_archive"):
+            return "all"
+        if user.has_perm("archives.view_class_focus"):
+            return "teacher"
+        return "none"
+
     def visible_to(self, user) -> ClassLogEntryQuerySet:
         """The one door to the class teachers' log: archive readers (the counseling staff) see every
         entry; a class teacher the entries they wrote; everybody else none."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.has_perm("archives.view_archive"):
+        scope = self.scope_of(user)
+        if scope == "all":
             return self.all()
-        if user.has_perm("archives.view_class_focus"):
+        if scope == "teacher":
             return self.filter(teacher=user)
         return self.none()
 

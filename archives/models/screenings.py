@@ -244,6 +244,18 @@ class Submission(models.Model):
 
 
 class ResultQuerySet(models.QuerySet):
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "named", "own" or "none" (the form of
+        ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if user is None or not user.is_authenticated:
+            return "none"
+        if user.has_perm("archives.view_archive"):
+            return "named"
+        if user.has_perm("archives.answer_survey"):
+            return "own"
+        return "none"
+
     def visible_to(self, user) -> ResultQuerySet:
         """The one door to scores: archive readers (the counseling staff) see every named result, a
         student their own; everybody else none.
@@ -252,11 +264,10 @@ class ResultQuerySet(models.QuerySet):
         read through this door: they show no one's result. Anonymous results reach their student
         only through ``archives.access.own_results_for``.
         """
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.has_perm("archives.view_archive"):
+        scope = self.scope_of(user)
+        if scope == "named":
             return self.filter(student__isnull=False)
-        if user.has_perm("archives.answer_survey"):
+        if scope == "own":
             return self.filter(student=user)
         return self.none()
 

@@ -26,6 +26,16 @@ class WarningStatus(models.TextChoices):
 
 
 class WarningQuerySet(models.QuerySet):
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "all", "counselor" or "none" (the form of
+        ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if user is None or not user.is_authenticated or not user.has_perm("archives.handle_warnings"):
+            return "none"
+        if user.has_perm("archives.view_all_warnings"):
+            return "all"
+        return "counselor"
+
     def visible_to(self, user) -> WarningQuerySet:
         """The one door to warnings: the head counselor sees every warning; a counselor the warnings
         assigned to them; everybody else none.
@@ -34,11 +44,12 @@ class WarningQuerySet(models.QuerySet):
         list and the student's archive page alike -- so every warning a page lists opens for its
         reader (fetch one with ``archives.access.get_warning_for``).
         """
-        if user is None or not user.is_authenticated or not user.has_perm("archives.handle_warnings"):
-            return self.none()
-        if user.has_perm("archives.view_all_warnings"):
+        scope = self.scope_of(user)
+        if scope == "all":
             return self.all()
-        return self.filter(counselor=user)
+        if scope == "counselor":
+            return self.filter(counselor=user)
+        return self.none()
 
     def open(self) -> WarningQuerySet:
         return self.filter(status=WarningStatus.OPEN)

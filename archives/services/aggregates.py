@@ -16,8 +16,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from archives.models import Instrument, Invitation, InvitationStatus, Result, Screening
+from archives.models import (
+    Instrument,
+    Invitation,
+    InvitationStatus,
+    Result,
+    Screening,
+    ScreeningInstrument,
+    ScreeningWarning,
+)
 from archives.texts import localized
+from counseling import prepared
 from counseling.models import SchoolClass
 
 # Re-exported: archives' views and tests use the rule through this module.
@@ -89,30 +98,51 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     counts. Every count is protected together (``figures_sheet``),
     as the page shows them together. The sheet holds the relations between the counts only where
     they are used (``exact=False``): exact figures hide nothing.
+
+    The queries are kept by counseling.prepared (built and compiled once a process); the screening
+    goes in by pk.
     """
-    completion = list(
-        Invitation.objects.filter(screening=screening)
-        .values("school_class_id")
-        .annotate(
-            invited=Count("id"),
-            answered=Count("id", filter=Q(status=InvitationStatus.SUBMITTED)),
-            opted_out=Count("id", filter=opted_out_filter()),
-        )
+    completion = prepared.rows(
+        "archives.figures.completion",
+        lambda screening: (
+            Invitation.objects.filter(screening=screening)
+            .values("school_class_id")
+            .annotate(
+                invited=Count("id"),
+                answered=Count("id", filter=Q(status=InvitationStatus.SUBMITTED)),
+                opted_out=Count("id", filter=opted_out_filter()),
+            )
+        ),
+        screening=screening.pk,
     )
-    band_counts = list(
-        Result.objects.filter(screening=screening)
-        .values("instrument_id", "school_class_id", "band")
-        .annotate(n=Count("id"))
-        .order_by()
+    band_counts = prepared.rows(
+        "archives.figures.bands",
+        lambda screening: (
+            Result.objects.filter(screening=screening)
+            .values("instrument_id", "school_class_id", "band")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
+        screening=screening.pk,
     )
     class_ids = {row["school_class_id"] for row in completion} | {row["school_class_id"] for row in band_counts}
     # class id -> (grade level, class number, grade id, grade name)
-    classes = {
-        pk: rest
-        for pk, *rest in SchoolClass.objects.filter(pk__in=class_ids)
-        .order_by()
-        .values_list("pk", "grade__level", "number", "grade_id", "grade__name")
-    }
+    classes = (
+        {
+            pk: rest
+            for pk, *rest in prepared.rows(
+                "archives.figures.classes",
+                lambda classes: (
+                    SchoolClass.objects.filter(pk__in=classes)
+                    .order_by()
+                    .values_list("pk", "grade__level", "number", "grade_id", "grade__name")
+                ),
+                classes=sorted(class_ids),
+            )
+        }
+        if class_ids
+        else {}
+    )
     ordered_classes = sorted(classes, key=lambda pk: classes[pk][:2])
     grades = sorted({(level, grade_id, name) for level, _n, grade_id, name in classes.values()})
     grade_classes = {
@@ -146,19 +176,25 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
             add_up(f"grade{grade_id}:{measure}", [f"class{pk}:{measure}" for pk in grade_classes[grade_id]])
 
     # Bands per instrument --------------------------------------------------------------------
-    parts = list(
-        screening.parts.filter(instrument__is_scored=True)
-        .select_related("instrument")
-        .only(
-            "screening", *(f"instrument__{name}" for name in ("code", "name_zh", "name_en", "definition", "is_scored"))
+    # The scored instruments, in the screening's order: made from their rows (what the page uses
+    # of them), never saved.
+    instruments = [
+        Instrument(pk=pk, code=code, name_zh=name_zh, name_en=name_en, definition=definition, is_scored=True)
+        for pk, code, name_zh, name_en, definition in prepared.rows(
+            "archives.figures.instruments",
+            lambda screening: ScreeningInstrument.objects.filter(
+                screening=screening, instrument__is_scored=True
+            ).values_list(
+                "instrument_id", *(f"instrument__{name}" for name in ("code", "name_zh", "name_en", "definition"))
+            ),
+            screening=screening.pk,
         )
-    )
+    ]
     counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for row in band_counts:
         counts[row["instrument_id"]][row["school_class_id"]][row["band"]] += row["n"]
     columns: dict[int, list[BandColumn]] = {}
-    for part in parts:
-        instrument = part.instrument
+    for instrument in instruments:
         columns[instrument.pk] = [BandColumn(b["code"], localized(b["label"]), b["level"]) for b in instrument.bands]
         codes = [band.code for band in columns[instrument.pk]]
         per_class = counts[instrument.pk]
@@ -181,10 +217,34 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
             for _l, grade_id, _n in grades:
                 members = [f"{prefix}:class{pk}:{column}" for pk in grade_classes[grade_id]]
                 add_up(f"{prefix}:grade{grade_id}:{column}", members)
-    critical = Result.objects.filter(screening=screening, is_critical=True).aggregate(
-        n=Count("submission_id", distinct=True)
-    )["n"]
-    warnings = screening.warnings.count()
+    # The two counts as one group of the screening's rows (none: no row): what ``aggregate()``
+    # and ``count()`` gave, through counseling.prepared.
+    critical = sum(
+        prepared.rows(
+            "archives.figures.critical",
+            lambda screening: (
+                Result.objects.filter(screening=screening, is_critical=True)
+                .values("screening_id")
+                .annotate(n=Count("submission_id", distinct=True))
+                .values_list("n", flat=True)
+                .order_by()
+            ),
+            screening=screening.pk,
+        )
+    )
+    warnings = sum(
+        prepared.rows(
+            "archives.figures.warnings",
+            lambda screening: (
+                ScreeningWarning.objects.filter(screening=screening)
+                .values("screening_id")
+                .annotate(n=Count("id"))
+                .values_list("n", flat=True)
+                .order_by()
+            ),
+            screening=screening.pk,
+        )
+    )
     values["critical"] = critical or 0
     relate("school:answered", ["critical"], equal=False)
     values["warnings"] = warnings or 0
@@ -218,8 +278,7 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     class_groups = [(key, label) for key, label, _m in groups if key.startswith("class")]
     grade_groups = [(key, label) for key, label, _m in groups if key.startswith("grade")]
     tables = []
-    for part in parts:
-        instrument = part.instrument
+    for instrument in instruments:
         prefix, codes = f"i{instrument.pk}", [band.code for band in columns[instrument.pk]]
         tables.append(
             InstrumentTable(

@@ -24,6 +24,18 @@ from counseling.validators import past_school_date, school_date
 
 
 class CaseQuerySet(models.QuerySet):
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "all", "counselor" or "none" (the form of
+        ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if user is None or not user.is_authenticated:
+            return "none"
+        if user.has_perm("cases.view_all_cases"):
+            return "all"
+        if user.has_perm("cases.view_cases"):
+            return "counselor"
+        return "none"
+
     def visible_to(self, user) -> CaseQuerySet:
         """The one door to case records: the head counselor sees every case, a counselor their own.
 
@@ -31,11 +43,10 @@ class CaseQuerySet(models.QuerySet):
         list, export, print and task that reads a case, or anything hanging off one, starts here.
         A teacher's case is behind the same door: its client never sees it, nor does a leader.
         """
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.has_perm("cases.view_all_cases"):
+        scope = self.scope_of(user)
+        if scope == "all":
             return self.all()
-        if user.has_perm("cases.view_cases"):
+        if scope == "counselor":
             return self.filter(counselor=user)
         return self.none()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counseling import prepared
 from counseling.cases.enums import CaseStatus, ReferralStatus
 from counseling.cases.models import Case, Referral
 from counseling.models import User
@@ -21,17 +22,30 @@ def archive_facts(student, viewer) -> dict:
     # The viewer's cases of the student (a handful), each with the day of each of its sessions (a
     # few dozen at most): one row per session, or one row with no day for a case without any. One
     # plain query through the door, cheaper to build than the cases with a per-case "may open"
-    # subquery and the session days apart.
+    # subquery and the session days apart. The queries are kept by counseling.prepared (the
+    # door's branch is their shape); the student goes in by pk.
     own: set[int] = set()
     contact_days = []
     holder = None
     open_is_own = False
-    for case_id, status, counselor_id, name, username, held_on in (
-        Case.objects.visible_to(viewer)
-        .filter(student=student)
-        .values_list("pk", "status", "counselor_id", "counselor__name", "counselor__username", "notes__held_on")
-        .order_by()
-    ):
+    scope = Case.objects.scope_of(viewer)
+    viewers_cases = (
+        prepared.rows(
+            "cases.facts.own",
+            lambda viewer, student: (
+                Case.objects.visible_to(viewer)
+                .filter(student=student)
+                .values_list("pk", "status", "counselor_id", "counselor__name", "counselor__username", "notes__held_on")
+                .order_by()
+            ),
+            shape=(scope,),
+            viewer=viewer,
+            student=student.pk,
+        )
+        if scope != "none"
+        else []  # a shut door reads nothing (``.none()``)
+    )
+    for case_id, status, counselor_id, name, username, held_on in viewers_cases:
         own.add(case_id)
         if held_on is not None:
             contact_days.append(held_on)
@@ -41,20 +55,30 @@ def archive_facts(student, viewer) -> dict:
     if holder is None:
         # A student has at most one case that is not closed (a constraint): when it is not the
         # viewer's, a colleague may hold it. Only its counselor's name is read.
-        for counselor_id, name, username in (
-            Case.objects.filter(student=student)
-            .active()
-            .values_list("counselor_id", "counselor__name", "counselor__username")
-            .order_by()[:1]
+        for counselor_id, name, username in prepared.rows(
+            "cases.facts.holder",
+            lambda student: (
+                Case.objects.filter(student=student)
+                .active()
+                .values_list("counselor_id", "counselor__name", "counselor__username")
+                .order_by()[:1]
+            ),
+            student=student.pk,
         ):
             holder = User(pk=counselor_id, name=name, username=username)
     statuses = dict(ReferralStatus.choices)
     referrals = (
         [
             {"date": referred_on, "institution": institution, "status": str(statuses.get(status, status))}
-            for referred_on, institution, status in Referral.objects.filter(case_id__in=own)
-            .values_list("referred_on", "institution", "status")
-            .order_by("referred_on", "id")
+            for referred_on, institution, status in prepared.rows(
+                "cases.facts.referrals",
+                lambda cases: (
+                    Referral.objects.filter(case_id__in=cases)
+                    .values_list("referred_on", "institution", "status")
+                    .order_by("referred_on", "id")
+                ),
+                cases=sorted(own),
+            )
         ]
         if own
         else []

@@ -148,10 +148,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contests = _contests(campaign, user)
     reports = prepared.rows(
         "campaigns.detail.reports",
-        lambda campaign_id: RequiredReport.objects.filter(campaign=campaign_id)
-        .values_list("pk", "title", "deadline")
-        .annotate(received=Count("submissions"))
-        .order_by("deadline", "pk"),
+        lambda campaign_id: (
+            RequiredReport.objects.filter(campaign=campaign_id)
+            .values_list("pk", "title", "deadline")
+            .annotate(received=Count("submissions"))
+            .order_by("deadline", "pk")
+        ),
         campaign_id=campaign.pk,
     )
     today, now = timezone.localdate(), timezone.now()
@@ -216,18 +218,20 @@ def _campaign_with_names(user, pk: int) -> tuple[Campaign, list[tuple[int, str, 
         raise Http404
     rows = prepared.rows(
         "campaigns.detail.campaign",
-        lambda user, pk: Campaign.objects.visible_to(user)
-        .filter(pk=pk)
-        .values_list(
-            *CAMPAIGN_FIELDS,
-            "summary__id",
-            "organisers__id",
-            "organisers__name",
-            "organisers__username",
-            "grades__id",
-            "grades__name",
-        )
-        .order_by("organisers__name", "organisers__id", "grades__level", "grades__id"),
+        lambda user, pk: (
+            Campaign.objects.visible_to(user)
+            .filter(pk=pk)
+            .values_list(
+                *CAMPAIGN_FIELDS,
+                "summary__id",
+                "organisers__id",
+                "organisers__name",
+                "organisers__username",
+                "grades__id",
+                "grades__name",
+            )
+            .order_by("organisers__name", "organisers__id", "grades__level", "grades__id")
+        ),
         shape=(scope,),
         user=user,
         pk=pk,
@@ -292,14 +296,23 @@ def _contests(campaign: Campaign, user) -> list[campaign_rows.ContestRow]:
     """
     rows = prepared.rows(
         "campaigns.detail.contests",
-        lambda campaign_id: Contest.objects.filter(campaign=campaign_id)
-        .values_list(
-            "pk", "kind", "title", "deadline", "results_published_at", "judges__id", "judges__name", "judges__username"
-        )
-        .annotate(
-            entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
-        )
-        .order_by("deadline", "pk", "judges__name", "judges__id"),
+        lambda campaign_id: (
+            Contest.objects.filter(campaign=campaign_id)
+            .values_list(
+                "pk",
+                "kind",
+                "title",
+                "deadline",
+                "results_published_at",
+                "judges__id",
+                "judges__name",
+                "judges__username",
+            )
+            .annotate(
+                entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
+            )
+            .order_by("deadline", "pk", "judges__name", "judges__id")
+        ),
         campaign_id=campaign.pk,
     )
     contests: dict[int, campaign_rows.ContestRow] = {}

@@ -42,9 +42,9 @@ def _scope(request: HttpRequest) -> tuple[list[int] | None, str]:
     return None, "all"
 
 
-def _agenda_context(request: HttpRequest, first: datetime.date, last: datetime.date) -> dict:
+def _agenda_context(request: HttpRequest, first: datetime.date, last: datetime.date, *, as_rows: bool = False) -> dict:
     ids, selected = _scope(request)
-    agenda_days = agenda(first, last, ids)
+    agenda_days = agenda(first, last, ids, as_rows=as_rows)
     # Who comes to the counseling office is itself confidential: one entry naming them.
     named = [appointment.student_id for d in agenda_days for appointment in d.appointments]
     record_list(request.user, Appointment, named, request=request, detail="agenda")
@@ -61,7 +61,8 @@ def _agenda_context(request: HttpRequest, first: datetime.date, last: datetime.d
 def week(request: HttpRequest) -> HttpResponse:
     day = parse_day(request.GET.get("date"))
     first, last = week_of(day)
-    context = _agenda_context(request, first, last)
+    # The week grid prints plain values (week_columns), not appointments.
+    context = _agenda_context(request, first, last, as_rows=True)
     # Weekend columns only when something happens on them.
     shown = [d for d in context.pop("agenda_days") if d.day.weekday() < 5 or d.appointments or d.groups or d.free]
     columns, labels = week_columns(

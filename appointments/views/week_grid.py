@@ -12,15 +12,16 @@ import datetime
 from collections.abc import Callable
 from urllib.parse import quote
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from appointments.services.agenda import AgendaDay
+from appointments.services.agenda import AgendaDay, AgendaRow
 from appointments.templatetags.appointments_tags import client_kind_badge, risk_badge, status_badge
+from counseling.models import SchoolClass
 from counseling.rows import Address, Clock
 
 
@@ -37,20 +38,18 @@ def _after_dot(text) -> str:
     return format_html(" · {}", text)
 
 
-def _channel(appointment) -> str:
+def _channel(appointment: AgendaRow) -> str:
     return escape(appointment.get_channel_display())
 
 
-def _school_class(appointment) -> str:
+def _school_class(appointment: AgendaRow) -> str:
     """The student's class as the template's ``|default:""`` showed it (escaped): empty without a
     profile. A teacher or a guardian has no class: their card says who comes instead."""
     if appointment.is_adult_client:
         return client_kind_badge(appointment.client_kind)
-    student = appointment.student
-    try:
-        return escape(student.student_profile.school_class)
-    except ObjectDoesNotExist:
+    if appointment.class_number is None:
         return ""
+    return escape(SchoolClass.label(appointment.grade_name, appointment.class_number))
 
 
 # One appointment card, as the week template drew it (the whitespace included).
@@ -69,21 +68,31 @@ CARD = (
     "\n    "
 )
 
+# One free time, as the week template drew it in its loop (the whitespace included).
+CHIP = (
+    '\n      <a class="badge rounded-pill {pill} text-decoration-none" href="{href}" title="{title}">'
+    "{time}{star}{counselor}</a>"
+    "\n      "
+)
+
 
 def week_columns(
     agenda_days: list[AgendaDay], *, selected: str, show_counselor: bool, today: datetime.date
 ) -> tuple[list[dict], dict]:
     """One dict per day column of the week template (heading, closures, cards, free chips), and its labels.
 
-    Cards are HTML (``format_html``: every value escaped); headings and chips are values the
-    template places.
+    ``agenda_days`` as ``agenda(..., as_rows=True)`` gives them: appointments are ``AgendaRow`` values.
+
+    Cards and chips are HTML, each column's joined in one string (every value escaped here, once per
+    distinct value); headings and group sessions are values the template places.
     """
     now = timezone.now()
     day_url = reverse("appointments:day")
-    create_url = reverse("appointments:create")
+    create_url = escape(reverse("appointments:create"))
     # One reverse() per pattern, not per row.
     detail_url, group_url = Address("appointments:detail"), Address("appointments:group_detail")
-    clock = Clock()
+    clock = Clock()  # the template escapes the groups' times
+    times = Clock(escaped=True)
     statuses: dict = {}
     badges: dict = {}
     channels: dict = {}
@@ -95,27 +104,29 @@ def week_columns(
     first_visit = format_html(' <span class="badge text-bg-info" title="{}">{}</span>', _("First visit"), _("1st"))
     risk = format_html("<div>{}</div>", risk_badge())
     labels = {"reserved": _("Reserved for key students"), "free": _("Free"), "cancelled": _("cancelled")}
+    reserved_title, free_title = escape(labels["reserved"]), escape(labels["free"])
+    reserved_pill, free_pill = "text-bg-warning", "text-bg-light border"
     columns = []
     for number, agenda_day in enumerate(agenda_days, start=1):
         cards = []
         for appointment in agenda_day.appointments:
-            student, topic, room = appointment.student, appointment.topic, appointment.room
-            # Each distinct value is escaped once (the memos hold escaped text, which format_html keeps).
+            student_id, room = appointment.student_id, appointment.room
+            # Each distinct value is escaped once (the memos hold escaped text); every value below
+            # is escaped text or escaped constant HTML, so the card is put together without escaping again.
             cards.append(
-                format_html(
-                    CARD,
+                CARD.format(
                     status=_once(statuses, appointment.status, escape, appointment.status),
-                    url=detail_url(appointment.pk),
-                    starts=clock(appointment.starts_at),
-                    ends=clock(appointment.ends_at),
+                    url=escape(detail_url(appointment.pk)),
+                    starts=times(appointment.starts_at),
+                    ends=times(appointment.ends_at),
                     badge=_once(badges, (appointment.status, appointment.starts_at <= now), status_badge, appointment),
-                    student=_once(names, student.pk, escape, student),
+                    student=_once(names, student_id, escape, appointment.student_name),
                     first_visit=first_visit if appointment.is_first_visit else "",
-                    risk=risk if topic is not None and topic.signals_risk else "",
-                    school_class=_once(classes, student.pk, _school_class, appointment),
+                    risk=risk if appointment.signals_risk else "",
+                    school_class=_once(classes, student_id, _school_class, appointment),
                     channel=_once(channels, appointment.channel, _channel, appointment),
                     room=_once(rooms, room, _after_dot, room) if room else "",
-                    counselor=_once(counselor_lines, appointment.counselor_id, _after_dot, appointment.counselor)
+                    counselor=_once(counselor_lines, appointment.counselor_id, _after_dot, appointment.counselor_name)
                     if show_counselor
                     else "",
                 )
@@ -134,15 +145,17 @@ def week_columns(
         ]
         chips = []
         for slot in agenda_day.free:
+            # quote() leaves only letters, digits and "_.-~/" of a room; a key is digits, "-", "T" and ":".
             room = _once(room_params, slot.room, quote, slot.room)
             chips.append(
-                {
-                    "reserved": slot.reserved,
-                    # Escaped by the template, as the "&amp;" it wrote between the parameters.
-                    "href": f"{create_url}?start={slot.key}&counselor={slot.counselor_id}&room={room}",
-                    "time": clock(slot.starts_at),
-                    "counselor": _once(names, slot.counselor_id, escape, slot.counselor) if show_counselor else "",
-                }
+                CHIP.format(
+                    pill=reserved_pill if slot.reserved else free_pill,
+                    href=f"{create_url}?start={slot.key}&amp;counselor={slot.counselor_id}&amp;room={room}",
+                    title=reserved_title if slot.reserved else free_title,
+                    time=times(slot.starts_at),
+                    star=" ★" if slot.reserved else "",
+                    counselor=f" {_once(names, slot.counselor_id, escape, slot.counselor)}" if show_counselor else "",
+                )
             )
         day = agenda_day.day
         columns.append(
@@ -153,9 +166,9 @@ def week_columns(
                 "weekday": date_format(day, "l"),
                 "date": date_format(day, "MONTH_DAY_FORMAT"),
                 "closures": agenda_day.closures,
-                "cards": cards,
+                "cards": mark_safe("".join(cards)),  # noqa: S308 - every value is escaped above
                 "groups": groups,
-                "chips": chips,
+                "chips": mark_safe("".join(chips)),  # noqa: S308 - every value is escaped above
                 "empty": not (cards or groups or chips or agenda_day.closures),
             }
         )

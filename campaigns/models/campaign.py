@@ -37,13 +37,24 @@ class CampaignQuerySet(models.QuerySet):
         """What anyone may see: everything but drafts."""
         return self.exclude(status=CampaignStatus.DRAFT)
 
+    @staticmethod
+    def scope_of(user) -> str:
+        """Which way through the door ``user`` goes: "all", "public" or "none" (the form of
+        ``visible_to``'s query, for counseling.prepared's ``shape``)."""
+        if not (user and user.is_authenticated):
+            return "none"
+        if user.has_perm("campaigns.manage_campaigns"):
+            return "all"
+        if user.has_perm("campaigns.view_planner"):
+            return "public"
+        return "none"
+
     def visible_to(self, user) -> CampaignQuerySet:
         """The one door for staff pages: the counseling office sees drafts, other staff do not."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.has_perm("campaigns.manage_campaigns"):
+        scope = self.scope_of(user)
+        if scope == "all":
             return self.all()
-        if user.has_perm("campaigns.view_planner"):
+        if scope == "public":
             return self.public()
         return self.none()
 

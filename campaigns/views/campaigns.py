@@ -25,6 +25,7 @@ from campaigns.services.contests import campaign_leaderboard
 from campaigns.services.reports import expected_classes
 from campaigns.views import campaign_rows
 from campaigns.views.common import add_errors, message_errors
+from counseling import prepared
 from counseling.decorators import require_perm
 
 
@@ -129,27 +130,31 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     office = user.has_perm("campaigns.manage_campaigns")
     campaign, organisers, grades, summary_written = _campaign_with_names(user, pk)
-    events = (
-        Event.objects.filter(campaign=campaign)
-        .values_list(*EVENT_FIELDS)
-        # Students register for most events, families (one row per child) for parent classes.
-        .annotate(taken=Count("registrations", distinct=True) + Count("family_registrations", distinct=True))
-        .order_by("starts_at", "pk")
+    # Every query of the page is compiled once per process (counseling.prepared); whether the
+    # reader is the office decides the form of the events' and tasks' queries.
+    events = prepared.rows(
+        "campaigns.detail.events",
+        lambda campaign_id: _events(campaign_id, office=office),
+        shape=(office,),
+        campaign_id=campaign.pk,
     )
-    tasks = (
-        Task.objects.filter(campaign=campaign)
-        .values_list("pk", "title", "status", "due_date", "owner_id", "owner__name", "owner__username")
-        .order_by("due_date", "pk")
+    tasks = prepared.rows(
+        "campaigns.detail.tasks",
+        lambda campaign_id, user_id: _tasks(campaign_id, user_id, office=office),
+        shape=(office,),
+        campaign_id=campaign.pk,
+        user_id=user.pk,
     )
-    if not office:
-        events = events.filter(is_published=True)
-        tasks = tasks.filter(owner=user)
     contests = _contests(campaign, user)
-    reports = list(
-        RequiredReport.objects.filter(campaign=campaign)
-        .values_list("pk", "title", "deadline")
-        .annotate(received=Count("submissions"))
-        .order_by("deadline", "pk")
+    reports = prepared.rows(
+        "campaigns.detail.reports",
+        lambda campaign_id: (
+            RequiredReport.objects.filter(campaign=campaign_id)
+            .values_list("pk", "title", "deadline")
+            .annotate(received=Count("submissions"))
+            .order_by("deadline", "pk")
+        ),
+        campaign_id=campaign.pk,
     )
     today, now = timezone.localdate(), timezone.now()
     is_organiser = access.is_organiser(user, campaign, organiser_ids={row[0] for row in organisers})
@@ -208,19 +213,28 @@ def _campaign_with_names(user, pk: int) -> tuple[Campaign, list[tuple[int, str, 
 
     One row per organiser and grade (a campaign has a few of each); cheaper than a query for each.
     """
-    rows = list(
-        Campaign.objects.visible_to(user)
-        .filter(pk=pk)
-        .values_list(
-            *CAMPAIGN_FIELDS,
-            "summary__id",
-            "organisers__id",
-            "organisers__name",
-            "organisers__username",
-            "grades__id",
-            "grades__name",
-        )
-        .order_by("organisers__name", "organisers__id", "grades__level", "grades__id")
+    scope = Campaign.objects.scope_of(user)
+    if scope == "none":
+        raise Http404
+    rows = prepared.rows(
+        "campaigns.detail.campaign",
+        lambda user, pk: (
+            Campaign.objects.visible_to(user)
+            .filter(pk=pk)
+            .values_list(
+                *CAMPAIGN_FIELDS,
+                "summary__id",
+                "organisers__id",
+                "organisers__name",
+                "organisers__username",
+                "grades__id",
+                "grades__name",
+            )
+            .order_by("organisers__name", "organisers__id", "grades__level", "grades__id")
+        ),
+        shape=(scope,),
+        user=user,
+        pk=pk,
     )
     if not rows:
         raise Http404
@@ -234,6 +248,28 @@ def _campaign_with_names(user, pk: int) -> tuple[Campaign, list[tuple[int, str, 
         if grade_id is not None:
             grades.setdefault(grade_id, (grade_id, grade_name))
     return campaign, list(organisers.values()), list(grades.values()), rows[0][width] is not None
+
+
+def _events(campaign_id: int, *, office: bool):
+    """The campaign's events as ``campaign_rows.EventRow`` takes them; the office's include unpublished ones."""
+    events = (
+        Event.objects.filter(campaign=campaign_id)
+        .values_list(*EVENT_FIELDS)
+        # Students register for most events, families (one row per child) for parent classes.
+        .annotate(taken=Count("registrations", distinct=True) + Count("family_registrations", distinct=True))
+        .order_by("starts_at", "pk")
+    )
+    return events if office else events.filter(is_published=True)
+
+
+def _tasks(campaign_id: int, user_id: int, *, office: bool):
+    """The campaign's tasks with their owners' names: every task for the office, one's own for other staff."""
+    tasks = (
+        Task.objects.filter(campaign=campaign_id)
+        .values_list("pk", "title", "status", "due_date", "owner_id", "owner__name", "owner__username")
+        .order_by("due_date", "pk")
+    )
+    return tasks if office else tasks.filter(owner=user_id)
 
 
 # An event's columns as campaign_rows.EventRow takes them (the registrations are counted after).
@@ -258,15 +294,26 @@ def _contests(campaign: Campaign, user) -> list[campaign_rows.ContestRow]:
     A row per contest and judge (one for a contest without judges); whether ``user`` judges it
     decides whether they open it.
     """
-    rows = (
-        Contest.objects.filter(campaign=campaign)
-        .values_list(
-            "pk", "kind", "title", "deadline", "results_published_at", "judges__id", "judges__name", "judges__username"
-        )
-        .annotate(
-            entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
-        )
-        .order_by("deadline", "pk", "judges__name", "judges__id")
+    rows = prepared.rows(
+        "campaigns.detail.contests",
+        lambda campaign_id: (
+            Contest.objects.filter(campaign=campaign_id)
+            .values_list(
+                "pk",
+                "kind",
+                "title",
+                "deadline",
+                "results_published_at",
+                "judges__id",
+                "judges__name",
+                "judges__username",
+            )
+            .annotate(
+                entry_count=Count("entries", distinct=True), class_count=Count("entries__school_class", distinct=True)
+            )
+            .order_by("deadline", "pk", "judges__name", "judges__id")
+        ),
+        campaign_id=campaign.pk,
     )
     contests: dict[int, campaign_rows.ContestRow] = {}
     for pk, kind, title, deadline, published_at, judge_id, name, username, entry_count, class_count in rows:

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 
@@ -291,6 +292,9 @@ def rows(name: str, build: Callable[..., models.QuerySet], *, shape: tuple = (),
             kept = _prepare(build, values)
             # Once, with the caller's own values: the kept form must be what they would have run.
             _verify(name, kept, build, values)
+        except EmptyResultSet:
+            # A door shut (``.none()``): Django answers it without the database; nothing to keep.
+            return list(build(**values))
         except PreparedQueryError:
             if check:
                 raise

@@ -182,3 +182,15 @@ def test_without_the_check_a_kept_query_still_takes_each_callers_id(settings):
     shape = (Appointment.objects.scope_of(counselor),)
     assert prepared.rows("t.ids", build, shape=shape, user=counselor) == [mine.pk]
     assert prepared.rows("t.ids", build, shape=shape, user=other) == []
+
+
+def test_a_shut_door_gives_no_rows():
+    """A door's "none" way (``.none()``) compiles to no SQL at all: the rows are simply none."""
+    guardian = UserFactory(username="g1", role=Role.GUARDIAN, is_active=False)  # holds nothing
+
+    def build(user):
+        return Appointment.objects.visible_to(user).values_list("pk", flat=True)
+
+    shape = (Appointment.objects.scope_of(guardian),)
+    assert shape == ("none",)
+    assert prepared.rows("t.shut", build, shape=shape, user=guardian) == []

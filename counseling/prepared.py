@@ -286,7 +286,7 @@ def rows(name: str, build: Callable[..., models.QuerySet], *, shape: tuple = (),
     check = getattr(settings, "PREPARED_QUERIES_CHECK", False)
     kept = _kept.get(key)
     if kept is None:
-        if key in _refused:
+        if key in _refused or len(_kept) >= MAX_KEPT:
             return list(build(**values))
         try:
             kept = _prepare(build, values)
@@ -302,8 +302,7 @@ def rows(name: str, build: Callable[..., models.QuerySet], *, shape: tuple = (),
             logger.warning("prepared query %s could not be kept; it runs unprepared", name)
             _refused.add(key)
             return list(build(**values))
-        if len(_kept) < MAX_KEPT:
-            _kept[key] = kept
+        _kept[key] = kept
     elif check:
         _verify(name, kept, build, values)
     params = _params(kept, values)

@@ -194,3 +194,16 @@ def test_a_shut_door_gives_no_rows():
     shape = (Appointment.objects.scope_of(guardian),)
     assert shape == ("none",)
     assert prepared.rows("t.shut", build, shape=shape, user=guardian) == []
+
+
+def test_past_the_limit_of_kept_forms_a_query_runs_plain(monkeypatch):
+    """A few hundred forms at most per process: the next one is answered as a plain queryset."""
+    monkeypatch.setattr(prepared, "MAX_KEPT", 1)
+    users = [UserFactory(username=f"k{n}") for n in range(3)]
+
+    def build(ids):
+        return User.objects.filter(pk__in=ids).order_by("username").values_list("username", flat=True)
+
+    assert prepared.rows("t.limit", build, ids=[users[0].pk]) == ["k0"]
+    assert prepared.rows("t.limit", build, ids=[users[1].pk, users[2].pk]) == ["k1", "k2"]
+    assert len(prepared._kept) == 1

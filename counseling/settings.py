@@ -167,6 +167,9 @@ SIGNED_IN_CACHE = env_bool("SIGNED_IN_CACHE", bool(CACHE_URL))
 # Hot read queries are compiled once per process (counseling/prepared.py). With the check on, every
 # call also compiles the query afresh and fails loudly if the kept form differs (tests, DEBUG).
 PREPARED_QUERIES_CHECK = env_bool("PREPARED_QUERIES_CHECK", DEBUG)
+# ... and PREPAREd on PostgreSQL once a connection has run them a few times, so PostgreSQL plans
+# them once per connection, not on every request (off behind a pooler in transaction mode).
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 # The cached_db store, noting activity in the cache alone (counseling.sessions).
 SESSION_ENGINE = "counseling.sessions" if SIGNED_IN_CACHE else "django.contrib.sessions.backends.db"
 
@@ -314,7 +317,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "counseling.staticfiles.StaticStorage"
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -22,6 +22,8 @@ os.environ.setdefault(
 os.environ.setdefault("SIGNED_IN_CACHE", "1")
 # Every prepared query is also compiled afresh and compared with its kept form (counseling/prepared.py).
 os.environ.setdefault("PREPARED_QUERIES_CHECK", "1")
+# Query counts and captured SQL stay as written; test_prepared.py turns PostgreSQL's PREPARE on.
+os.environ.setdefault("PREPARED_STATEMENTS", "0")
 # A fixed audit HMAC key for the tests only.
 os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-0123456789-abcdefghijklmnop")
 

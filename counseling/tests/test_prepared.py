@@ -207,3 +207,49 @@ def test_past_the_limit_of_kept_forms_a_query_runs_plain(monkeypatch):
     assert prepared.rows("t.limit", build, ids=[users[0].pk]) == ["k0"]
     assert prepared.rows("t.limit", build, ids=[users[1].pk, users[2].pk]) == ["k1", "k2"]
     assert len(prepared._kept) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_query_run_often_is_planned_once_per_connection(settings):
+    """After a few runs on one connection the kept query is PREPAREd and then EXECUTEd with each
+    caller's values; a new connection starts counting again; inside a transaction it runs plain."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's PREPARE")
+    settings.PREPARED_STATEMENTS = True
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    Notification.objects.create(user=ann, title="50% off, for ann")
+    Notification.objects.create(user=bob, title="for bob")
+    since = timezone.now() - datetime.timedelta(hours=1)
+
+    def build(user, since, text):
+        return _unread(user, since).exclude(title=text).values_list("title", flat=True)
+
+    def run(user):
+        return prepared.rows("t.server", build, user=user, since=since, text="none of these")
+
+    with CaptureQueriesContext(connection) as queries:
+        answers = [run(ann if n % 2 else bob) for n in range(6)]
+    assert answers == [["for bob"], ["50% off, for ann"]] * 3
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert sum(sql.startswith("PREPARE cq_") for sql in statements) == 1
+    assert sum(sql.startswith("EXECUTE cq_") for sql in statements) == 4
+    # The values are never in the statement: "$1"… there, each caller's own with each EXECUTE.
+    assert "none of these" not in next(sql for sql in statements if sql.startswith("PREPARE"))
+
+    connection.close()
+    with CaptureQueriesContext(connection) as queries:
+        assert [run(ann) for _ in range(3)] == [["50% off, for ann"]] * 3
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT", "SELECT", "PREPARE", "EXECUTE"]
+
+    from django.db import transaction
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert run(bob) == ["for bob"]
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+def test_djangos_placeholders_become_postgresqls():
+    assert prepared._placeholders('SELECT %s, \'50%%\' WHERE a = %s') == "SELECT $1, '50%' WHERE a = $2"
+    assert prepared._placeholders("SELECT 1") == "SELECT 1"
+    assert prepared._placeholders("SELECT %d") is None

@@ -253,3 +253,23 @@ def test_djangos_placeholders_become_postgresqls():
     assert prepared._placeholders('SELECT %s, \'50%%\' WHERE a = %s') == "SELECT $1, '50%' WHERE a = $2"
     assert prepared._placeholders("SELECT 1") == "SELECT 1"
     assert prepared._placeholders("SELECT %d") is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_district_never_prepares_a_statement(settings):
+    """A prepared statement keeps the tables of the schema it was prepared in; a district's
+    connection serves one school after another, so it runs the kept SQL plain every time."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's PREPARE")
+    settings.PREPARED_STATEMENTS = True
+    settings.DISTRICT = True
+    ann = UserFactory(username="ann")
+
+    def build(user):
+        return User.objects.filter(pk=user.pk).values_list("username", flat=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(5):
+            assert prepared.rows("t.district", build, user=ann) == ["ann"]
+    assert all(q["sql"].startswith("SELECT") for q in queries.captured_queries)

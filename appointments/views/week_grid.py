@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appointments.services.agenda import AgendaDay, AgendaRow
@@ -42,6 +43,62 @@ def _channel(appointment: AgendaRow) -> str:
     return escape(appointment.get_channel_display())
 
 
+def _class_key(appointment: AgendaRow) -> tuple:
+    """What the class line of a card depends on: the kind of an adult client, else the student's
+    class (grade and number). Students of one class share it, so it is made once per class."""
+    if appointment.is_adult_client:
+        return (appointment.client_kind,)
+    return (None, appointment.grade_name, appointment.class_number)
+
+
+# Pure functions of a few values (a class's grade and number, a date) in the current language, kept
+# across requests: the same few classes and days come back on every page. Nothing here names a
+# student or an appointment; each memo is cleared when it grows past _MEMO_SIZE.
+_MEMO_SIZE = 1024
+_class_labels: dict[tuple, str] = {}
+_day_headings: dict[tuple, tuple[str, str]] = {}
+
+
+def _remembered(memo: dict, key, make: Callable[[], object]):
+    try:
+        return memo[key]
+    except KeyError:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        value = memo[key] = make()
+        return value
+
+
+_clocks: dict[tuple, Clock] = {}
+
+
+def _clock(*, escaped: bool) -> Clock:
+    """A ``Clock`` of the current language and time zone, kept with the times it has formatted."""
+    zone = timezone.get_current_timezone()
+    clock = _remembered(_clocks, (get_language(), str(zone), escaped), lambda: Clock(escaped=escaped))
+    if len(clock.seen) >= _MEMO_SIZE:
+        clock.seen.clear()
+    return clock
+
+
+def _class_label(grade_name: str, class_number: int) -> str:
+    """``SchoolClass.label`` escaped, in the current language (three translations each time, made once)."""
+    return _remembered(
+        _class_labels,
+        (get_language(), grade_name, class_number),
+        lambda: escape(SchoolClass.label(grade_name, class_number)),
+    )
+
+
+def _day_heading(day: datetime.date) -> tuple[str, str]:
+    """A column's weekday and date as ``date_format`` gives them, in the current language."""
+    return _remembered(
+        _day_headings,
+        (get_language(), day),
+        lambda: (date_format(day, "l"), date_format(day, "MONTH_DAY_FORMAT")),
+    )
+
+
 def _school_class(appointment: AgendaRow) -> str:
     """The student's class as the template's ``|default:""`` showed it (escaped): empty without a
     profile. A teacher or a guardian has no class: their card says who comes instead."""
@@ -49,7 +106,7 @@ def _school_class(appointment: AgendaRow) -> str:
         return client_kind_badge(appointment.client_kind)
     if appointment.class_number is None:
         return ""
-    return escape(SchoolClass.label(appointment.grade_name, appointment.class_number))
+    return _class_label(appointment.grade_name, appointment.class_number)
 
 
 # One appointment card, as the week template drew it (the whitespace included).
@@ -91,8 +148,9 @@ def week_columns(
     create_url = escape(reverse("appointments:create"))
     # One reverse() per pattern, not per row.
     detail_url, group_url = Address("appointments:detail"), Address("appointments:group_detail")
-    clock = Clock()  # the template escapes the groups' times
-    times = Clock(escaped=True)
+    clock = _clock(escaped=False)  # the template escapes the groups' times
+    times = _clock(escaped=True)
+    detail_parts: tuple[str, str] | None = None
     statuses: dict = {}
     badges: dict = {}
     channels: dict = {}
@@ -111,19 +169,23 @@ def week_columns(
         cards = []
         for appointment in agenda_day.appointments:
             student_id, room = appointment.student_id, appointment.room
+            if detail_parts is None:
+                # A row's id is digits: the address around it is escaped once, not per card.
+                detail_url(appointment.pk)  # reverses the pattern once: its parts around the id
+                detail_parts = (escape(detail_url.parts[0]), escape(detail_url.parts[1]))
             # Each distinct value is escaped once (the memos hold escaped text); every value below
             # is escaped text or escaped constant HTML, so the card is put together without escaping again.
             cards.append(
                 CARD.format(
                     status=_once(statuses, appointment.status, escape, appointment.status),
-                    url=escape(detail_url(appointment.pk)),
+                    url=f"{detail_parts[0]}{appointment.pk}{detail_parts[1]}",
                     starts=times(appointment.starts_at),
                     ends=times(appointment.ends_at),
                     badge=_once(badges, (appointment.status, appointment.starts_at <= now), status_badge, appointment),
                     student=_once(names, student_id, escape, appointment.student_name),
                     first_visit=first_visit if appointment.is_first_visit else "",
                     risk=risk if appointment.signals_risk else "",
-                    school_class=_once(classes, student_id, _school_class, appointment),
+                    school_class=_once(classes, _class_key(appointment), _school_class, appointment),
                     channel=_once(channels, appointment.channel, _channel, appointment),
                     room=_once(rooms, room, _after_dot, room) if room else "",
                     counselor=_once(counselor_lines, appointment.counselor_id, _after_dot, appointment.counselor_name)
@@ -158,13 +220,14 @@ def week_columns(
                 )
             )
         day = agenda_day.day
+        weekday, date = _day_heading(day)
         columns.append(
             {
                 "number": number,
                 "is_today": day == today,
                 "url": f"{day_url}?date={day.isoformat()}&counselor={selected}",
-                "weekday": date_format(day, "l"),
-                "date": date_format(day, "MONTH_DAY_FORMAT"),
+                "weekday": weekday,
+                "date": date,
                 "closures": agenda_day.closures,
                 "cards": mark_safe("".join(cards)),  # noqa: S308 - every value is escaped above
                 "groups": groups,

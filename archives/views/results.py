@@ -7,7 +7,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -61,11 +60,22 @@ def _table_body(rows: list, cells_of, memo: dict) -> SafeString:
         for value in cells_of(row):
             cell = memo.get(value)
             if cell is None:
-                cell = memo[value] = f"<td>{escape(formats.localize(value))}</td>"
+                cell = memo[value] = f"<td>{charts.escape(formats.localize(value))}</td>"
             cells.append(cell)
-        label = escape(row.label or _("Whole screening"))
+        label = charts.escape(row.label or _("Whole screening"))
         lines.append(f'<tr><th scope="row" class="fw-normal">{label}</th>{"".join(cells)}</tr>')
     return mark_safe("".join(lines))  # noqa: S308 - every label and value is escaped above
+
+
+def _band_table(heading: str, testid: str, band_heads: str, body: SafeString) -> SafeString:
+    """A band table: what ``{% include "archives/_band_table.html" %}`` gave, made here (the page
+    shows two of them an instrument). ``band_heads`` are the bands' escaped ``<th>`` cells."""
+    return mark_safe(  # noqa: S308 - the heading, the test id and the band labels are escaped; body is safe
+        f'\n<div class="table-responsive">\n<table class="table table-sm align-middle" data-testid="{charts.escape(testid)}">\n'
+        f'  <thead><tr><th scope="col">{charts.escape(heading)}</th>{band_heads}'
+        f'<th scope="col">{charts.escape(_("Answered"))}</th></tr></thead>\n'
+        f"  <tbody>\n  {body}\n  </tbody>\n</table>\n</div>\n"
+    )
 
 
 def _completion_cells(row: aggregates.CompletionRow) -> list[int | str]:
@@ -92,6 +102,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
     memo: dict = {}
     tables = []
+    grade_heading, class_heading = _("Grade"), _("Class")
     for table in figures.instruments:
         top = max((band.level for band in table.bands), default=0)
         colours = {band.code: charts.band_colour(band.level, top) for band in table.bands}
@@ -110,11 +121,16 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
                 for row in rows
             ]
 
+        band_heads = "".join(f'<th scope="col">{charts.escape(band.label)}</th>' for band in table.bands)
         tables.append(
             {
                 "table": table,
-                "grade_body": _table_body(table.grades, _band_cells, memo),
-                "class_body": _table_body(table.classes, _band_cells, memo),
+                "grade_table": _band_table(
+                    grade_heading, "bands-grades", band_heads, _table_body(table.grades, _band_cells, memo)
+                ),
+                "class_table": _band_table(
+                    class_heading, "bands-classes", band_heads, _table_body(table.classes, _band_cells, memo)
+                ),
                 "grade_chart": charts.stacked_bars(
                     _("%(instrument)s bands by grade") % {"instrument": table.instrument.short_name},
                     bars(table.grades),

@@ -9,6 +9,7 @@ for screen readers, and every page that shows one also shows the numbers in a ta
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,7 +62,30 @@ class BarRow:
 
 
 def stacked_bars(title: str, rows: Sequence[BarRow], legend: Sequence[tuple[str, str]]) -> SafeString:
-    """Horizontal 100 % bars, one per row; hidden cells are drawn together in grey at the end."""
+    """Horizontal 100 % bars, one per row; hidden cells are drawn together in grey at the end.
+
+    The drawing is a pure function of its texts, shares and colours, kept for the last few
+    (``_drawn_bars``): a results page draws the same charts for every reader of the same
+    figures. Only someone who passes the very same values gets a kept drawing back.
+    """
+    return _drawn_bars(
+        str(title),
+        tuple(
+            (str(row.label), tuple((segment.share, segment.colour) for segment in row.segments), str(row.note))
+            for row in rows
+        ),
+        tuple((str(label), colour) for label, colour in legend),
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _drawn_bars(
+    title: str,
+    rows: tuple[tuple[str, tuple[tuple[float | None, str], ...], str], ...],
+    legend: tuple[tuple[str, str], ...],
+) -> SafeString:
+    """``stacked_bars``' drawing, from hashable values (rows as (label, ((share, colour), ...), note))."""
+    rows = [BarRow(label, [Segment(share, colour) for share, colour in segments], note) for label, segments, note in rows]
     label_w, bar_w, row_h, gap = 130, 420, 22, 8
     width = label_w + bar_w + 70
     legend_items, legend_h = _legend(legend, len(rows) * (row_h + gap) + 14, label_w, width - label_w)

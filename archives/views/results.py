@@ -4,8 +4,8 @@ and one submission's answers for counselors (audited)."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from archives import access, charts
 from archives.models import InvitationStatus, Result, Screening, ScreeningStatus
 from archives.services import aggregates
 from archives.texts import localized
+from counseling import prepared
 from counseling.decorators import require_perm
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
@@ -86,6 +87,20 @@ def _band_cells(row: aggregates.Row) -> list[int | str]:
     return [*row.counts.values(), row.total]
 
 
+def _published_screening(pk: int) -> Screening:
+    """``get_object_or_404(Screening, pk=pk, status=PUBLISHED)``, its row read through
+    counseling.prepared (the pk goes in as a value) and made an instance as the ORM makes one."""
+    fields = [field.attname for field in Screening._meta.concrete_fields]
+    found = prepared.rows(
+        "archives.results.screening",
+        lambda pk: Screening.objects.filter(pk=pk, status=ScreeningStatus.PUBLISHED).order_by().values_list(*fields),
+        pk=pk,
+    )
+    if not found:
+        raise Http404("No Screening matches the given query.")
+    return Screening.from_db(Screening.objects.db, fields, found[0])
+
+
 @require_perm("archives.view_screening_results")
 def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Completion and band counts by grade and class, with charts; a fixed number of queries.
@@ -93,7 +108,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
     The tables' rows are made here (``_table_body``), not by per-cell template tags: the page
     has hundreds of cells. Nothing of it is cached: the figures are confidential.
     """
-    screening = get_object_or_404(Screening, pk=pk, status=ScreeningStatus.PUBLISHED)
+    screening = _published_screening(pk)
     exact = _exact(request.user)
     figures = aggregates.screening_figures(screening, exact=exact)
     completion_chart = charts.completion_bars(

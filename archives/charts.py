@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 # From least to most concerning band.
@@ -170,7 +170,33 @@ class TrendPoint:
 
 
 def trend(title: str, points: Sequence[TrendPoint], bands: Sequence[dict], low: int, high: int) -> SafeString:
-    """A line of totals over time, over background stripes for the bands (from the definition)."""
+    """A line of totals over time, over background stripes for the bands (from the definition).
+
+    Like ``stacked_bars``, drawn once for the same values (``_drawn_trend``); the days are
+    formatted in the active language, which is part of what the drawing is kept for.
+    """
+    return _drawn_trend(
+        get_language(),
+        str(title),
+        tuple((point.day, point.total, str(point.label)) for point in points),
+        tuple((band["min"], band["max"], band["level"]) for band in bands),
+        low,
+        high,
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _drawn_trend(
+    language: str | None,
+    title: str,
+    points: tuple[tuple[datetime.date, int, str], ...],
+    bands: tuple[tuple[int, int, int], ...],
+    low: int,
+    high: int,
+) -> SafeString:
+    """``trend``'s drawing from hashable values (``language``: the active one, for the days)."""
+    points = [TrendPoint(day, total, label) for day, total, label in points]
+    bands = [{"min": minimum, "max": maximum, "level": level} for minimum, maximum, level in bands]
     left, top, plot_h, step = 36, 12, 170, 150
     plot_w = step * max(len(points), 2)
     width, height = left + plot_w + 10, top + plot_h + 52

@@ -27,30 +27,89 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from archives.models import FocusEntry, HomeVisit, Result, Screening, ScreeningWarning, Submission
+from counseling import prepared
 from counseling.enums import Role
-from counseling.models import SchoolClass, User
+from counseling.models import Grade, SchoolClass, StudentProfile, User
 
 M = TypeVar("M", bound=Model)
 
 
+def student_scope(user) -> str:
+    """Which branch of ``students_for`` ``user`` takes: "all" (archive readers) or "none"."""
+    if user is None or not user.is_authenticated or not user.has_perm("archives.view_archive"):
+        return "none"
+    return "all"
+
+
 def students_for(user) -> QuerySet[User]:
     """The students whose archive ``user`` may open: every student, for archive readers."""
-    if user is None or not user.is_authenticated or not user.has_perm("archives.view_archive"):
+    return _students(student_scope(user))
+
+
+def _students(scope: str) -> QuerySet[User]:
+    """``students_for``'s queryset on the branch ``scope`` (see ``student_scope``)."""
+    if scope == "none":
         return User.objects.none()
     return User.objects.filter(role=Role.STUDENT, student_profile__isnull=False)
 
 
+# The student and what the archive shows with them: (path from the user, model) in select order.
+_STUDENT_PARTS = (
+    ("", User),
+    ("student_profile__", StudentProfile),
+    ("student_profile__school_class__", SchoolClass),
+    ("student_profile__school_class__grade__", Grade),
+    ("student_profile__school_class__class_teacher__", User),
+)
+
+
 def get_student_for(user, pk: int) -> User:
-    """One student for an archive reader, or 404."""
-    return get_object_or_404(
-        students_for(user).select_related(
-            "student_profile__school_class__grade", "student_profile__school_class__class_teacher"
-        ),
-        pk=pk,
+    """One student for an archive reader, or 404.
+
+    What ``get_object_or_404(students_for(user).select_related("student_profile__school_class__grade",
+    "student_profile__school_class__class_teacher"), pk=pk)`` gave: the row is read through
+    counseling.prepared (``students_for``'s branch for the reader as its shape, the pk a value)
+    and made into the same instances, related to each other as ``select_related`` relates them.
+    """
+    scope = student_scope(user)
+    names = [[field.attname for field in model._meta.concrete_fields] for _path, model in _STUDENT_PARTS]
+    found = (
+        prepared.rows(
+            "archives.access.student",
+            lambda pk: (
+                _students(scope)
+                .filter(pk=pk)
+                .order_by()
+                .values_list(
+                    *(path + name for (path, _model), part in zip(_STUDENT_PARTS, names, strict=True) for name in part)
+                )
+            ),
+            shape=(scope,),
+            pk=pk,
+        )
+        if scope != "none"
+        else []
     )
+    if not found:
+        raise Http404("No User matches the given query.")
+    row, db, made = found[0], User.objects.db, []
+    start = 0
+    for (_path, model), part in zip(_STUDENT_PARTS, names, strict=True):
+        values = row[start : start + len(part)]
+        start += len(part)
+        made.append(None if values[0] is None else model.from_db(db, part, values))
+    student, profile, school_class, grade, teacher = made
+    profile_field = StudentProfile._meta.get_field("user")
+    profile_field.remote_field.set_cached_value(student, profile)
+    profile_field.set_cached_value(profile, student)
+    StudentProfile._meta.get_field("school_class").set_cached_value(profile, school_class)
+    SchoolClass._meta.get_field("grade").set_cached_value(school_class, grade)
+    SchoolClass._meta.get_field("class_teacher").set_cached_value(school_class, teacher)
+    return student
 
 
 def get_warning_for(user, pk: int) -> ScreeningWarning:

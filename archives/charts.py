@@ -9,13 +9,14 @@ for screen readers, and every page that shows one also shows the numbers in a ta
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 # From least to most concerning band.
@@ -61,7 +62,30 @@ class BarRow:
 
 
 def stacked_bars(title: str, rows: Sequence[BarRow], legend: Sequence[tuple[str, str]]) -> SafeString:
-    """Horizontal 100 % bars, one per row; hidden cells are drawn together in grey at the end."""
+    """Horizontal 100 % bars, one per row; hidden cells are drawn together in grey at the end.
+
+    The drawing is a pure function of its texts, shares and colours, kept for the last few
+    (``_drawn_bars``): a results page draws the same charts for every reader of the same
+    figures. Only someone who passes the very same values gets a kept drawing back.
+    """
+    return _drawn_bars(
+        str(title),
+        tuple(
+            (str(row.label), tuple((segment.share, segment.colour) for segment in row.segments), str(row.note))
+            for row in rows
+        ),
+        tuple((str(label), colour) for label, colour in legend),
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _drawn_bars(
+    title: str,
+    rows: tuple[tuple[str, tuple[tuple[float | None, str], ...], str], ...],
+    legend: tuple[tuple[str, str], ...],
+) -> SafeString:
+    """``stacked_bars``' drawing, from hashable values (rows as (label, ((share, colour), ...), note))."""
+    rows = [BarRow(label, [Segment(share, colour) for share, colour in segments], note) for label, segments, note in rows]
     label_w, bar_w, row_h, gap = 130, 420, 22, 8
     width = label_w + bar_w + 70
     legend_items, legend_h = _legend(legend, len(rows) * (row_h + gap) + 14, label_w, width - label_w)
@@ -146,7 +170,33 @@ class TrendPoint:
 
 
 def trend(title: str, points: Sequence[TrendPoint], bands: Sequence[dict], low: int, high: int) -> SafeString:
-    """A line of totals over time, over background stripes for the bands (from the definition)."""
+    """A line of totals over time, over background stripes for the bands (from the definition).
+
+    Like ``stacked_bars``, drawn once for the same values (``_drawn_trend``); the days are
+    formatted in the active language, which is part of what the drawing is kept for.
+    """
+    return _drawn_trend(
+        get_language(),
+        str(title),
+        tuple((point.day, point.total, str(point.label)) for point in points),
+        tuple((band["min"], band["max"], band["level"]) for band in bands),
+        low,
+        high,
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _drawn_trend(
+    language: str | None,
+    title: str,
+    points: tuple[tuple[datetime.date, int, str], ...],
+    bands: tuple[tuple[int, int, int], ...],
+    low: int,
+    high: int,
+) -> SafeString:
+    """``trend``'s drawing from hashable values (``language``: the active one, for the days)."""
+    points = [TrendPoint(day, total, label) for day, total, label in points]
+    bands = [{"min": minimum, "max": maximum, "level": level} for minimum, maximum, level in bands]
     left, top, plot_h, step = 36, 12, 170, 150
     plot_w = step * max(len(points), 2)
     width, height = left + plot_w + 10, top + plot_h + 52

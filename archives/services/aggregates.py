@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from archives.models import (
     Instrument,
@@ -150,7 +151,13 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     }
     groups = [("school", "", ordered_classes)]
     groups += [(f"grade{grade_id}", name, grade_classes[grade_id]) for _l, grade_id, name in grades]
-    groups += [(f"class{pk}", SchoolClass.label(classes[pk][3], classes[pk][1]), [pk]) for pk in ordered_classes]
+    # SchoolClass.label's two messages, translated once for the page's classes rather than twice
+    # a class through lazy strings: the same text.
+    class_label, class_number = gettext("%(grade)s %(class)s"), gettext("Class %(number)d")
+    groups += [
+        (f"class{pk}", class_label % {"grade": classes[pk][3], "class": class_number % {"number": classes[pk][1]}}, [pk])
+        for pk in ordered_classes
+    ]
     values: dict[str, int] = {}
     relations: list[Relation] = []
 
@@ -169,8 +176,10 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         rows = [by_class[pk] for pk in members if pk in by_class]
         for measure in measures:
             values[f"{key}:{measure}"] = sum(row[measure] for row in rows)
-        relate(f"{key}:invited", [f"{key}:answered", f"{key}:opted_out"], equal=False)
-    for measure in measures:
+        if not exact:
+            relate(f"{key}:invited", [f"{key}:answered", f"{key}:opted_out"], equal=False)
+    # Exact figures hide nothing: their relations would not be used (nor made, below).
+    for measure in measures if not exact else ():
         add_up(f"school:{measure}", [f"grade{grade_id}:{measure}" for _l, grade_id, _n in grades])
         for _l, grade_id, _n in grades:
             add_up(f"grade{grade_id}:{measure}", [f"class{pk}:{measure}" for pk in grade_classes[grade_id]])
@@ -209,10 +218,11 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
             for code in codes:
                 values[f"{prefix}:{key}:{code}"] = sums[code]
             values[f"{prefix}:{key}:total"] = sum(sums.values())
-            relate(f"{prefix}:{key}:total", [f"{prefix}:{key}:{code}" for code in codes], equal=True)
-            # One result per answer and instrument: a row's total is at most the answers.
-            relate(f"{key}:answered", [f"{prefix}:{key}:total"], equal=False)
-        for column in [*codes, "total"]:
+            if not exact:
+                relate(f"{prefix}:{key}:total", [f"{prefix}:{key}:{code}" for code in codes], equal=True)
+                # One result per answer and instrument: a row's total is at most the answers.
+                relate(f"{key}:answered", [f"{prefix}:{key}:total"], equal=False)
+        for column in [*codes, "total"] if not exact else ():
             add_up(f"{prefix}:school:{column}", [f"{prefix}:grade{grade_id}:{column}" for _l, grade_id, _n in grades])
             for _l, grade_id, _n in grades:
                 members = [f"{prefix}:class{pk}:{column}" for pk in grade_classes[grade_id]]
@@ -268,12 +278,15 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         )
 
     def band_row(prefix: str, codes: list[str], key: str, label: str) -> Row:
-        return Row(
-            label=label,
-            counts={code: shown[f"{prefix}:{key}:{code}"] for code in codes},
-            total=shown[f"{prefix}:{key}:total"],
-            shares={code: share(f"{prefix}:{key}:{code}", f"{prefix}:{key}:total") for code in codes},
-        )
+        # What ``share`` gives for each band over the row's total, with the keys made once.
+        row = f"{prefix}:{key}:"
+        counts = {code: shown[row + code] for code in codes}
+        total = shown[row + "total"]
+        if total == HIDDEN or not total:
+            shares = dict.fromkeys(codes)
+        else:
+            shares = {code: None if count == HIDDEN else count / total for code, count in counts.items()}
+        return Row(label=label, counts=counts, total=total, shares=shares)
 
     class_groups = [(key, label) for key, label, _m in groups if key.startswith("class")]
     grade_groups = [(key, label) for key, label, _m in groups if key.startswith("grade")]

@@ -4,10 +4,9 @@ and one submission's answers for counselors (audited)."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -15,6 +14,7 @@ from archives import access, charts
 from archives.models import InvitationStatus, Result, Screening, ScreeningStatus
 from archives.services import aggregates
 from archives.texts import localized
+from counseling import prepared
 from counseling.decorators import require_perm
 from counseling.models.audit import AuditAction
 from counseling.services.audit import record
@@ -61,11 +61,22 @@ def _table_body(rows: list, cells_of, memo: dict) -> SafeString:
         for value in cells_of(row):
             cell = memo.get(value)
             if cell is None:
-                cell = memo[value] = f"<td>{escape(formats.localize(value))}</td>"
+                cell = memo[value] = f"<td>{charts.escape(formats.localize(value))}</td>"
             cells.append(cell)
-        label = escape(row.label or _("Whole screening"))
+        label = charts.escape(row.label or _("Whole screening"))
         lines.append(f'<tr><th scope="row" class="fw-normal">{label}</th>{"".join(cells)}</tr>')
     return mark_safe("".join(lines))  # noqa: S308 - every label and value is escaped above
+
+
+def _band_table(heading: str, testid: str, band_heads: str, body: SafeString) -> SafeString:
+    """A band table: what ``{% include "archives/_band_table.html" %}`` gave, made here (the page
+    shows two of them an instrument). ``band_heads`` are the bands' escaped ``<th>`` cells."""
+    return mark_safe(  # noqa: S308 - the heading, the test id and the band labels are escaped; body is safe
+        f'\n<div class="table-responsive">\n<table class="table table-sm align-middle" data-testid="{charts.escape(testid)}">\n'
+        f'  <thead><tr><th scope="col">{charts.escape(heading)}</th>{band_heads}'
+        f'<th scope="col">{charts.escape(_("Answered"))}</th></tr></thead>\n'
+        f"  <tbody>\n  {body}\n  </tbody>\n</table>\n</div>\n"
+    )
 
 
 def _completion_cells(row: aggregates.CompletionRow) -> list[int | str]:
@@ -76,6 +87,20 @@ def _band_cells(row: aggregates.Row) -> list[int | str]:
     return [*row.counts.values(), row.total]
 
 
+def _published_screening(pk: int) -> Screening:
+    """``get_object_or_404(Screening, pk=pk, status=PUBLISHED)``, its row read through
+    counseling.prepared (the pk goes in as a value) and made an instance as the ORM makes one."""
+    fields = [field.attname for field in Screening._meta.concrete_fields]
+    found = prepared.rows(
+        "archives.results.screening",
+        lambda pk: Screening.objects.filter(pk=pk, status=ScreeningStatus.PUBLISHED).order_by().values_list(*fields),
+        pk=pk,
+    )
+    if not found:
+        raise Http404("No Screening matches the given query.")
+    return Screening.from_db(Screening.objects.db, fields, found[0])
+
+
 @require_perm("archives.view_screening_results")
 def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Completion and band counts by grade and class, with charts; a fixed number of queries.
@@ -83,7 +108,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
     The tables' rows are made here (``_table_body``), not by per-cell template tags: the page
     has hundreds of cells. Nothing of it is cached: the figures are confidential.
     """
-    screening = get_object_or_404(Screening, pk=pk, status=ScreeningStatus.PUBLISHED)
+    screening = _published_screening(pk)
     exact = _exact(request.user)
     figures = aggregates.screening_figures(screening, exact=exact)
     completion_chart = charts.completion_bars(
@@ -92,6 +117,7 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
     memo: dict = {}
     tables = []
+    grade_heading, class_heading = _("Grade"), _("Class")
     for table in figures.instruments:
         top = max((band.level for band in table.bands), default=0)
         colours = {band.code: charts.band_colour(band.level, top) for band in table.bands}
@@ -110,11 +136,16 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
                 for row in rows
             ]
 
+        band_heads = "".join(f'<th scope="col">{charts.escape(band.label)}</th>' for band in table.bands)
         tables.append(
             {
                 "table": table,
-                "grade_body": _table_body(table.grades, _band_cells, memo),
-                "class_body": _table_body(table.classes, _band_cells, memo),
+                "grade_table": _band_table(
+                    grade_heading, "bands-grades", band_heads, _table_body(table.grades, _band_cells, memo)
+                ),
+                "class_table": _band_table(
+                    class_heading, "bands-classes", band_heads, _table_body(table.classes, _band_cells, memo)
+                ),
                 "grade_chart": charts.stacked_bars(
                     _("%(instrument)s bands by grade") % {"instrument": table.instrument.short_name},
                     bars(table.grades),

@@ -172,8 +172,8 @@ class TrendPoint:
 def trend(title: str, points: Sequence[TrendPoint], bands: Sequence[dict], low: int, high: int) -> SafeString:
     """A line of totals over time, over background stripes for the bands (from the definition).
 
-    Like ``stacked_bars``, drawn once for the same values (``_drawn_trend``); the days are
-    formatted in the active language, which is part of what the drawing is kept for.
+    Drawn on every request (``_drawn_trend``, from hashable values): one student's totals are never
+    kept between requests, unlike ``stacked_bars``' drawings of a screening's shares.
     """
     return _drawn_trend(
         get_language(),
@@ -185,7 +185,6 @@ def trend(title: str, points: Sequence[TrendPoint], bands: Sequence[dict], low: 
     )
 
 
-@functools.lru_cache(maxsize=128)
 def _drawn_trend(
     language: str | None,
     title: str,

@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext
 
 from archives.models import (
     Instrument,
@@ -151,13 +150,7 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
     }
     groups = [("school", "", ordered_classes)]
     groups += [(f"grade{grade_id}", name, grade_classes[grade_id]) for _l, grade_id, name in grades]
-    # SchoolClass.label's two messages, translated once for the page's classes rather than twice
-    # a class through lazy strings: the same text.
-    class_label, class_number = gettext("%(grade)s %(class)s"), gettext("Class %(number)d")
-    groups += [
-        (f"class{pk}", class_label % {"grade": classes[pk][3], "class": class_number % {"number": classes[pk][1]}}, [pk])
-        for pk in ordered_classes
-    ]
+    groups += [(f"class{pk}", SchoolClass.label(classes[pk][3], classes[pk][1]), [pk]) for pk in ordered_classes]
     values: dict[str, int] = {}
     relations: list[Relation] = []
 

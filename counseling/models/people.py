@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from counseling.enums import Gender, Role
@@ -157,8 +158,12 @@ class SchoolClass(models.Model):
     @staticmethod
     def label(grade_name: str, number: int) -> str:
         """A class as pages name it ("Grade 7 Class 2"), from its grade's name and its number, for
-        lists that read plain values instead of instances."""
-        return _("%(grade)s %(class)s") % {"grade": grade_name, "class": _("Class %(number)d") % {"number": number}}
+        lists that read plain values instead of instances (translated now, not through lazy strings:
+        lists call it once a row)."""
+        return gettext("%(grade)s %(class)s") % {
+            "grade": grade_name,
+            "class": gettext("Class %(number)d") % {"number": number},
+        }
 
 
 class StudentProfileQuerySet(models.QuerySet):

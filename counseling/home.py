@@ -18,7 +18,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     if user.has_perm("counseling.answer_consent"):
         found.append(_family_panel(user))
     # The menu's unread count is at hand (cached with the signed-in user): with none unread, no query.
-    unread = list(user.notifications.unread()[:5]) if signedin.unread_count(user, peek=True) else []
+    unread = list(user.notifications.unread()[:5]) if signedin.may_have_unread(user) else []
     if unread:
         found.append(Panel("counseling/panels/unread.html", {"unread": unread}, order=10))
     return found

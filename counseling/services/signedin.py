@@ -135,6 +135,13 @@ def signed_in_user(user_id: int) -> User | None:
     return user
 
 
+def may_have_unread(user: User) -> bool:
+    """Whether ``user`` may have unread notifications, for a page that lists them: with the
+    signed-in cache, the count read with the user (peeked, so the menu still has it); without it,
+    True — counting first would be one more query than listing."""
+    return not settings.SIGNED_IN_CACHE or bool(unread_count(user, peek=True))
+
+
 def _take_prefetched(user: User | None, keys: list[str], *, peek: bool = False) -> dict | None:
     """What signed_in_user read for ``keys``, once; None if it did not (``user`` may be a lazy proxy).
 

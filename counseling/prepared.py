@@ -155,15 +155,15 @@ class _Markers:
         return self._next(name, None, value)
 
 
-def _compile(queryset: models.QuerySet) -> tuple[str, list, Any]:
+def _compile(queryset: models.QuerySet) -> tuple[str, list, Any, type]:
+    """The query's SQL, parameters, compiler and rows' kind (dicts, tuples or flat values)."""
     if queryset._iterable_class not in (ValuesIterable, ValuesListIterable, FlatValuesListIterable):
         raise PreparedQueryError("only values() and values_list() querysets can be prepared")
     if queryset.query.extra_select:
         raise PreparedQueryError("extra() selects cannot be prepared")
     compiler = queryset.query.get_compiler(queryset.db)
-    compiler.kind = queryset._iterable_class
     sql, params = compiler.as_sql()
-    return sql, list(params), compiler
+    return sql, list(params), compiler, queryset._iterable_class
 
 
 def _adapters(connection) -> list[Callable[[Any], Any]]:
@@ -207,7 +207,7 @@ def _prepare(build: Callable[..., models.QuerySet], values: dict) -> _Kept:
     for base in _BASES:
         markers = _Markers(base)
         stand_ins = {name: markers.stand_in(name, value) for name, value in values.items()}
-        sql, params, compiler = _compile(build(**stand_ins))
+        sql, params, compiler, kind = _compile(build(**stand_ins))
         compiled.append((sql, params, compiler, markers))
     (sql_a, params_a, compiler, markers_a), (sql_b, params_b, _c, markers_b) = compiled
     if sql_a != sql_b or len(params_a) != len(params_b):
@@ -245,7 +245,7 @@ def _prepare(build: Callable[..., models.QuerySet], values: dict) -> _Kept:
         slots=slots,
         alias=compiler.using,
         names=list(query.selected) if query.selected else [*query.values_select, *query.annotation_select],
-        kind=compiler.kind,
+        kind=kind,
         converters=converters,
         col_count=compiler.col_count if compiler.has_extra_select else None,
     )
@@ -346,7 +346,7 @@ def _server_statement(connection, kept: _Kept, cursor) -> str | None:
 
 
 def _verify(name: str, kept: _Kept, build: Callable[..., models.QuerySet], values: dict) -> None:
-    sql, fresh, _compiler = _compile(build(**values))
+    sql, fresh, _compiler, _kind = _compile(build(**values))
     if sql != kept.sql or fresh != _params(kept, values):
         raise PreparedQueryError(f"{name}: the kept query differs from a fresh build; is shape complete?")
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counseling.hooks import nav_items
 from counseling.roles import is_student
+from counseling.rows import fixed_address
 from counseling.services.signedin import unread_count
 
 # The lines every student can call whatever the school adds (docs: DOMAIN.md, "Help lines"), with
@@ -61,8 +61,8 @@ def layout(request: HttpRequest) -> dict:
         "unread_count": 0,
         "help_lines": help_lines(),
         "show_help_link": not signed_in or is_student(user),
-        "help_url": reverse("help"),
-        "privacy_url": reverse("privacy"),
+        "help_url": fixed_address("help"),
+        "privacy_url": fixed_address("privacy"),
     }
     if signed_in:
         context["nav_items"] = nav_items(user)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import escape
+from django.utils.translation import get_language
 
 # A number no row reaches, reversed in place of a row's id and replaced per row.
 _PK_MARK = 2_147_483_647
@@ -29,6 +30,24 @@ class Address:
             prefix, suffix = reverse(self.name, args=[_PK_MARK]).rsplit(str(_PK_MARK), 1)
             self.parts = prefix, suffix
         return f"{self.parts[0]}{pk}{self.parts[1]}"
+
+
+# Addresses of pages without arguments (the layout's links), by name, URLconf, prefix and language.
+_FIXED: dict[tuple, str] = {}
+_FIXED_KEPT = 1024
+
+
+def fixed_address(name: str) -> str:
+    """``reverse(name)`` for a page without arguments, reversed once per process for each URLconf
+    (a district's schools and its own site have different ones), script prefix and language: every
+    page's layout links to the same few."""
+    key = (name, get_urlconf(), get_script_prefix(), get_language())
+    address = _FIXED.get(key)
+    if address is None:
+        address = reverse(name)
+        if len(_FIXED) < _FIXED_KEPT:
+            _FIXED[key] = address
+    return address
 
 
 class Once(dict):

@@ -7,14 +7,17 @@ Every value is escaped by ``format_html``; the only ``mark_safe`` strings are co
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.conf import settings
 from django.template.backends.utils import csrf_input
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+
+from counseling.rows import fixed_address
 
 register = template.Library()
 
@@ -30,31 +33,42 @@ def _active(view_name: str | None, url_name: str) -> SafeString | str:
 
 
 def _menu(groups: list[dict], view_name: str | None) -> SafeString:
+    """The menu's items: drawn once per process for each menu and current page (``_drawn_menu``).
+
+    The key is everything the HTML is made of (labels already in the reader's language, addresses,
+    which page is current), so two users with the same menu share it and nothing else.
+    """
+    return _drawn_menu(
+        view_name,
+        tuple(
+            (group["label"], tuple((item["url_name"], item["url"], item["label"]) for item in group["items"]))
+            for group in groups
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn_menu(view_name: str | None, groups: tuple) -> SafeString:
     items = []
-    for group in groups:
-        if len(group["items"]) == 1:
-            item = group["items"][0]
+    for label, entries in groups:
+        if len(entries) == 1:
+            url_name, url, item_label = entries[0]
             items.append(
                 format_html(
                     '        <li class="nav-item"><a class="nav-link{}{}" href="{}">{}</a></li>\n',
-                    " active" if view_name == item["url_name"] else "",
-                    _active(view_name, item["url_name"]),
-                    item["url"],
-                    item["label"],
+                    " active" if view_name == url_name else "",
+                    _active(view_name, url_name),
+                    url,
+                    item_label,
                 )
             )
             continue
-        entries = format_html_join(
+        links = format_html_join(
             "",
             '<li><a class="dropdown-item{}{}" href="{}">{}</a></li>',
             (
-                (
-                    " active" if view_name == item["url_name"] else "",
-                    _active(view_name, item["url_name"]),
-                    item["url"],
-                    item["label"],
-                )
-                for item in group["items"]
+                (" active" if view_name == url_name else "", _active(view_name, url_name), url, item_label)
+                for url_name, url, item_label in entries
             ),
         )
         items.append(
@@ -63,8 +77,8 @@ def _menu(groups: list[dict], view_name: str | None) -> SafeString:
                 '          <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown"'
                 ' aria-expanded="false">{}</a>\n'
                 '          <ul class="dropdown-menu">\n            {}\n          </ul>\n        </li>\n',
-                group["label"],
-                entries,
+                label,
+                links,
             )
         )
     return format_html_join("", "{}", ((item,) for item in items))
@@ -99,14 +113,14 @@ def _account(context, csrf: SafeString | str, view_name: str | None) -> SafeStri
         "        </li>\n"
         "      </ul>\n",
         _menu(context.get("nav_items") or [], view_name),
-        reverse("notifications"),
+        fixed_address("notifications"),
         _("Notifications"),
         badge,
         user.get_full_name(),
         user.get_role_display(),
-        reverse("password_change"),
+        fixed_address("password_change"),
         _("Change password"),
-        reverse("logout"),
+        fixed_address("logout"),
         csrf,
         _("Sign out"),
     )
@@ -122,7 +136,7 @@ def _language_switch(request, csrf: SafeString | str) -> SafeString:
     return format_html(
         '<form class="d-flex ms-lg-3 mt-2 mt-lg-0" action="{}" method="post">{}\n'
         '  <input name="next" type="hidden" value="{}">\n  {}\n</form>\n',
-        reverse("set_language"),
+        fixed_address("set_language"),
         csrf,
         request.get_full_path() if request is not None else "",
         buttons,
@@ -137,11 +151,19 @@ def navbar(context) -> SafeString:
     request = context.get("request")
     user = context.get("user")
     view_name = getattr(getattr(request, "resolver_match", None), "view_name", None)
-    csrf = csrf_input(request) if request is not None else ""
+    # The page's own masked token (``{{ csrf_token }}``, made once a page) rather than another one.
+    token = context.get("csrf_token")
+    csrf = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token
+        else csrf_input(request)
+        if request is not None
+        else ""
+    )
     help_link = (
         format_html(
             '<a class="btn btn-sm btn-light help-link order-lg-last" href="{}" data-testid="help-link"{}>{}</a>',
-            reverse("help"),
+            fixed_address("help"),
             _CURRENT_HELP if view_name == "help" else "",
             _("Need help right now?"),
         )
@@ -165,7 +187,7 @@ def navbar(context) -> SafeString:
         "  </div>\n"
         "</nav>\n",
         _("Main navigation"),
-        reverse("home"),
+        fixed_address("home"),
         context.get("office_name") or _("School Counseling Office"),
         help_link,
         _("Toggle navigation"),

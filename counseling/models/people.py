@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from counseling.enums import Gender, Role
@@ -159,11 +160,17 @@ class SchoolClass(models.Model):
     def label(grade_name: str, number: int) -> str:
         """A class as pages name it ("Grade 7 Class 2"), from its grade's name and its number, for
         lists that read plain values instead of instances (translated now, not through lazy strings:
-        lists call it once a row)."""
-        return gettext("%(grade)s %(class)s") % {
-            "grade": grade_name,
-            "class": gettext("Class %(number)d") % {"number": number},
-        }
+        lists call it once a row; each label is made once a process and language)."""
+        return _class_label(get_language(), grade_name, number)
+
+
+@functools.lru_cache(maxsize=2048)
+def _class_label(language: str | None, grade_name: str, number: int) -> str:
+    """``SchoolClass.label`` in ``language``, the active language (part of the key only)."""
+    return gettext("%(grade)s %(class)s") % {
+        "grade": grade_name,
+        "class": gettext("Class %(number)d") % {"number": number},
+    }
 
 
 class StudentProfileQuerySet(models.QuerySet):

@@ -182,3 +182,35 @@ def test_every_figure_of_the_results_page_passes_the_checker(results_screening) 
     figures = screening_figures(results_screening, exact=False)
     assert violations(from_sheet(figures.shown, figures.sheet)) == []
     assert all(value == HIDDEN or value >= 5 for value in figures.shown.values() if not isinstance(value, float))
+
+
+def test_a_class_with_results_and_no_invitation_has_its_row(results_screening, school_class, grade) -> None:
+    """A student moved to a class the screening did not invite: their result keeps that class, which
+    has a band row of its own (and, not invited, no completion row)."""
+    from archives.models import Result
+    from counseling.models import SchoolClass
+
+    moved_to = SchoolClass.objects.create(grade=grade, number=9, entry_year=school_class.entry_year)
+    Result.objects.filter(screening=results_screening, school_class=school_class, total=25).update(
+        school_class=moved_to
+    )
+    with CaptureQueriesContext(connection) as queries:
+        figures = screening_figures(results_screening, exact=True)
+    assert len(queries) == 5
+    phq = figures.instruments[0]
+    row = next(row for row in phq.classes if row.label == SchoolClass.label(grade.name, 9))
+    assert (row.counts["severe"], row.total) == (1, 1)
+    assert phq.school.total == 13  # still counted in the whole screening
+    # Not invited: the completion table has no row for it.
+    assert SchoolClass.label(grade.name, 9) not in [row.label for row in figures.completion_classes]
+
+
+def test_the_counts_are_zero_without_critical_answers_or_warnings(results_screening) -> None:
+    from archives.models import Result, ScreeningWarning
+
+    ScreeningWarning.objects.filter(screening=results_screening).delete()
+    Result.objects.filter(screening=results_screening).update(is_critical=False)
+    with CaptureQueriesContext(connection) as queries:
+        figures = screening_figures(results_screening, exact=True)
+    assert len(queries) == 5
+    assert (figures.critical, figures.warnings) == (0, 0)

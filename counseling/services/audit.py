@@ -11,6 +11,7 @@ database's owner cannot rewrite; its latest fingerprint also goes to the head co
 from __future__ import annotations
 
 import datetime
+import functools
 import hmac
 import os
 import re
@@ -62,7 +63,9 @@ def record(
     transaction, so concurrent writers never fork the chain), reads the last hash, inserts the
     entry sealed with HMAC under AUDIT_KEY. ``detail`` must never hold confidential content.
     """
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: an entry that cannot be written fails the
+    # caller's whole change, never only itself.
+    with transaction.atomic(savepoint=False):
         last = _last_hash_locked()
         entry = AuditEntry(
             created_at=timezone.now(),
@@ -78,8 +81,38 @@ def record(
             prev_hash=last or GENESIS,
         )
         entry.hash = entry.compute_hash()
-        entry.save()
+        _insert(entry)
     return entry
+
+
+def _insert(entry: AuditEntry) -> None:
+    """``entry.save()`` for a new entry, with the INSERT made once a process (``_insert_sql``)
+    rather than built and compiled by the ORM on every page that reads something confidential.
+    Each value is prepared by its field, as ``save()`` does; no signal listens to these saves."""
+    fields, sql, returns = _insert_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields])
+        entry.pk = (
+            cursor.fetchone()[0]
+            if returns
+            else connection.ops.last_insert_id(cursor, AuditEntry._meta.db_table, AuditEntry._meta.pk.column)
+        )
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> tuple[list, str, bool]:
+    """The entry's fields, the INSERT with a placeholder each and whether it returns the new id.
+    Table and columns are unqualified: in a district the school's schema is on the search path."""
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    returns = connection.features.can_return_columns_from_insert
+    sql = (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})" + (f" RETURNING {quote(AuditEntry._meta.pk.column)}" if returns else "")
+    )
+    return fields, sql, returns
 
 
 def _last_hash_locked() -> str | None:

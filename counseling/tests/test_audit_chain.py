@@ -27,6 +27,52 @@ def test_entries_link_to_the_one_before(counselor, student) -> None:
 
 
 @pytest.mark.django_db
+def test_an_entry_is_stored_as_recorded(counselor, student, other_student, rf) -> None:
+    """The INSERT is made once a process, not by the ORM: every value comes back as it went in."""
+    request = rf.get("/", REMOTE_ADDR="203.0.113.9")
+    entry = record(
+        counselor,
+        AuditAction.VIEW,
+        AuditEntry,
+        request=request,
+        student_ids=[other_student.pk, student.pk],
+        detail="list",
+    )
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.pk is not None and not entry._state.adding
+    assert (stored.actor_id, stored.actor_name, stored.action, stored.object_type, stored.object_id) == (
+        counselor.pk,
+        "counselor",
+        "view",
+        "counseling.auditentry",
+        "list",
+    )
+    assert stored.ip_address == "203.0.113.9"
+    assert stored.student_ids == sorted([student.pk, other_student.pk])
+    assert stored.created_at == entry.created_at
+    assert stored.hash == entry.hash == stored.compute_hash()
+    assert list(find_breaks()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_entry_fails_the_callers_change(counselor, student, monkeypatch) -> None:
+    """No savepoint: a caller that catches the failure still loses its change, never only the entry."""
+    from django.db import IntegrityError, transaction
+
+    first = record(counselor, AuditAction.VIEW, student)
+    # The same HMAC twice: the unique constraint refuses the second entry.
+    monkeypatch.setattr(AuditEntry, "compute_hash", lambda self, key=None: first.hash)
+    with transaction.atomic():
+        student.name = "改过的名字"
+        student.save(update_fields=["name"])
+        with pytest.raises(IntegrityError):
+            record(counselor, AuditAction.CHANGE, student, detail="fields: name")
+    student.refresh_from_db()
+    assert student.name != "改过的名字"
+    assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_entries_cannot_be_changed_or_deleted(counselor, student) -> None:
     entry = record(counselor, AuditAction.VIEW, student)
     entry.detail = "changed"

@@ -3,7 +3,7 @@
 What the page reads, warm (a counselor's second look at the week), on SQLite:
 the week's appointments (with student, class, grade, counselor and topic), its group sessions with
 their seat counts, the live waitlist offers that hold a slot, then the audit entry naming the
-students shown (the last entry's hash, the insert, and a savepoint around them: 4). Opening hours and
+students shown (the last entry's hash and the insert: 2). Opening hours and
 closed days come from the opening-hours cache (appointments.services.hours_cache); the first look
 after a change to them reads them too: closed days, weekly schedules, extra sessions and the
 counselors' names. (On PostgreSQL the chain lock goes with the read of the last hash.) The session and the signed-in
@@ -20,7 +20,7 @@ from appointments.tests.factories import AppointmentFactory, ClosedDayFactory, G
 
 pytestmark = pytest.mark.django_db
 
-WARM = 7
+WARM = 5
 OPENING_HOURS = 4
 
 

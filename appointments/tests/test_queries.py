@@ -101,7 +101,7 @@ def _busy_week(counselor, student) -> None:
 def test_the_counselors_week_reads_its_appointments_groups_and_closed_days_once(
     login, counselor, student, hours, django_assert_num_queries
 ) -> None:
-    """Pinned: the page (with its free slots) reads each of them at most once: 7 queries (on
+    """Pinned: the page (with its free slots) reads each of them at most once: 5 queries (on
     PostgreSQL the audit chain's lock goes with the read of the last hash).
 
     Before, the free slots read the week's appointments, group sessions and closed days a second
@@ -111,7 +111,7 @@ def test_the_counselors_week_reads_its_appointments_groups_and_closed_days_once(
     _busy_week(counselor, student)
     client = login(counselor)
     client.get(reverse("appointments:week"))
-    with django_assert_num_queries(7) as context:
+    with django_assert_num_queries(5) as context:
         assert client.get(reverse("appointments:week")).status_code == 200
     statements = [query["sql"] for query in context.captured_queries]
     for table in ("appointments_appointment", "appointments_groupsession"):

@@ -132,7 +132,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Re-check pooled connections so a restarted PostgreSQL does not break the first request.
+    # Re-check pooled connections so a restarted PostgreSQL does not break the first request; the
+    # check asks the connection's socket before it asks the server (counseling/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "counseling.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -524,9 +526,11 @@ if not (
 # Off (the default), the installation is one school, as it always was; on, it needs PostgreSQL.
 DISTRICT = env_bool("DISTRICT", False)
 if DISTRICT:
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if DATABASES["default"]["ENGINE"] != "counseling.postgresql":
         raise ImproperlyConfigured("DISTRICT=1 needs PostgreSQL (DATABASE_URL=postgres://...): each school is a schema.")
     DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+    # django-tenants' backend builds on ours (its health check included).
+    ORIGINAL_BACKEND = "counseling.postgresql"
     DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
     TENANT_MODEL = "district.School"
     TENANT_DOMAIN_MODEL = "district.Domain"

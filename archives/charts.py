@@ -68,14 +68,25 @@ def stacked_bars(title: str, rows: Sequence[BarRow], legend: Sequence[tuple[str,
     (``_drawn_bars``): a results page draws the same charts for every reader of the same
     figures. Only someone who passes the very same values gets a kept drawing back.
     """
-    return _drawn_bars(
-        str(title),
+    return bars_of(
+        title,
         tuple(
             (str(row.label), tuple((segment.share, segment.colour) for segment in row.segments), str(row.note))
             for row in rows
         ),
-        tuple((str(label), colour) for label, colour in legend),
+        legend,
     )
+
+
+def bars_of(
+    title: str,
+    rows: tuple[tuple[str, tuple[tuple[float | None, str], ...], str], ...],
+    legend: Sequence[tuple[str, str]],
+) -> SafeString:
+    """``stacked_bars`` from plain values: each row as (label, ((share, colour), ...), note), all
+    texts already ``str``. For a page that draws many rows: no ``BarRow`` is made only to be taken
+    apart again for the kept drawing's key."""
+    return _drawn_bars(str(title), rows, tuple((str(label), colour) for label, colour in legend))
 
 
 @functools.lru_cache(maxsize=128)
@@ -145,20 +156,18 @@ def _legend(legend: Sequence[tuple[str, str]], top: int, left: int, width: int =
 
 def completion_bars(title: str, rows: Sequence[tuple[str, float | None, str]]) -> SafeString:
     """One bar per group: (label, share answered 0..1 or None when hidden, note text)."""
-    bar_rows = [
-        BarRow(
-            label=label,
-            segments=[Segment(share, "#0d6efd"), Segment(None if share is None else 1 - share, "#e9ecef")]
-            if share is not None
-            else [Segment(None, HIDDEN_FILL)],
-            note=note,
-        )
-        for label, share, note in rows
-    ]
-    return stacked_bars(
+    answered, rest = "#0d6efd", "#e9ecef"
+    return bars_of(
         title,
-        bar_rows,
-        [(pgettext("survey completion", "Answered"), "#0d6efd"), (pgettext("survey completion", "Not yet"), "#e9ecef")],
+        tuple(
+            (
+                str(label),
+                ((share, answered), (1 - share, rest)) if share is not None else ((None, HIDDEN_FILL),),
+                str(note),
+            )
+            for label, share, note in rows
+        ),
+        [(pgettext("survey completion", "Answered"), answered), (pgettext("survey completion", "Not yet"), rest)],
     )
 
 

@@ -202,16 +202,17 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         codes = [band.code for band in columns[instrument.pk]]
         per_class = counts[instrument.pk]
         prefix = f"i{instrument.pk}"
+        # Each class's counts in band order, once; a grade's and the school's are their classes' sums.
+        zero = (0,) * len(codes)
+        by_band = {pk: tuple(got.get(code, 0) for code in codes) if (got := per_class.get(pk)) else zero for pk in classes}
         for key, _label, members in groups:
-            sums = dict.fromkeys(codes, 0)
-            for pk in members:
-                got = per_class.get(pk)
-                if got:
-                    for code in codes:
-                        sums[code] += got.get(code, 0)
-            for code in codes:
-                values[f"{prefix}:{key}:{code}"] = sums[code]
-            values[f"{prefix}:{key}:total"] = sum(sums.values())
+            if len(members) == 1:
+                sums = by_band[members[0]]
+            else:
+                # Column sums; ``zero`` among the rows gives a group with no classes its zeros.
+                sums = tuple(map(sum, zip(zero, *map(by_band.get, members), strict=True)))
+            values.update(zip([f"{prefix}:{key}:{code}" for code in codes], sums, strict=True))
+            values[f"{prefix}:{key}:total"] = sum(sums)
             if not exact:
                 relate(f"{prefix}:{key}:total", [f"{prefix}:{key}:{code}" for code in codes], equal=True)
                 # One result per answer and instrument: a row's total is at most the answers.

@@ -126,15 +126,12 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
         if any(share is None for row in rows for share in row.shares.values()):
             legend.append((_("Hidden (*)"), charts.HIDDEN_FILL))
 
-        def bars(rows, table=table, colours=colours):
-            return [
-                charts.BarRow(
-                    label=row.label,
-                    segments=[charts.Segment(row.shares.get(band.code), colours[band.code]) for band in table.bands],
-                    note=str(row.total),
-                )
+        def bars(rows, band_colours=tuple((band.code, colours[band.code]) for band in table.bands)):
+            """The chart's rows as ``charts.bars_of`` takes them: (label, ((share, colour), ...), note)."""
+            return tuple(
+                (str(row.label), tuple((row.shares.get(code), colour) for code, colour in band_colours), str(row.total))
                 for row in rows
-            ]
+            )
 
         band_heads = "".join(f'<th scope="col">{charts.escape(band.label)}</th>' for band in table.bands)
         tables.append(
@@ -146,12 +143,12 @@ def screening_results(request: HttpRequest, pk: int) -> HttpResponse:
                 "class_table": _band_table(
                     class_heading, "bands-classes", band_heads, _table_body(table.classes, _band_cells, memo)
                 ),
-                "grade_chart": charts.stacked_bars(
+                "grade_chart": charts.bars_of(
                     _("%(instrument)s bands by grade") % {"instrument": table.instrument.short_name},
                     bars(table.grades),
                     legend,
                 ),
-                "class_chart": charts.stacked_bars(
+                "class_chart": charts.bars_of(
                     _("%(instrument)s bands by class") % {"instrument": table.instrument.short_name},
                     bars(table.classes),
                     legend,

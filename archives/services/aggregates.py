@@ -275,8 +275,12 @@ def screening_figures(screening: Screening, *, exact: bool) -> ScreeningFigures:
         row = f"{prefix}:{key}:"
         counts = {code: shown[row + code] for code in codes}
         total = shown[row + "total"]
-        if total == HIDDEN or not total:
+        if total == HIDDEN:
             shares = dict.fromkeys(codes)
+        elif not total:
+            # Nobody in the group answered: an empty bar, not a hidden one (a counselor's exact
+            # figures hide nothing; a suppressed zero is HIDDEN above).
+            shares = dict.fromkeys(codes, 0.0)
         else:
             shares = {code: None if count == HIDDEN else count / total for code, count in counts.items()}
         return Row(label=label, counts=counts, total=total, shares=shares)

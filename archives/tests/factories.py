@@ -12,6 +12,7 @@ from archives.models import (
     FocusEntry,
     FocusLevel,
     Instrument,
+    Invitation,
     ReportingWindow,
     Screening,
     ScreeningStatus,
@@ -98,6 +99,14 @@ def gad7_answers(total: int) -> dict[str, int]:
         left -= answers[item_id]
     assert sum(answers.values()) == total, total
     return answers
+
+
+def answer_all(screening: Screening, totals: list[int]) -> None:
+    """The screening's invitations, in the order they were made, answered with these PHQ-9 totals
+    (GAD-7 the same, at most 21); invitations beyond ``totals`` stay unanswered."""
+    invitations = list(Invitation.objects.filter(screening=screening).order_by("id"))
+    for invitation, total in zip(invitations, totals, strict=False):
+        screenings.submit(invitation, {"phq9": phq9_answers(total), "gad7": gad7_answers(min(total, 21))})
 
 
 def post_data(screening: Screening, answers: dict[str, dict], action: str = "submit") -> dict:

@@ -10,17 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 
 from archives import charts
-from archives.tests.test_results import (  # noqa: F401 - fixtures
-    answer_all,
-    big_class,
-    results_screening,
-    screening_students,
-)
 
 
 def rects(svg: str) -> list[tuple[str, str]]:
     """(width, fill) of every bar segment drawn (the legend's 12-wide squares left out)."""
-    return [(w, fill) for w, fill in re.findall(r'<rect x="[^"]*" y="[^"]*" width="([^"]*)" height="22" fill="([^"]*)"', svg)]
+    return [
+        (w, fill)
+        for w, fill in re.findall(r'<rect x="[^"]*" y="[^"]*" width="([^"]*)" height="22" fill="([^"]*)"', svg)
+    ]
 
 
 def test_completion_bars_show_each_share_and_grey_out_a_hidden_one() -> None:
@@ -34,7 +31,11 @@ def test_completion_bars_show_each_share_and_grey_out_a_hidden_one() -> None:
 
 def test_bars_of_draws_what_stacked_bars_draws() -> None:
     rows = [
-        charts.BarRow("一班", [charts.Segment(0.5, "#2e7d32"), charts.Segment(0.25, "#fbc02d"), charts.Segment(None, "#e53935")], "12"),
+        charts.BarRow(
+            "一班",
+            [charts.Segment(0.5, "#2e7d32"), charts.Segment(0.25, "#fbc02d"), charts.Segment(None, "#e53935")],
+            "12",
+        ),
         charts.BarRow("二班", [charts.Segment(None, "#2e7d32"), charts.Segment(None, "#fbc02d")], "*"),
     ]
     legend = [("轻", "#2e7d32"), ("中", "#fbc02d")]
@@ -50,7 +51,7 @@ def test_bars_of_draws_what_stacked_bars_draws() -> None:
 
 @pytest.mark.django_db
 def test_a_leader_sees_the_small_class_greyed_out_and_a_counselor_sees_every_bar(
-    results_screening,  # noqa: F811
+    results_screening,
     leader,
     counselor,
     client_for,

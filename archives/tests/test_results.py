@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archives.models import Invitation
-from archives.services import screenings
 from archives.services.aggregates import HIDDEN, screening_figures, suppress, suppress_row
-from archives.tests.factories import gad7_answers, phq9_answers
+from archives.tests.factories import answer_all
 from counseling.tests.disclosure_check import from_sheet, violations
 from counseling.tests.factories import make_student
 
@@ -47,32 +46,6 @@ def test_suppress_row_hides_enough_around_several_small_cells() -> None:
     }
     assert suppress_row({"a": 5, "b": 6}) == {"a": 5, "b": 6}
     assert suppress_row(row, exact=True) == row
-
-
-def answer_all(screening, totals: list[int]) -> None:
-    invitations = list(Invitation.objects.filter(screening=screening).order_by("id"))
-    for invitation, total in zip(invitations, totals, strict=False):
-        screenings.submit(invitation, {"phq9": phq9_answers(total), "gad7": gad7_answers(min(total, 21))})
-
-
-@pytest.fixture
-def big_class(school_class, screening_students):
-    return school_class
-
-
-@pytest.fixture
-def screening_students(school_class):
-    return [make_student(f"pupil{n}", school_class, student_number=f"2026{n:04d}") for n in range(12)]
-
-
-@pytest.fixture
-def results_screening(phq9, gad7, school_class, other_class, student, other_student, screening_students, counselor):
-    from archives.tests.factories import published
-
-    screening = published([phq9, gad7], [school_class, other_class], by=counselor, title="期中普查")
-    # 13 students in the first class answer: 7 minimal, 5 mild, 1 severe; the other class's one student answers too.
-    answer_all(screening, [0, 1, 2, 3, 4, 0, 1, 5, 6, 7, 8, 9, 25])
-    return screening
 
 
 def test_figures_for_counselors_are_exact(results_screening, school_class) -> None:

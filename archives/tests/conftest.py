@@ -32,11 +32,6 @@ def screening_students(school_class):
 
 
 @pytest.fixture
-def big_class(school_class, screening_students):
-    return school_class
-
-
-@pytest.fixture
 def results_screening(phq9, gad7, school_class, other_class, student, other_student, screening_students, counselor):
     """A published PHQ-9 and GAD-7 screening the two classes have answered."""
     screening = published([phq9, gad7], [school_class, other_class], by=counselor, title="期中普查")
